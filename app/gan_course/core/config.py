@@ -1,0 +1,187 @@
+"""One frozen dataclass holds a whole run; LIMITS bound every number a user (slider, URL, CLI) can set."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from gan_course.core.data import FACES, TOY_SETS
+
+MODELS: tuple[str, ...] = ("faces", "face_classifier", "gaussian", "toy")
+GEN_LOSSES: tuple[str, ...] = ("saturating", "non-saturating")
+OPTIMIZERS: tuple[str, ...] = ("sgd", "adam")
+DTYPES: tuple[str, ...] = ("float64", "float32")
+DEVICES: tuple[str, ...] = ("auto", "cpu", "cuda", "mps")
+
+# Inclusive bounds, the one source of truth for UI sliders, URL parsing and the CLI.
+# `steps` caps epochs × steps-per-epoch so that a web run stays bounded whatever the other fields say:
+# 250 000 steps is ~20 s for the face GAN and a few minutes for the MLP models on one CPU core.
+# The 5000-epoch cap is what the benchmark needs (5000 face epochs = 25 000 steps).
+LIMITS: dict[str, tuple[float, float]] = {
+    "epochs": (1, 5000),
+    "seed": (0, 2**31 - 1),
+    "lr_d": (1e-5, 10.0),
+    "lr_g": (1e-5, 10.0),
+    "every": (1, 100_000),  # 0 is also allowed and means "about 50 snapshots per run"
+    "batch_size": (1, 1000),
+    "n_real": (8, 20_000),
+    "latent_dim": (1, 16),
+    "steps": (1, 250_000),
+}
+
+SNAPSHOTS_PER_RUN = 50  # what every=0 aims for: enough points for smooth curves, few enough redraws
+_INT_FIELDS = ("seed", "epochs", "every", "batch_size", "n_real", "latent_dim")
+_FLOAT_FIELDS = ("lr_d", "lr_g")
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "model": MODELS,
+    "dataset": TOY_SETS,
+    "optimizer": OPTIMIZERS,
+    "gen_loss": GEN_LOSSES,
+    "dtype": DTYPES,
+    "device": DEVICES,
+}
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Everything that decides a run; the same config and seed always give the same numbers.
+
+    `batch_size`, `n_real` and `latent_dim` are used by the 2-D models only: the face GAN visits one face
+    at a time with a scalar z ∈ [0, 1] as in the article. `dataset` is used by the toy model only.
+    `every` is the snapshot rhythm in steps; 0 picks one that yields about 50 snapshots.
+    """
+
+    model: str = "faces"
+    dataset: str = "ring"
+    seed: int = 42
+    epochs: int = 1000
+    lr_d: float = 0.01
+    lr_g: float = 0.01
+    optimizer: str = "sgd"
+    gen_loss: str = "non-saturating"
+    dtype: str = "float64"
+    device: str = "auto"
+    batch_size: int = 8
+    n_real: int = 1000
+    latent_dim: int = 2
+    every: int = 0
+
+    @property
+    def steps_per_epoch(self) -> int:
+        """Faces: one step per face; 2-D models: one step per minibatch (the last one may be smaller)."""
+        if self.model in ("faces", "face_classifier"):
+            return len(FACES)
+        return math.ceil(self.n_real / self.batch_size)
+
+    @property
+    def total_steps(self) -> int:
+        return self.epochs * self.steps_per_epoch
+
+    @property
+    def snapshot_every(self) -> int:
+        """The snapshot rhythm in steps: `every`, or about total_steps / 50 when `every` is 0."""
+        return self.every or max(1, math.ceil(self.total_steps / SNAPSHOTS_PER_RUN))
+
+    def replace(self, **changes: Any) -> TrainConfig:
+        """A copy with some fields changed (not validated: call .validate())."""
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], base: TrainConfig | None = None) -> TrainConfig:
+        """A validated config from loose values (URL query, JSON): numeric strings are parsed.
+
+        Unknown keys raise ValueError; missing keys keep the value of `base` (default: TrainConfig()).
+        """
+        base = base or cls()
+        names = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(data) - names)
+        if unknown:
+            raise ValueError(f"unknown field(s): {', '.join(unknown)}; allowed: {', '.join(sorted(names))}")
+        values: dict[str, Any] = {}
+        for key, value in data.items():
+            if isinstance(value, str) and key in _INT_FIELDS:
+                value = _parse(key, value, int)
+            elif isinstance(value, str) and key in _FLOAT_FIELDS:
+                value = _parse(key, value, float)
+            values[key] = value
+        return base.replace(**values).validate()
+
+    def validate(self) -> TrainConfig:
+        """This config with ints widened to floats where floats are meant; ValueError naming the field if bad."""
+        for name, allowed in _CHOICES.items():
+            value = getattr(self, name)
+            if not isinstance(value, str) or value not in allowed:
+                raise ValueError(f"{name}: must be one of {', '.join(allowed)}, got {value!r}")
+        for name in _INT_FIELDS:
+            value = getattr(self, name)
+            lo, hi = LIMITS[name]
+            ok = isinstance(value, int) and not isinstance(value, bool)
+            if name == "every" and ok and value == 0:
+                continue
+            if not ok or not lo <= value <= hi:
+                extra = " (or 0 for auto)" if name == "every" else ""
+                raise ValueError(f"{name}: must be an integer in [{lo}, {hi}]{extra}, got {value!r}")
+        floats = {}
+        for name in _FLOAT_FIELDS:
+            value = getattr(self, name)
+            lo, hi = LIMITS[name]
+            ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+            if not ok or not lo <= value <= hi:
+                raise ValueError(f"{name}: must be a finite number in [{lo:g}, {hi:g}], got {value!r}")
+            floats[name] = float(value)
+        lo, hi = LIMITS["steps"]
+        if self.total_steps > hi:
+            raise ValueError(
+                f"epochs: {self.epochs} epochs × {self.steps_per_epoch} steps per epoch = {self.total_steps} "
+                f"steps, more than the cap of {int(hi)}; lower epochs (or raise batch_size)"
+            )
+        return self.replace(**floats)
+
+
+def _parse(name: str, text: str, kind: type) -> Any:
+    try:
+        return kind(text.strip())
+    except ValueError:
+        raise ValueError(f"{name}: not a number: {text!r}") from None
+
+
+# The article's recipe (seed 004): SGD, lr 0.01, 1000 epochs over the five faces, seed 42, float64.
+_ARTICLE = TrainConfig()
+
+PRESETS: dict[str, TrainConfig] = {
+    "article": _ARTICLE,
+    # The widget default: the article's recipe exactly (5000 steps, well under a second on one CPU core).
+    "faces": _ARTICLE,
+    # Lesson 1: D alone learns "face vs noise"; each step shows it one face and one uniform-noise image.
+    "face_classifier": TrainConfig(model="face_classifier", epochs=200, lr_d=0.1, lr_g=0.1),
+    # d2l's GAN chapter: G = Linear(2, 2) learns X = N(0, 1)·A + b.
+    "gaussian": TrainConfig(
+        model="gaussian", optimizer="adam", lr_d=0.05, lr_g=0.005, batch_size=8, epochs=20,
+        n_real=1000, latent_dim=2, dtype="float32",
+    ),
+    "toy_ring": TrainConfig(
+        model="toy", dataset="ring", optimizer="adam", lr_d=0.002, lr_g=0.002, batch_size=64,
+        epochs=150, n_real=1024, latent_dim=2, dtype="float32",
+    ),
+    "toy_two_gaussians": TrainConfig(
+        model="toy", dataset="two_gaussians", optimizer="adam", lr_d=0.002, lr_g=0.002, batch_size=64,
+        epochs=150, n_real=1024, latent_dim=2, dtype="float32",
+    ),
+    "toy_line": TrainConfig(
+        model="toy", dataset="line", optimizer="adam", lr_d=0.002, lr_g=0.002, batch_size=64,
+        epochs=100, n_real=1024, latent_dim=2, dtype="float32",
+    ),
+}
+
+
+def preset(name: str, **overrides: Any) -> TrainConfig:
+    """The named preset with some fields changed, validated."""
+    if name not in PRESETS:
+        raise ValueError(f"preset: unknown preset {name!r}; allowed: {', '.join(PRESETS)}")
+    return PRESETS[name].replace(**overrides).validate()

@@ -1,0 +1,529 @@
+"""The Trainer: runs one config step by step and hands out Snapshots; no UI, no plotting.
+
+A STEP is one training iteration: faces = one face visit (D on the face, D on G(z), G); face_classifier =
+one face and one noise image (two D updates); gaussian/toy = one minibatch (D update, then G update).
+`advance(n)` is the fast path; `update_once()` does a single update (phase) for the step-by-step mode,
+and the two mix exactly. The curves are computed from the logits D produced during the updates:
+d_loss = ½[−log D(x) − log(1 − D(G(z)))] (d2l's form, ln 2 at equilibrium), g_loss = what G descends.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import Tensor
+
+from gan_course.core import steps
+from gan_course.core.config import TrainConfig
+from gan_course.core.data import FACES, gaussian_data, noise_images, toy_data
+from gan_course.core.device import device_label, resolve_device
+from gan_course.core.models import FaceGAN, build_mlp_gan, draw_face_init
+from gan_course.core.snapshot import Snapshot
+
+N_FACE_SAMPLES = 8  # faces G draws in a snapshot, for z evenly spaced in [0, 1]
+N_POINTS = 256  # generated and real points in a 2-D snapshot
+GRID = 40  # D's surface is sampled on GRID × GRID points
+STATE_VERSION = 1
+
+Logits = dict[str, list[Tensor]]  # "real" / "fake" / "g" -> one logit tensor per update, in order
+
+
+def _torch_dtype(name: str) -> torch.dtype:
+    return torch.float64 if name == "float64" else torch.float32
+
+
+# --- engines: one per model kind; the Trainer above them does the bookkeeping ---
+
+
+class _FaceEngine:
+    """The article's face GAN (R = 1). Also the face classifier: D alone, noise images as the fakes."""
+
+    def __init__(self, cfg: TrainConfig, device: torch.device) -> None:
+        self.cfg, self.device, self.dtype = cfg, device, _torch_dtype(cfg.dtype)
+        self.classifier = cfg.model == "face_classifier"
+        self.phases = ("d_real", "d_fake") if self.classifier else ("d_real", "d_fake", "g")
+        init, _ = draw_face_init(cfg.seed, 0)
+        if self.classifier:
+            init[5:] = 0.0  # the classifier has no G; its D starts from the article's first five draws
+        self.p = FaceGAN.from_init(init, self.dtype, device)
+        self.adam = cfg.optimizer == "adam"
+        if self.adam:
+            self.opt_d = steps.Adam({"D.weight": self.p.d_weight, "D.bias": self.p.d_bias}, cfg.lr_d)
+            self.opt_g = steps.Adam({"G.weight": self.p.g_weight, "G.bias": self.p.g_bias}, cfg.lr_g)
+        self._build_inputs()
+
+    def _build_inputs(self) -> None:
+        # Drawn from the seed alone, so they are rebuilt (not pickled) after a copy or a load.
+        kw = {"dtype": self.dtype, "device": self.device}
+        self.faces = list(torch.as_tensor(FACES, **kw).view(-1, 1, 1, 4))
+        if self.classifier:
+            noise = noise_images(self.cfg.total_steps, np.random.default_rng([self.cfg.seed, 0]))
+            self.inputs = torch.as_tensor(noise, **kw).view(-1, 1, 1, 4).unbind(0)
+            self.display = torch.as_tensor(
+                noise_images(N_FACE_SAMPLES, np.random.default_rng([self.cfg.seed, 1])), **kw
+            ).view(1, -1, 4)
+        else:
+            _, zs = draw_face_init(self.cfg.seed, self.cfg.total_steps)
+            self.inputs = torch.as_tensor(zs, **kw).view(-1, 1, 1, 1).unbind(0)
+            self.display = torch.linspace(0.0, 1.0, N_FACE_SAMPLES, **kw).view(1, -1, 1)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k not in ("faces", "inputs", "display")}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._build_inputs()
+
+    def run(self, start: int, stop: int) -> Logits:
+        """Whole steps start … stop−1 (the hot loop)."""
+        p, cfg = self.p, self.cfg
+        with torch.no_grad():
+            if self.classifier:
+                real, fake = [], []
+                for k in range(start, stop):
+                    real.append(self._d_real(self.faces[k % len(self.faces)]))
+                    fake.append(self._d_fake(self.inputs[k]))
+                return {"real": real, "fake": fake}
+            if self.adam:
+                flat = steps.face_steps_adam(p, self.faces, self.inputs, start, stop, self.opt_d, self.opt_g,
+                                             cfg.gen_loss)
+            else:
+                flat = steps.face_steps(p, self.faces, self.inputs, start, stop, cfg.lr_d, cfg.lr_g, cfg.gen_loss)
+        return {"real": flat[0::3], "fake": flat[1::3], "g": flat[2::3]}
+
+    def update(self, k: int, phase: int) -> Logits:
+        """The single update `phase` of step k, exactly as run() does it."""
+        face, inp = self.faces[k % len(self.faces)], self.inputs[k]
+        with torch.no_grad():
+            if phase == 0:
+                return {"real": [self._d_real(face)]}
+            if self.classifier:
+                return {"fake": [self._d_fake(inp)]}
+            if self.adam:
+                name = self.phases[phase]
+                logit = steps.face_update_adam(self.p, name, face, inp, self.opt_d, self.opt_g, self.cfg.gen_loss)
+                return {"fake" if phase == 1 else "g": [logit]}
+            if phase == 1:
+                return {"fake": [steps.d_step_fake(self.p, self.p.generate(inp), self.cfg.lr_d)]}
+            return {"g": [steps.g_step(self.p, inp, self.cfg.lr_g, self.cfg.gen_loss)]}
+
+    def _d_real(self, face: Tensor) -> Tensor:
+        if self.adam:
+            grads, logit = steps.grad_d_real(self.p, face)
+            self.opt_d.step(grads)
+            return logit
+        return steps.d_step_real(self.p, face, self.cfg.lr_d)
+
+    def _d_fake(self, noise: Tensor) -> Tensor:
+        if self.adam:
+            grads, logit = steps.grad_d_fake(self.p, noise)
+            self.opt_d.step(grads)
+            return logit
+        return steps.d_step_fake(self.p, noise, self.cfg.lr_d)
+
+    def probe(self, k: int) -> Logits:
+        """The logits of step k's updates at the current weights, without updating (for an empty window)."""
+        face, inp = self.faces[k % len(self.faces)], self.inputs[k]
+        with torch.no_grad():
+            fake = self.p.logit(inp if self.classifier else self.p.generate(inp))
+            out = {"real": [self.p.logit(face)], "fake": [fake]}
+            if not self.classifier:
+                out["g"] = [fake]
+        return out
+
+    def params(self) -> dict[str, np.ndarray]:
+        flat = {name: a.reshape(-1) for name, a in self.p.to_numpy().items()}
+        if self.classifier:
+            return {"D.weight": flat["D.weight"], "D.bias": flat["D.bias"]}
+        return flat
+
+    def tensors(self) -> dict[str, Tensor]:
+        t = self.p.tensors()
+        return {k: v for k, v in t.items() if k.startswith("D.")} if self.classifier else t
+
+    def samples(self) -> np.ndarray:
+        with torch.no_grad():
+            out = self.display if self.classifier else self.p.generate(self.display)
+        return out.reshape(-1, 4).double().cpu().numpy()
+
+    def real(self) -> np.ndarray:
+        return FACES.copy()
+
+    def surface(self) -> dict[str, np.ndarray] | None:
+        return None
+
+    def state_dict(self) -> dict[str, Any]:
+        state: dict[str, Any] = {"params": {k: v.detach().cpu().clone() for k, v in self.p.tensors().items()}}
+        if self.adam:
+            state["opt_d"], state["opt_g"] = self.opt_d.state_dict(), self.opt_g.state_dict()
+        return state
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        with torch.no_grad():
+            for name, t in self.p.tensors().items():
+                t.copy_(state["params"][name])
+        if self.adam:
+            self.opt_d.load_state_dict(state["opt_d"])
+            self.opt_g.load_state_dict(state["opt_g"])
+
+
+class _MLPEngine:
+    """d2l's Gaussian GAN and the toy sets: nn.Module G and D, torch optimisers, one minibatch per step."""
+
+    phases = ("d", "g")
+
+    def __init__(self, cfg: TrainConfig, device: torch.device) -> None:
+        self.cfg, self.device, self.dtype = cfg, device, _torch_dtype(cfg.dtype)
+        rng = np.random.default_rng(cfg.seed)
+        if cfg.model == "gaussian":
+            data = gaussian_data(cfg.n_real, rng)
+        else:
+            data = toy_data(cfg.dataset, cfg.n_real, rng)
+        self.data = torch.as_tensor(data, dtype=self.dtype, device=device)
+        self.net_g, self.net_d = build_mlp_gan(cfg.model, cfg.latent_dim, cfg.seed, self.dtype, device)
+        opt = torch.optim.Adam if cfg.optimizer == "adam" else torch.optim.SGD
+        self.opt_d = opt(self.net_d.parameters(), lr=cfg.lr_d)
+        self.opt_g = opt(self.net_g.parameters(), lr=cfg.lr_g)
+        z = np.random.default_rng([cfg.seed, 0]).standard_normal((N_POINTS, cfg.latent_dim))
+        self.display_z = torch.as_tensor(z, dtype=self.dtype, device=device)
+        lo, hi = data.min(axis=0), data.max(axis=0)
+        pad = 0.25 * (hi - lo)
+        self.grid_x = np.linspace(lo[0] - pad[0], hi[0] + pad[0], GRID)
+        self.grid_y = np.linspace(lo[1] - pad[1], hi[1] + pad[1], GRID)
+        self._epoch: tuple[int, Tensor, Tensor] | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_epoch"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._epoch = None
+
+    def batch(self, k: int) -> tuple[Tensor, Tensor]:
+        """The real minibatch and the latents of step k; each epoch is a fresh shuffle drawn from the seed."""
+        epoch, b = divmod(k, self.cfg.steps_per_epoch)
+        if self._epoch is None or self._epoch[0] != epoch:
+            rng = np.random.default_rng([self.cfg.seed, 1, epoch])
+            perm = torch.as_tensor(rng.permutation(self.cfg.n_real), device=self.device)
+            z = rng.standard_normal((self.cfg.n_real, self.cfg.latent_dim))
+            self._epoch = (epoch, perm, torch.as_tensor(z, dtype=self.dtype, device=self.device))
+        _, perm, z = self._epoch
+        rows = slice(b * self.cfg.batch_size, (b + 1) * self.cfg.batch_size)
+        return self.data[perm[rows]], z[rows]
+
+    def run(self, start: int, stop: int) -> Logits:
+        out: Logits = {"real": [], "fake": [], "g": []}
+        for k in range(start, stop):
+            for phase in (0, 1):
+                for kind, logits in self.update(k, phase).items():
+                    out[kind].extend(logits)
+        return out
+
+    def update(self, k: int, phase: int) -> Logits:
+        x, z = self.batch(k)
+        if phase == 0:
+            _, real, fake = steps.update_d(x, z, self.net_d, self.net_g, self.opt_d)
+            return {"real": [real], "fake": [fake]}
+        _, fake = steps.update_g(z, self.net_d, self.net_g, self.opt_g, self.cfg.gen_loss)
+        return {"g": [fake]}
+
+    def probe(self, k: int) -> Logits:
+        x, z = self.batch(k)
+        with torch.no_grad():
+            fake = self.net_d(self.net_g(z))
+            return {"real": [self.net_d(x)], "fake": [fake], "g": [fake]}
+
+    def tensors(self) -> dict[str, Tensor]:
+        named = [("G", self.net_g), ("D", self.net_d)]
+        return {f"{prefix}.{name}": p for prefix, net in named for name, p in net.named_parameters()}
+
+    def params(self) -> dict[str, np.ndarray]:
+        return {k: v.detach().reshape(-1).double().cpu().numpy() for k, v in self.tensors().items()}
+
+    def samples(self) -> np.ndarray:
+        with torch.no_grad():
+            return self.net_g(self.display_z).double().cpu().numpy()
+
+    def real(self) -> np.ndarray:
+        return self.data[:N_POINTS].double().cpu().numpy()
+
+    def surface(self) -> dict[str, np.ndarray]:
+        gx, gy = np.meshgrid(self.grid_x, self.grid_y)
+        pts = torch.as_tensor(np.stack([gx.ravel(), gy.ravel()], axis=1), dtype=self.dtype, device=self.device)
+        with torch.no_grad():
+            prob = torch.sigmoid(self.net_d(pts)).double().cpu().numpy().reshape(GRID, GRID)
+        return {"x": self.grid_x.copy(), "y": self.grid_y.copy(), "z": prob}
+
+    def state_dict(self) -> dict[str, Any]:
+        return {name: copy.deepcopy(obj.state_dict()) for name, obj in self._stateful().items()}
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        for name, obj in self._stateful().items():
+            obj.load_state_dict(state[name])
+
+    def _stateful(self) -> dict[str, Any]:
+        return {"G": self.net_g, "D": self.net_d, "opt_g": self.opt_g, "opt_d": self.opt_d}
+
+
+# --- the Trainer ---
+
+
+class _Window:
+    """Running sums of the curve quantities since the last snapshot."""
+
+    KEYS = ("d_real_loss", "d_real", "d_fake_loss", "d_fake", "g_loss")
+
+    def __init__(self) -> None:
+        self.sums = dict.fromkeys(self.KEYS, 0.0)
+        self.counts = dict.fromkeys(self.KEYS, 0)
+
+    def add(self, logits: Logits, gen_loss: str) -> bool:
+        """Adds a batch of logits; False if any of them (hence a loss) is not finite."""
+        parts: dict[str, Tensor] = {}
+        if logits.get("real"):
+            a = torch.cat([t.reshape(-1) for t in logits["real"]])
+            parts["d_real_loss"], parts["d_real"] = F.softplus(-a), torch.sigmoid(a)
+        if logits.get("fake"):
+            a = torch.cat([t.reshape(-1) for t in logits["fake"]])
+            parts["d_fake_loss"], parts["d_fake"] = F.softplus(a), torch.sigmoid(a)
+        if logits.get("g"):
+            parts["g_loss"] = steps.g_loss_from_logits(torch.cat([t.reshape(-1) for t in logits["g"]]), gen_loss)
+        if not parts:
+            return True
+        # One transfer (one device sync) for all sums.
+        sums = torch.stack([v.double().sum() for v in parts.values()]).cpu().tolist()
+        for (key, v), s in zip(parts.items(), sums, strict=True):
+            self.sums[key] += s
+            self.counts[key] += v.numel()
+        return all(math.isfinite(s) for s in sums)
+
+    def means(self) -> dict[str, float]:
+        return {k: self.sums[k] / self.counts[k] for k in self.KEYS if self.counts[k]}
+
+
+class Trainer:
+    """Trains one TrainConfig; `step` counts completed steps (see the module docstring for what a step is).
+
+    Not thread-safe; copy.deepcopy and pickle work (the seed-derived inputs are rebuilt, not copied).
+    """
+
+    CHUNK = 1000  # steps between divergence checks in advance()
+
+    def __init__(self, config: TrainConfig) -> None:
+        self.config = config.validate()
+        self.torch_device = resolve_device(self.config.device, self.config.dtype)
+        self.device = device_label(self.torch_device)
+        self.total_steps = self.config.total_steps
+        self.step = 0
+        self.phase = ""  # the update done last ("" before the first)
+        self.status = "running"
+        self.message = ""
+        self._phase_index = 0  # updates of the current step already done
+        self._window = _Window()
+        if self.config.model in ("faces", "face_classifier"):
+            self._engine: _FaceEngine | _MLPEngine = _FaceEngine(self.config, self.torch_device)
+        else:
+            self._engine = _MLPEngine(self.config, self.torch_device)
+
+    # --- progress ---
+
+    @property
+    def phases(self) -> tuple[str, ...]:
+        """The updates of one step, in order: ("d_real", "d_fake", "g"), ("d_real", "d_fake") or ("d", "g")."""
+        return self._engine.phases
+
+    @property
+    def epoch(self) -> int:
+        return self.step // self.config.steps_per_epoch
+
+    @property
+    def done(self) -> bool:
+        return self.status == "done"
+
+    @property
+    def finished(self) -> bool:
+        """Done or diverged: no further updates will happen."""
+        return self.status in ("done", "diverged")
+
+    # --- training ---
+
+    def advance(self, n: int) -> None:
+        """n more steps (fewer at the end of the run); a partly done step is finished first and counts as one."""
+        if not isinstance(n, int) or n < 0:
+            raise ValueError(f"n: must be a non-negative integer, got {n!r}")
+        stop = min(self.step + n, self.total_steps)
+        if n and self._phase_index and not self.finished:
+            while self._phase_index and not self.finished:
+                self._update()
+        while self.step < stop and not self.finished:
+            start, end = self.step, min(stop, self.step + self.CHUNK)
+            logits = self._engine.run(start, end)
+            self.phase = self.phases[-1]
+            self._absorb(logits, end)
+
+    def update_once(self) -> Snapshot:
+        """One single update (one phase); returns the snapshot right after it, phase naming that update."""
+        if not self.finished:
+            self._update()
+        return self.snapshot()
+
+    def _update(self) -> None:
+        logits = self._engine.update(self.step, self._phase_index)
+        self.phase = self.phases[self._phase_index]
+        self._phase_index += 1
+        if self._phase_index == len(self.phases):
+            self._phase_index = 0
+            self._absorb(logits, self.step + 1)
+        else:
+            self._absorb(logits, self.step)
+
+    def _absorb(self, logits: Logits, new_step: int) -> None:
+        """Adds logits to the window, moves `step`, and stops the run if a loss or weight went non-finite."""
+        finite = self._window.add(logits, self.config.gen_loss)
+        finite = finite and all(bool(torch.isfinite(t).all()) for t in self._engine.tensors().values())
+        if not finite:
+            bad = self._first_bad_step(logits, self.step)
+            self.step = bad + 1 if bad is not None else max(new_step, self.step + 1)
+            self._phase_index = 0
+            self.status = "diverged"
+            self.message = (
+                f"Training diverged at step {self.step}: a loss or a weight became NaN or infinite "
+                "(the learning rate is probably too large). Reset to start again."
+            )
+            return
+        self.step = new_step
+        if self.step >= self.total_steps and not self._phase_index:
+            self.status = "done"
+            self.message = f"Finished {self.total_steps} steps ({self.config.epochs} epochs)."
+
+    def _first_bad_step(self, logits: Logits, start: int) -> int | None:
+        per_update = [logits[kind] for kind in ("real", "fake", "g") if logits.get(kind)]
+        if not per_update or len({len(v) for v in per_update}) != 1:
+            return None
+        for i, group in enumerate(zip(*per_update, strict=True)):
+            if not all(bool(torch.isfinite(t).all()) for t in group):
+                return start + i
+        return None
+
+    def run(self, every: int | None = None) -> Iterator[Snapshot]:
+        """Trains on from `step`, yielding a snapshot every `every` steps and a final one (done or diverged).
+
+        To stop, stop iterating; calling run() again later continues from `step`. Snapshots fall on
+        multiples of `every`, so an interrupted and resumed run yields the same history.
+        """
+        every = self.config.snapshot_every if every is None else every
+        if not isinstance(every, int) or every < 1:
+            raise ValueError(f"every: must be a positive integer, got {every!r}")
+        while True:
+            if self.finished:
+                yield self.snapshot()
+                return
+            target = min((self.step // every + 1) * every, self.total_steps)
+            self.advance(target - self.step)
+            snap = self.snapshot()
+            yield snap
+            if self.finished:
+                return
+
+    # --- reading ---
+
+    def snapshot(self) -> Snapshot:
+        """The state now; losses and D outputs are means over the updates since the previous snapshot
+        (or, if there were none, evaluated on the current step's data without updating). The window is
+        then reset. For the face classifier g_loss is NaN: there is no generator."""
+        means = self._window.means()
+        if len(means) < len(_Window.KEYS) and self.status != "diverged":
+            k = self.step if self._phase_index else max(self.step - 1, 0)
+            probe = _Window()
+            probe.add(self._engine.probe(min(k, self.total_steps - 1)), self.config.gen_loss)
+            means = {**probe.means(), **means}
+        self._window = _Window()
+        nan = float("nan")
+        d_loss = (means.get("d_real_loss", nan) + means.get("d_fake_loss", nan)) / 2
+        return Snapshot(
+            step=self.step,
+            total_steps=self.total_steps,
+            epoch=self.epoch,
+            total_epochs=self.config.epochs,
+            d_loss=d_loss,
+            g_loss=means.get("g_loss", nan),
+            d_real=means.get("d_real", nan),
+            d_fake=means.get("d_fake", nan),
+            params=self._engine.params(),
+            samples=self._engine.samples(),
+            real=self._engine.real(),
+            surface=self._engine.surface(),
+            phase=self.phase,
+            status=self.status,  # type: ignore[arg-type]
+            message=self.message,
+            device=self.device,
+        )
+
+    def params(self) -> dict[str, np.ndarray]:
+        """The weights now, flat float64 arrays by name (as in Snapshot.params)."""
+        return self._engine.params()
+
+    def set_params(self, params: Mapping[str, np.ndarray | list[float]]) -> None:
+        """Overwrites some weights (e.g. from the manual sliders); names as in params()."""
+        live = self._engine.tensors()
+        unknown = sorted(set(params) - set(live))
+        if unknown:
+            raise ValueError(f"params: unknown name(s) {', '.join(unknown)}; allowed: {', '.join(live)}")
+        with torch.no_grad():
+            for name, value in params.items():
+                t = live[name]
+                v = torch.as_tensor(np.asarray(value, dtype=np.float64)).reshape(t.shape)
+                t.copy_(v)
+
+    # --- saving ---
+
+    def state_dict(self) -> dict[str, Any]:
+        """Everything needed to resume this run (tensors, floats, strings; torch.save-able)."""
+        return {
+            "version": STATE_VERSION,
+            "config": self.config.to_dict(),
+            "step": self.step,
+            "phase_index": self._phase_index,
+            "phase": self.phase,
+            "status": self.status,
+            "message": self.message,
+            "window": {"sums": dict(self._window.sums), "counts": dict(self._window.counts)},
+            "engine": self._engine.state_dict(),
+        }
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        """Resumes from state_dict(); the config must match this Trainer's (the device may differ)."""
+        if state.get("version") != STATE_VERSION:
+            raise ValueError(f"state: unsupported version {state.get('version')!r}")
+        saved = TrainConfig(**state["config"]).validate()
+        if saved.replace(device=self.config.device) != self.config:
+            raise ValueError("state: saved for a different config; use Trainer.from_state(state)")
+        self._engine.load_state_dict(state["engine"])
+        self.step = int(state["step"])
+        self._phase_index = int(state["phase_index"])
+        self.phase = state["phase"]
+        self.status = state["status"]
+        self.message = state["message"]
+        self._window = _Window()
+        self._window.sums.update(state["window"]["sums"])
+        self._window.counts.update(state["window"]["counts"])
+
+    @classmethod
+    def from_state(cls, state: Mapping[str, Any], device: str | None = None) -> Trainer:
+        """A Trainer resumed from state_dict(); `device` (e.g. "cpu") overrides the saved device choice."""
+        config = TrainConfig(**state["config"])
+        trainer = cls(config if device is None else config.replace(device=device))
+        trainer.load_state_dict(state)
+        return trainer
+
+
+def train(config: TrainConfig, trainer: Trainer | None = None, every: int | None = None) -> Iterator[Snapshot]:
+    """Snapshots of a run of `config` (or of `trainer`, continuing where it stands)."""
+    trainer = trainer if trainer is not None else Trainer(config)
+    yield from trainer.run(every)

@@ -1,0 +1,120 @@
+"""What the runner hands out: plain-data snapshots of a training run, and a history that collects them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+Status = Literal["running", "done", "stopped", "diverged"]
+
+
+@dataclass
+class Snapshot:
+    """The state of one run after `step` updates; numpy arrays and floats only, cheap to plot and to pickle.
+
+    `params` maps a parameter name to a flat float64 array, e.g. for the face GAN
+    {"G.weight": (4,), "G.bias": (4,), "D.weight": (4,), "D.bias": (1,)} in PIXELS order.
+    `samples` holds generated points: (n, 4) faces or (n, 2) points. `real` holds real samples of the
+    same shape (for plots that draw both). `surface` is D's output on a grid for 2-D models:
+    {"x": (nx,), "y": (ny,), "z": (ny, nx)}; None otherwise.
+    """
+
+    step: int
+    total_steps: int
+    epoch: int
+    total_epochs: int
+    d_loss: float
+    g_loss: float
+    d_real: float
+    d_fake: float
+    params: dict[str, np.ndarray]
+    samples: np.ndarray
+    real: np.ndarray | None = None
+    surface: dict[str, np.ndarray] | None = None
+    phase: str = ""
+    status: Status = "running"
+    message: str = ""
+    device: str = "cpu"
+
+    @property
+    def progress(self) -> float:
+        return self.step / self.total_steps if self.total_steps else 1.0
+
+
+@dataclass
+class History:
+    """All snapshots of one run, in order; exports the curves as JSON and CSV."""
+
+    snapshots: list[Snapshot] = field(default_factory=list)
+
+    def append(self, snap: Snapshot) -> None:
+        self.snapshots.append(snap)
+
+    def __len__(self) -> int:
+        return len(self.snapshots)
+
+    @property
+    def last(self) -> Snapshot | None:
+        return self.snapshots[-1] if self.snapshots else None
+
+    def column(self, name: str) -> np.ndarray:
+        """One scalar field (`step`, `d_loss`, …) over all snapshots."""
+        return np.array([getattr(s, name) for s in self.snapshots], dtype=float)
+
+    def param(self, name: str) -> np.ndarray:
+        """One parameter over time, shape (len(self), size)."""
+        return np.array([s.params[name] for s in self.snapshots], dtype=float)
+
+    def rows(self) -> list[dict[str, float]]:
+        """One flat dict per snapshot: step, epoch, losses, D outputs and every parameter entry."""
+        out = []
+        for s in self.snapshots:
+            row: dict[str, float] = {
+                "step": s.step,
+                "epoch": s.epoch,
+                "d_loss": s.d_loss,
+                "g_loss": s.g_loss,
+                "d_real": s.d_real,
+                "d_fake": s.d_fake,
+            }
+            for name, values in s.params.items():
+                for i, v in enumerate(np.ravel(values)):
+                    row[f"{name}[{i}]"] = float(v)
+            out.append(row)
+        return out
+
+    def to_csv(self) -> str:
+        rows = self.rows()
+        if not rows:
+            return ""
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return buf.getvalue()
+
+    def to_json(self) -> str:
+        return json.dumps(self.rows())
+
+
+def params_to_json(params: dict[str, np.ndarray], **extra: Any) -> str:
+    """The weights of one snapshot as a JSON object (lists of floats), with optional extra fields."""
+    data = {name: np.ravel(v).tolist() for name, v in params.items()}
+    data.update(extra)
+    return json.dumps(data, indent=2)
+
+
+def snapshot_dict(snap: Snapshot) -> dict[str, Any]:
+    """A JSON-ready dict of a snapshot (arrays become lists)."""
+    d = asdict(snap)
+    for k, v in list(d.items()):
+        if isinstance(v, np.ndarray):
+            d[k] = v.tolist()
+        elif isinstance(v, dict):
+            d[k] = {kk: (vv.tolist() if isinstance(vv, np.ndarray) else vv) for kk, vv in v.items()}
+    return d

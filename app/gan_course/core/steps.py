@@ -1,0 +1,284 @@
+"""The update steps, one function each, written as the maths of the slanted-island article and of d2l.
+
+Face GAN notation (all tensors (R, 1, k), see models.FaceGAN):
+    G:  u = z·w_G + b_G,   x = G(z) = σ(u)
+    D:  a = x·w_D + b_D,   D(x) = σ(a)
+The article trains with plain SGD, θ ← θ − lr·∂E/∂θ, where the derivatives come from
+∂(−log σ(a))/∂a = −(1 − σ(a)),  ∂(−log(1 − σ(a)))/∂a = σ(a)  and  ∂σ(u)/∂u = σ(u)(1 − σ(u)).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from gan_course.core.models import FaceGAN
+
+NON_SATURATING = "non-saturating"
+
+# --- face GAN: SGD steps, in place (the article's recipe and the hot loop) ---
+
+
+def d_step_real(p: FaceGAN, x: Tensor, lr: float) -> Tensor:
+    """One SGD step of D on real images x (R, 1, 4). Returns the logit a that D gave x, (R, 1, 1)."""
+    # D descends −log D(x):  grad_w = −x(1 − D(x)),  grad_b = −(1 − D(x))
+    logit = p.logit(x)
+    miss = torch.sigmoid(-logit)  # 1 − D(x) as σ(−a): no cancellation when D(x) ≈ 1
+    p.d_weight.addcmul_(miss, x, value=lr)
+    p.d_bias.add_(miss, alpha=lr)
+    return logit
+
+
+def d_step_fake(p: FaceGAN, fake: Tensor, lr: float) -> Tensor:
+    """One SGD step of D on generated (or noise) images (R, 1, 4). Returns D's logit on them, (R, 1, 1).
+
+    `fake` enters as plain data: D's step must not move G. No autograd graph exists here, so there is
+    nothing to detach (autograd_gradients shows the same step with an explicit .detach()).
+    """
+    # D descends −log(1 − D(x)):  grad_w = x·D(x),  grad_b = D(x)
+    logit = p.logit(fake)
+    fooled = torch.sigmoid(logit)  # D(x): how far D is taken in by the fake
+    p.d_weight.addcmul_(fooled, fake, value=-lr)
+    p.d_bias.add_(fooled, alpha=-lr)
+    return logit
+
+
+def g_step(p: FaceGAN, z: Tensor, lr: float, gen_loss: str = NON_SATURATING) -> Tensor:
+    """One SGD step of G for latents z (R, 1, 1) against the current D. Returns D's logit on G(z), (R, 1, 1)."""
+    # non-saturating: G descends −log D(G(z)):  grad_u = −(1 − D)·w_D·x(1 − x);  grad_w = grad_u·z, grad_b = grad_u
+    # saturating:     G descends log(1 − D(G(z))): grad_u = −D·w_D·x(1 − x)  (vanishes once D rejects the fake)
+    x = p.generate(z)
+    logit = p.logit(x)
+    push = torch.sigmoid(-logit) if gen_loss == NON_SATURATING else torch.sigmoid(logit)  # 1 − D or D
+    descent = torch.addcmul(x, x, x, value=-1)  # x(1 − x) = σ′(u)
+    descent.mul_(p.d_weight).mul_(push)  # −grad_u
+    p.g_weight.addcmul_(descent, z, value=lr)
+    p.g_bias.add_(descent, alpha=lr)
+    return logit
+
+
+def face_steps(p: FaceGAN, faces: Sequence[Tensor], zs: Sequence[Tensor], start: int, stop: int,
+               lr_d: float, lr_g: float, gen_loss: str = NON_SATURATING) -> list[Tensor]:
+    """Steps start … stop−1 of the article's loop: per face visit, D on the face, D on G(z), then G.
+
+    faces: the real faces as (R, 1, 4) tensors, visited in order; zs[k]: the (R, 1, 1) latent of step k.
+    Returns the logits, three per step (d_real, d_fake, g), for the loss curves.
+    """
+    logits = []
+    n = len(faces)
+    for k in range(start, stop):
+        z = zs[k]
+        logits.append(d_step_real(p, faces[k % n], lr_d))
+        logits.append(d_step_fake(p, p.generate(z), lr_d))
+        logits.append(g_step(p, z, lr_g, gen_loss))
+    return logits
+
+
+# --- face GAN: the same derivatives as explicit gradients (for Adam and for the side-by-side view) ---
+
+
+def grad_d_real(p: FaceGAN, x: Tensor) -> tuple[dict[str, Tensor], Tensor]:
+    """(∂E/∂θ_D for E = −log D(x), D's logit on x)."""
+    logit = p.logit(x)
+    dE_da = -torch.sigmoid(-logit)  # −(1 − D(x))
+    return {"D.weight": dE_da * x, "D.bias": dE_da}, logit
+
+
+def grad_d_fake(p: FaceGAN, fake: Tensor) -> tuple[dict[str, Tensor], Tensor]:
+    """(∂E/∂θ_D for E = −log(1 − D(x)), D's logit on x)."""
+    logit = p.logit(fake)
+    dE_da = torch.sigmoid(logit)  # D(x)
+    return {"D.weight": dE_da * fake, "D.bias": dE_da}, logit
+
+
+def grad_g(p: FaceGAN, z: Tensor, gen_loss: str = NON_SATURATING) -> tuple[dict[str, Tensor], Tensor]:
+    """(∂E/∂θ_G for E = −log D(G(z)) or log(1 − D(G(z))), D's logit on G(z))."""
+    x = p.generate(z)
+    logit = p.logit(x)
+    dE_da = -torch.sigmoid(-logit) if gen_loss == NON_SATURATING else -torch.sigmoid(logit)  # −(1 − D) or −D
+    dE_du = dE_da * p.d_weight * x * (1 - x)
+    return {"G.weight": dE_du * z, "G.bias": dE_du}, logit
+
+
+@dataclass
+class Adam:
+    """Adam for plain tensors updated in place; the formula of torch.optim.Adam (no weight decay)."""
+
+    params: dict[str, Tensor]
+    lr: float
+    betas: tuple[float, float] = (0.9, 0.999)
+    eps: float = 1e-8
+    t: int = 0
+    m: dict[str, Tensor] = field(default_factory=dict)
+    v: dict[str, Tensor] = field(default_factory=dict)
+
+    def step(self, grads: Mapping[str, Tensor]) -> None:
+        b1, b2 = self.betas
+        self.t += 1
+        for name, g in grads.items():
+            m = self.m.setdefault(name, torch.zeros_like(g))
+            v = self.v.setdefault(name, torch.zeros_like(g))
+            m.lerp_(g, 1 - b1)  # running mean of the gradient
+            v.mul_(b2).addcmul_(g, g, value=1 - b2)  # running mean of its square
+            step_size = self.lr / (1 - b1**self.t)
+            denom = (v.sqrt() / (1 - b2**self.t) ** 0.5).add_(self.eps)
+            self.params[name].addcdiv_(m, denom, value=-step_size)
+
+    def state_dict(self) -> dict:
+        return {"t": self.t, "m": {k: v.clone() for k, v in self.m.items()},
+                "v": {k: v.clone() for k, v in self.v.items()}}
+
+    def load_state_dict(self, state: Mapping) -> None:
+        self.t = int(state["t"])
+        self.m = {k: v.clone() for k, v in state["m"].items()}
+        self.v = {k: v.clone() for k, v in state["v"].items()}
+
+
+def face_steps_adam(p: FaceGAN, faces: Sequence[Tensor], zs: Sequence[Tensor], start: int, stop: int,
+                    opt_d: Adam, opt_g: Adam, gen_loss: str = NON_SATURATING) -> list[Tensor]:
+    """face_steps with Adam instead of SGD: the same three updates, each from its explicit gradient."""
+    logits = []
+    n = len(faces)
+    for k in range(start, stop):
+        logits.append(face_update_adam(p, "d_real", faces[k % n], zs[k], opt_d, opt_g, gen_loss))
+        logits.append(face_update_adam(p, "d_fake", faces[k % n], zs[k], opt_d, opt_g, gen_loss))
+        logits.append(face_update_adam(p, "g", faces[k % n], zs[k], opt_d, opt_g, gen_loss))
+    return logits
+
+
+def face_update_adam(p: FaceGAN, phase: str, face: Tensor, z: Tensor, opt_d: Adam, opt_g: Adam,
+                     gen_loss: str = NON_SATURATING) -> Tensor:
+    """One Adam update of the face GAN: phase "d_real", "d_fake" or "g". Returns the logit D used."""
+    if phase == "d_real":
+        grads, logit = grad_d_real(p, face)
+        opt_d.step(grads)
+    elif phase == "d_fake":
+        grads, logit = grad_d_fake(p, p.generate(z))
+        opt_d.step(grads)
+    else:
+        grads, logit = grad_g(p, z, gen_loss)
+        opt_g.step(grads)
+    return logit
+
+
+# --- face GAN: hand-derived vs autograd gradients, numpy in and out (for the app and the tests) ---
+
+FaceGradients = dict[str, dict[str, np.ndarray]]
+
+
+def hand_gradients(params: Mapping[str, np.ndarray | Sequence[float]], x: np.ndarray | Sequence[float],
+                   z: float, gen_loss: str = NON_SATURATING) -> FaceGradients:
+    """The article's hand-derived gradients of the three updates, all at the same `params`.
+
+    params: {"G.weight": 4, "G.bias": 4, "D.weight": 4, "D.bias": 1 values}; x: a real face (4 pixels);
+    z: the latent. Returns {"d_real": {"D.weight", "D.bias"}, "d_fake": {…}, "g": {"G.weight", "G.bias"}}
+    of flat float64 arrays (the fake in "d_fake" and "g" is G(z)).
+    """
+    p = FaceGAN.from_params(params)
+    x_t = torch.as_tensor(np.asarray(x, dtype=np.float64)).view(1, 1, 4)
+    z_t = torch.full((1, 1, 1), float(z), dtype=torch.float64)
+    with torch.no_grad():
+        d_real, _ = grad_d_real(p, x_t)
+        d_fake, _ = grad_d_fake(p, p.generate(z_t))
+        g, _ = grad_g(p, z_t, gen_loss)
+    return {"d_real": _flat(d_real), "d_fake": _flat(d_fake), "g": _flat(g)}
+
+
+def autograd_gradients(params: Mapping[str, np.ndarray | Sequence[float]], x: np.ndarray | Sequence[float],
+                       z: float, gen_loss: str = NON_SATURATING) -> FaceGradients:
+    """The same three gradients as hand_gradients, but from torch.autograd on the written-out losses."""
+    t = {name: torch.tensor(np.ravel(np.asarray(params[name], dtype=np.float64)), requires_grad=True)
+         for name in ("G.weight", "G.bias", "D.weight", "D.bias")}
+    x_t = torch.as_tensor(np.asarray(x, dtype=np.float64))
+
+    def gen(z_: float) -> Tensor:
+        return torch.sigmoid(z_ * t["G.weight"] + t["G.bias"])
+
+    def disc(img: Tensor) -> Tensor:
+        return torch.sigmoid(img @ t["D.weight"] + t["D.bias"])
+
+    d_params = [t["D.weight"], t["D.bias"]]
+    g_params = [t["G.weight"], t["G.bias"]]
+    # D on a real face: minimise −log D(x)
+    d_real = torch.autograd.grad(-torch.log(disc(x_t)).sum(), d_params)
+    # D on a fake: minimise −log(1 − D(G(z))); detach: this loss must move D only, G(z) enters as data
+    d_fake = torch.autograd.grad(-torch.log(1 - disc(gen(z).detach())).sum(), d_params)
+    # G: minimise −log D(G(z)) (non-saturating) or log(1 − D(G(z))) (saturating); D is held fixed
+    score = disc(gen(z))
+    g_loss = -torch.log(score) if gen_loss == NON_SATURATING else torch.log(1 - score)
+    g = torch.autograd.grad(g_loss.sum(), g_params)
+    return {
+        "d_real": {"D.weight": d_real[0].numpy(), "D.bias": d_real[1].numpy()},
+        "d_fake": {"D.weight": d_fake[0].numpy(), "D.bias": d_fake[1].numpy()},
+        "g": {"G.weight": g[0].numpy(), "G.bias": g[1].numpy()},
+    }
+
+
+def _flat(grads: Mapping[str, Tensor]) -> dict[str, np.ndarray]:
+    return {name: g.detach().reshape(-1).double().cpu().numpy() for name, g in grads.items()}
+
+
+def face_outputs(g_weight: np.ndarray | Sequence[float], g_bias: np.ndarray | Sequence[float],
+                 d_weight: np.ndarray | Sequence[float], d_bias: float | np.ndarray,
+                 z: float | np.ndarray | Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+    """G's faces and D's scores for hand-set weights (the manual-sliders mode): ((n, 4) faces, (n,) D(face))."""
+    z = np.atleast_1d(np.asarray(z, dtype=np.float64))
+    faces = _sigmoid(z[:, None] * np.asarray(g_weight, dtype=np.float64) + np.asarray(g_bias, dtype=np.float64))
+    scores = _sigmoid(faces @ np.asarray(d_weight, dtype=np.float64) + float(np.ravel(d_bias)[0]))
+    return faces, scores
+
+
+def _sigmoid(a: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * a))  # = 1 / (1 + e^−a), without overflow for large |a|
+
+
+# --- losses from logits (for the curves): −log σ(a) = softplus(−a), −log(1 − σ(a)) = softplus(a) ---
+
+
+def d_loss_from_logits(real_logit: Tensor, fake_logit: Tensor) -> Tensor:
+    """D's cross-entropy ½[−log D(x) − log(1 − D(G(z)))], as d2l reports it (ln 2 ≈ 0.693 at equilibrium)."""
+    return (F.softplus(-real_logit) + F.softplus(fake_logit)) / 2
+
+
+def g_loss_from_logits(fake_logit: Tensor, gen_loss: str = NON_SATURATING) -> Tensor:
+    """What G descends: −log D(G(z)) (non-saturating) or log(1 − D(G(z))) (saturating, ≤ 0)."""
+    return F.softplus(-fake_logit) if gen_loss == NON_SATURATING else -F.softplus(fake_logit)
+
+
+# --- 2-D models (d2l's update_D and update_G) ---
+
+
+def update_d(x: Tensor, z: Tensor, net_d: nn.Module, net_g: nn.Module, opt_d: torch.optim.Optimizer
+             ) -> tuple[Tensor, Tensor, Tensor]:
+    """One optimiser step of D on a real batch x and latents z. Returns (loss, D's logits on x, on G(z))."""
+    # D descends ½[−log D(x) − log(1 − D(G(z)))] (binary cross-entropy, labels 1 for real and 0 for fake)
+    # detach: this step trains D only; without it, backward would also fill G's gradients
+    fake = net_g(z).detach()
+    real_logit, fake_logit = net_d(x), net_d(fake)
+    loss = (F.binary_cross_entropy_with_logits(real_logit, torch.ones_like(real_logit))
+            + F.binary_cross_entropy_with_logits(fake_logit, torch.zeros_like(fake_logit))) / 2
+    opt_d.zero_grad(set_to_none=True)
+    loss.backward()
+    opt_d.step()
+    return loss.detach(), real_logit.detach(), fake_logit.detach()
+
+
+def update_g(z: Tensor, net_d: nn.Module, net_g: nn.Module, opt_g: torch.optim.Optimizer,
+             gen_loss: str = NON_SATURATING) -> tuple[Tensor, Tensor]:
+    """One optimiser step of G against the current D. Returns (G's loss, D's logits on G(z))."""
+    # non-saturating: G descends −log D(G(z)) (cross-entropy with label 1); saturating: G descends log(1 − D(G(z)))
+    # D's gradients filled here are never used: update_d clears them before its own backward.
+    fake_logit = net_d(net_g(z))
+    if gen_loss == NON_SATURATING:
+        loss = F.binary_cross_entropy_with_logits(fake_logit, torch.ones_like(fake_logit))
+    else:
+        loss = -F.binary_cross_entropy_with_logits(fake_logit, torch.zeros_like(fake_logit))
+    opt_g.zero_grad(set_to_none=True)
+    loss.backward()
+    opt_g.step()
+    return loss.detach(), fake_logit.detach()

@@ -1,0 +1,129 @@
+"""Shareable links: the query string ↔ the app's settings, with every value validated.
+
+Pure Python (no streamlit), so every bad value is unit-tested. A value that does not validate is dropped
+and its key reported, so the page can fall back to the default and show a translated notice.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from gan_course.core.config import GEN_LOSSES, LIMITS, OPTIMIZERS, PRESETS
+from gan_course.i18n import is_language
+
+MAX_VALUE_LENGTH = 64  # longer values are never valid here, so nothing long is ever parsed
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+# Query key → TrainConfig field, for the training widget's settings carried in a link.
+WIDGET_KEYS: dict[str, str] = {
+    "preset": "preset",
+    "seed": "seed",
+    "epochs": "epochs",
+    "lr": "lr",
+    "lr_d": "lr_d",
+    "lr_g": "lr_g",
+    "loss": "gen_loss",
+    "optimizer": "optimizer",
+}
+KNOWN_KEYS: tuple[str, ...] = ("lang", "projector", *WIDGET_KEYS)
+
+
+@dataclass
+class LinkState:
+    """What a link asked for, after validation; None means 'not given or not valid'."""
+
+    lang: str | None = None
+    projector: bool | None = None
+    widget: dict[str, Any] = field(default_factory=dict)
+    rejected: list[str] = field(default_factory=list)
+
+
+def _single(value: Any) -> str | None:
+    """The last value of a query key (repeated keys arrive as lists), or None if it is unusable."""
+    if isinstance(value, list | tuple):
+        value = value[-1] if value else None
+    if not isinstance(value, str) or len(value) > MAX_VALUE_LENGTH:
+        return None
+    return value.strip()
+
+
+def _int_in(text: str, name: str) -> int | None:
+    low, high = LIMITS[name]
+    if not text.isdigit():  # digits only: no signs, exponents or decimals (seed=-5, epochs=1e12)
+        return None
+    value = int(text)
+    return value if low <= value <= high else None
+
+
+def _float_in(text: str, name: str) -> float | None:
+    low, high = LIMITS[name]
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and low <= value <= high else None
+
+
+def _bool(text: str) -> bool | None:
+    word = text.lower()
+    return True if word in TRUE_WORDS else False if word in FALSE_WORDS else None
+
+
+def parse_widget_value(key: str, text: str) -> Any | None:
+    """One training setting from its query text, or None if it is not valid."""
+    if key == "preset":
+        return text if text in PRESETS else None
+    if key in ("seed", "epochs"):
+        return _int_in(text, key)
+    if key in ("lr", "lr_d", "lr_g"):
+        return _float_in(text, "lr_d" if key == "lr" else key)
+    if key == "loss":
+        return text if text in GEN_LOSSES else None
+    if key == "optimizer":
+        return text if text in OPTIMIZERS else None
+    return None
+
+
+def parse_query(params: Mapping[str, Any]) -> LinkState:
+    """Validate a query string. Unknown keys are ignored; known keys with bad values are reported."""
+    state = LinkState()
+    for key in KNOWN_KEYS:
+        if key not in params:
+            continue
+        text = _single(params[key])
+        value: Any | None
+        if text is None:
+            value = None
+        elif key == "lang":
+            value = text if is_language(text) else None
+        elif key == "projector":
+            value = _bool(text)
+        else:
+            value = parse_widget_value(key, text)
+        if value is None:
+            state.rejected.append(key)
+        elif key == "lang":
+            state.lang = value
+        elif key == "projector":
+            state.projector = value
+        elif key == "lr":
+            state.widget["lr_d"] = state.widget["lr_g"] = value
+        else:
+            state.widget[WIDGET_KEYS[key]] = value
+    return state
+
+
+def to_query(lang: str, projector: bool, widget: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """The query string for the current settings (only what differs from a plain visit is worth a key)."""
+    query = {"lang": lang}
+    if projector:
+        query["projector"] = "1"
+    reverse = {field_: key for key, field_ in WIDGET_KEYS.items() if key != "lr"}
+    for name, value in (widget or {}).items():
+        if name in reverse:
+            query[reverse[name]] = repr(value) if isinstance(value, float) else str(value)
+    return query

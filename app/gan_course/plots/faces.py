@@ -1,0 +1,220 @@
+"""Pictures of the face GAN: grids of 2×2 grey faces and the tiny network that draws them."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from gan_course.core.snapshot import Snapshot
+from gan_course.i18n import format_number
+from gan_course.plots.labels import pixel_labels
+from gan_course.plots.theme import (
+    AXIS_COLOUR,
+    NEGATIVE_COLOUR,
+    POSITIVE_COLOUR,
+    TEXT_COLOUR,
+    apply_theme,
+    hide_axes,
+    style,
+)
+
+Translate = Callable[[str], str]
+
+# 1 is ink, 0 is paper, as in the slanted-island article.
+GREYS = [[0.0, "#ffffff"], [1.0, "#111111"]]
+FRAME_COLOUR = "#8c8c8c"
+DEFAULT_COLUMNS = 5
+
+# Beyond this |weight| every edge is equally thick, so one large weight does not flatten the rest.
+WEIGHT_CLIP = 3.0
+
+
+def faces_figure(
+    images: np.ndarray | Sequence[Sequence[float]],
+    _: Translate,
+    lang: str,
+    *,
+    titles: Sequence[str] | None = None,
+    columns: int | None = None,
+    projector: bool = False,
+) -> go.Figure:
+    """A grid of 2×2 grey images (rows of 4 values in PIXELS order); `titles` are already translated."""
+    faces = np.asarray(images, dtype=float).reshape(-1, 4)
+    n = len(faces)
+    cols = max(1, min(columns or DEFAULT_COLUMNS, n or 1))
+    rows = max(1, math.ceil(n / cols))
+    names = np.array(pixel_labels(_), dtype=object).reshape(2, 2)
+    fig = make_subplots(
+        rows=rows,
+        cols=cols,
+        subplot_titles=list(titles) if titles is not None else None,
+        horizontal_spacing=0.04,
+        vertical_spacing=0.12 if titles is not None else 0.04,
+    )
+    hover = "%{text}: %{z:.2f}<extra></extra>"
+    for k, face in enumerate(faces):
+        row, col = k // cols + 1, k % cols + 1
+        fig.add_trace(
+            go.Heatmap(
+                z=face.reshape(2, 2),
+                x=[0, 1],
+                y=[0, 1],
+                text=names,
+                zmin=0.0,
+                zmax=1.0,
+                colorscale=GREYS,
+                showscale=False,
+                hovertemplate=hover,
+                name=_("Image %(number)s") % {"number": k + 1},
+            ),
+            row=row,
+            col=col,
+        )
+        # A frame and a cross keep white pixels visible against the white page.
+        line = {"color": FRAME_COLOUR, "width": 1}
+        fig.add_shape(type="rect", x0=-0.5, y0=-0.5, x1=1.5, y1=1.5, line=line, row=row, col=col)
+        fig.add_shape(type="line", x0=0.5, y0=-0.5, x1=0.5, y1=1.5, line=line, row=row, col=col)
+        fig.add_shape(type="line", x0=-0.5, y0=0.5, x1=1.5, y1=0.5, line=line, row=row, col=col)
+    apply_theme(fig, lang, projector=projector)
+    hide_axes(fig)
+    # Row 0 of each image is its top row; equal aspect keeps pixels square.
+    for k in range(n):
+        suffix = "" if k == 0 else str(k + 1)
+        fig.update_layout(
+            {
+                f"xaxis{suffix}": {"range": [-0.55, 1.55], "constrain": "domain"},
+                f"yaxis{suffix}": {
+                    "range": [1.55, -0.55],
+                    "scaleanchor": f"x{suffix}",
+                    "scaleratio": 1,
+                    "constrain": "domain",
+                },
+            }
+        )
+    s = style(projector)
+    cell = 2.2 * s.font_size * 4
+    fig.update_layout(height=int(rows * cell + (40 if titles is not None else 20)), showlegend=False)
+    return fig
+
+
+# Node positions: noise on the left, the four pixels in a column, D's verdict on the right.
+_Z_POS = (0.0, 1.5)
+_PIXEL_POS = [(1.0, 3.0 - i) for i in range(4)]
+_D_POS = (2.0, 1.5)
+
+
+def _edge_width(weight: float, projector: bool) -> float:
+    thinnest, thickest = (1.5, 16.0) if projector else (1.0, 10.0)
+    return thinnest + (thickest - thinnest) * min(abs(weight), WEIGHT_CLIP) / WEIGHT_CLIP
+
+
+def network_figure(snapshot: Snapshot, _: Translate, lang: str, *, projector: bool = False) -> go.Figure:
+    """The face GAN as a diagram: z → G's four pixels → D.
+
+    Edge thickness shows |weight|; colour and dash show its sign. Biases and values appear on hover.
+    """
+    missing = [k for k in ("G.weight", "G.bias", "D.weight", "D.bias") if k not in snapshot.params]
+    if missing:
+        raise ValueError(f"network_figure: snapshot lacks face-GAN parameters {', '.join(missing)}")
+    g_w = np.ravel(snapshot.params["G.weight"])
+    g_b = np.ravel(snapshot.params["G.bias"])
+    d_w = np.ravel(snapshot.params["D.weight"])
+    d_b = float(np.ravel(snapshot.params["D.bias"])[0])
+    s = style(projector)
+    pixels = pixel_labels(_)
+
+    def num(v: float) -> str:
+        return format_number(float(v), lang)
+
+    fig = go.Figure()
+    g_edge, d_edge = _("G weight, z → %(pixel)s"), _("D weight, %(pixel)s → D")
+    edges = [(_Z_POS, _PIXEL_POS[i], g_w[i], g_edge % {"pixel": pixels[i]}) for i in range(4)]
+    edges += [(_PIXEL_POS[i], _D_POS, d_w[i], d_edge % {"pixel": pixels[i]}) for i in range(4)]
+    mid_x, mid_y, mid_text, mid_colour = [], [], [], []
+    for (x0, y0), (x1, y1), w, label in edges:
+        positive = w >= 0
+        colour = POSITIVE_COLOUR if positive else NEGATIVE_COLOUR
+        fig.add_trace(
+            go.Scatter(
+                x=[x0, x1],
+                y=[y0, y1],
+                mode="lines",
+                name=label,
+                line={
+                    "color": colour,
+                    "width": _edge_width(w, projector),
+                    "dash": "solid" if positive else "dash",
+                },
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+        # Lines only hover at their ends, so a dot in the middle carries the value.
+        mid_x.append(0.5 * (x0 + x1))
+        mid_y.append(0.5 * (y0 + y1))
+        mid_text.append(f"{label}: {num(w)}")
+        mid_colour.append(colour)
+    fig.add_trace(
+        go.Scatter(
+            x=mid_x,
+            y=mid_y,
+            mode="markers",
+            name=_("Weight"),
+            marker={"size": s.marker_size, "color": mid_colour, "line": {"color": "white", "width": 1}},
+            hovertext=mid_text,
+            hovertemplate="%{hovertext}<extra></extra>",
+            showlegend=False,
+        )
+    )
+
+    node_x = [_Z_POS[0]] + [p[0] for p in _PIXEL_POS] + [_D_POS[0]]
+    node_y = [_Z_POS[1]] + [p[1] for p in _PIXEL_POS] + [_D_POS[1]]
+    node_text = [_("noise z"), *pixels, _("D: real?")]
+    g_bias, d_bias, d_output = _("G bias"), _("D bias"), _("D output")
+    node_hover = (
+        [_("noise z: one random number")]
+        + [f"{pixels[i]}<br>{g_bias}: {num(g_b[i])}" for i in range(4)]
+        + [f"{d_output}<br>{d_bias}: {num(d_b)}"]
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=node_x,
+            y=node_y,
+            mode="markers+text",
+            name=_("Neurons"),
+            text=node_text,
+            textposition=["bottom center"] + ["top center"] * 4 + ["bottom center"],
+            textfont={"size": s.font_size, "color": TEXT_COLOUR},
+            marker={"size": s.marker_size * 4, "color": "white", "line": {"color": AXIS_COLOUR, "width": 2}},
+            hovertext=node_hover,
+            hovertemplate="%{hovertext}<extra></extra>",
+            showlegend=False,
+        )
+    )
+    # Legend-only entries explain the encoding in words, not just in colour.
+    for name, colour, dash in (
+        (_("positive weight"), POSITIVE_COLOUR, "solid"),
+        (_("negative weight"), NEGATIVE_COLOUR, "dash"),
+    ):
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="lines",
+                name=name,
+                line={"color": colour, "width": s.line_width, "dash": dash},
+                hoverinfo="skip",
+            )
+        )
+    for x, text in ((0.5, _("Generator")), (1.5, _("Discriminator"))):
+        fig.add_annotation(x=x, y=3.6, text=f"<b>{text}</b>", showarrow=False, font={"size": s.font_size})
+    apply_theme(fig, lang, projector=projector)
+    hide_axes(fig)
+    fig.update_xaxes(range=[-0.35, 2.35])
+    fig.update_yaxes(range=[-0.6, 3.9])
+    fig.update_layout(height=int(s.height * 1.2), hovermode="closest")
+    return fig

@@ -1,0 +1,107 @@
+"""The one look of every figure: fonts that cover Chinese, the Okabe–Ito palette, projector sizes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+
+from gan_course.i18n import plotly_separators
+
+# Okabe & Ito (2008): distinguishable under the common colour-vision deficiencies.
+OKABE_ITO: dict[str, str] = {
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+    "black": "#000000",
+}
+# Yellow is left out of the cycle: on a white background it is nearly invisible.
+PALETTE: tuple[str, ...] = tuple(
+    OKABE_ITO[k]
+    for k in ("blue", "vermillion", "bluish_green", "reddish_purple", "orange", "sky_blue", "black")
+)
+
+# Fixed meanings, so a colour tells the same story in every lesson.
+D_COLOUR = OKABE_ITO["blue"]
+G_COLOUR = OKABE_ITO["vermillion"]
+REAL_COLOUR = OKABE_ITO["bluish_green"]
+FAKE_COLOUR = OKABE_ITO["reddish_purple"]
+POSITIVE_COLOUR = OKABE_ITO["blue"]
+NEGATIVE_COLOUR = OKABE_ITO["vermillion"]
+
+# Latin fonts first so digits look the same in every language; the CJK font fills in Chinese glyphs.
+FONT_FAMILY = '"Noto Sans", "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif'
+TEXT_COLOUR = "#1a1a1a"
+GRID_COLOUR = "#b0b0b0"
+AXIS_COLOUR = "#404040"
+
+# Dash patterns cycle alongside colours so no line is told apart by colour alone.
+DASHES: tuple[str, ...] = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+
+
+@dataclass(frozen=True)
+class Style:
+    font_size: int
+    line_width: float
+    marker_size: float
+    height: int
+
+
+NORMAL = Style(font_size=14, line_width=2.0, marker_size=7, height=380)
+# Read from the back of a lecture hall: everything bigger and bolder.
+PROJECTOR = Style(font_size=22, line_width=4.5, marker_size=13, height=520)
+
+
+def style(projector: bool = False) -> Style:
+    return PROJECTOR if projector else NORMAL
+
+
+def apply_theme(fig: go.Figure, lang: str, *, projector: bool = False) -> go.Figure:
+    """Give `fig` the course look in place (and return it): language-aware number separators, fonts, grid."""
+    s = style(projector)
+    fig.update_layout(
+        separators=plotly_separators(lang),
+        font={"family": FONT_FAMILY, "size": s.font_size, "color": TEXT_COLOUR},
+        colorway=list(PALETTE),
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        height=s.height,
+        margin={"l": 10, "r": 10, "t": 40 if not projector else 60, "b": 10, "pad": 2},
+        legend={
+            "orientation": "h",
+            "yanchor": "bottom",
+            "y": 1.02,
+            "xanchor": "left",
+            "x": 0.0,
+            "font": {"size": s.font_size},
+            "bgcolor": "rgba(255,255,255,0.8)",
+        },
+        hoverlabel={"font": {"family": FONT_FAMILY, "size": s.font_size}},
+    )
+    # automargin lets the tight margins grow just enough for long (e.g. German) axis titles.
+    axis = {
+        "showgrid": True,
+        "gridcolor": GRID_COLOUR,
+        "gridwidth": 1,
+        "zeroline": True,
+        "zerolinecolor": AXIS_COLOUR,
+        "showline": True,
+        "linecolor": AXIS_COLOUR,
+        "linewidth": 1,
+        "ticks": "outside",
+        "tickcolor": AXIS_COLOUR,
+        "automargin": True,
+    }
+    fig.update_xaxes(**axis)
+    fig.update_yaxes(**axis)
+    return fig
+
+
+def hide_axes(fig: go.Figure) -> None:
+    """For pictures rather than charts (faces, the network): no ticks, grid or lines."""
+    fig.update_xaxes(visible=False, showgrid=False, zeroline=False)
+    fig.update_yaxes(visible=False, showgrid=False, zeroline=False)

@@ -1,0 +1,32 @@
+"""A quiz question with immediate feedback; answers are kept in the user's session state."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from gan_course.lessons import Quiz, quizzes
+from gan_course.ui.context import Context
+
+
+def render(quiz_id: str, ctx: Context) -> None:
+    _ = ctx._
+    quiz: Quiz = quizzes(ctx.lang)[quiz_id]
+    key = f"quiz.{quiz_id}"
+    with st.container(border=True):
+        st.markdown(f"**{quiz.question}**")
+        if quiz.kind == "choice":
+            given = st.radio(
+                _("Your answer"),
+                range(len(quiz.options)),
+                format_func=lambda i: quiz.options[i],
+                index=None,
+                key=key,
+            )
+        else:
+            given = st.number_input(_("Your answer"), value=None, step=0.001, format="%.3f", key=key)
+        if given is None:
+            return
+        if quiz.is_correct(given):
+            st.success(_("Correct.") + " " + quiz.explanation)
+        else:
+            st.error(_("Not quite.") + " " + quiz.explanation)

@@ -1,0 +1,405 @@
+"""The live training widget: settings, Start / Pause / Step / Reset, a progress bar and live plots.
+
+Everything the widget knows lives in the user's session state (a `RunState` per widget), so a language or
+page switch in the middle of a run keeps the trained weights and the history. The training itself is the
+core's `Trainer`; this module only calls it and draws the snapshots it hands out.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import streamlit as st
+
+from gan_course import links, plots
+from gan_course.core.config import GEN_LOSSES, LIMITS, OPTIMIZERS, PRESETS, TrainConfig, preset
+from gan_course.core.runner import Trainer
+from gan_course.core.snapshot import History, Snapshot, params_to_json
+from gan_course.i18n import N_, format_number
+from gan_course.ui import state
+from gan_course.ui.context import Context, current
+from gan_course.ui.shell import LINK_KEY, NOTICE_KEY, _device
+
+log = logging.getLogger(__name__)
+
+FRAMES = 25  # live redraws in a default run: smooth enough to watch, cheap enough to finish in ~2 s
+TIME_CAP_S = 120.0  # one click never holds the CPU longer than this; the run pauses and can be resumed
+PLOT_CONFIG = {"displaylogo": False, "displayModeBar": False}
+
+PRESET_LABELS: dict[str, str] = {
+    "faces": N_("GAN: 2×2 faces"),
+    "face_classifier": N_("Discriminator only: faces vs. noise"),
+    "toy_ring": N_("2-D GAN: ring"),
+    "toy_two_gaussians": N_("2-D GAN: two Gaussians"),
+    "toy_line": N_("2-D GAN: line"),
+    "gaussian": N_("2-D Gaussian (d2l)"),
+    "article": N_("The article's run (seed 42, 1000 epochs)"),
+}
+LOSS_LABELS: dict[str, str] = {
+    "non-saturating": N_("non-saturating: −log D(G(z))"),
+    "saturating": N_("saturating: log(1 − D(G(z)))"),
+}
+OPTIMIZER_LABELS: dict[str, str] = {"sgd": N_("SGD (plain gradient descent)"), "adam": N_("Adam")}
+PHASE_TEXT: dict[str, str] = {
+    "d_real": N_("Update 1 of 3: D looked at the real face and moved towards calling it real, D(x) → 1."),
+    "d_fake": N_("Update 2 of 3: G drew a fake from a new z; D moved towards calling it fake, D(G(z)) → 0."),
+    "g": N_("Update 3 of 3: G moved its weights so that the updated D finds its fake more real, D(G(z)) → 1."),
+    "d": N_("D took one step on a minibatch of real and generated points."),
+}
+STATUS_TEXT: dict[str, str] = {
+    "done": N_("Training finished."),
+    "diverged": N_("Training stopped: a loss or weight became infinite or NaN. Lower the learning rate and press Reset."),
+    "stopped": N_("Training paused."),
+}
+SETTINGS = ("preset", "seed", "epochs", "lr_d", "lr_g", "gen_loss", "optimizer")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One training widget of a lesson page."""
+
+    name: str
+    presets: tuple[str, ...]
+    compare: bool = False
+
+
+@dataclass
+class RunState:
+    """One user's run of one widget: kept in session state, never in a cache or a module global."""
+
+    trainer: Trainer | None = None
+    history: History = field(default_factory=History)
+    running: bool = False
+    last: Snapshot | None = None
+    compare: dict[str, History] = field(default_factory=dict)
+    note: str = ""
+
+
+def _run_state(spec: Spec) -> RunState:
+    return st.session_state.setdefault(f"{spec.name}.run", RunState())
+
+
+def _key(spec: Spec, setting: str) -> str:
+    return f"{spec.name}.{setting}"
+
+
+def _preset_values(name: str) -> dict[str, Any]:
+    cfg = PRESETS[name]
+    return {
+        "preset": name,
+        "seed": cfg.seed,
+        "epochs": cfg.epochs,
+        "lr_d": cfg.lr_d,
+        "lr_g": cfg.lr_g,
+        "gen_loss": cfg.gen_loss,
+        "optimizer": cfg.optimizer,
+    }
+
+
+def _apply_link(spec: Spec) -> None:
+    """The first time this widget is drawn in a session, take the settings the opening link carried."""
+    link = st.session_state.get(LINK_KEY)
+    applied_key = "_link_applied"
+    if link is None or not link.widget or st.session_state.get(applied_key):
+        return
+    st.session_state[applied_key] = True
+    wanted = dict(link.widget)
+    name = wanted.get("preset", spec.presets[0])
+    if name not in spec.presets:
+        st.session_state.setdefault(NOTICE_KEY, []).append("preset")
+        return
+    values = _preset_values(name) | wanted
+    try:
+        preset(name, **{k: v for k, v in values.items() if k != "preset"})
+    except ValueError:
+        st.session_state.setdefault(NOTICE_KEY, []).append("preset")
+        return
+    for setting, value in values.items():
+        state.put(_key(spec, setting), value)
+
+
+def _on_preset_change(spec: Spec) -> None:
+    for setting, value in _preset_values(st.session_state[_key(spec, "preset")]).items():
+        if setting != "preset":
+            state.put(_key(spec, setting), value)
+
+
+def _settings(spec: Spec, ctx: Context) -> dict[str, Any]:
+    """Draw the settings and return their values; bounds come from the core's LIMITS."""
+    _ = ctx._
+    defaults = _preset_values(spec.presets[0])
+    for setting in SETTINGS:
+        state.keep(_key(spec, setting), defaults[setting])
+    if st.session_state[_key(spec, "preset")] not in spec.presets:
+        st.session_state[_key(spec, "preset")] = spec.presets[0]
+    model = PRESETS[st.session_state[_key(spec, "preset")]].model
+    lr_low, lr_high = LIMITS["lr_d"]
+    with st.expander(_("Settings"), expanded=False):
+        cols = st.columns(3)
+        cols[0].selectbox(
+            _("Preset"),
+            spec.presets,
+            format_func=lambda p: _(PRESET_LABELS[p]),
+            key=_key(spec, "preset"),
+            on_change=_on_preset_change,
+            args=(spec,),
+        )
+        cols[1].number_input(_("Seed"), *LIMITS["seed"], step=1, key=_key(spec, "seed"))
+        cols[2].number_input(_("Epochs"), *LIMITS["epochs"], step=1, key=_key(spec, "epochs"))
+        cols = st.columns(3)
+        two_rates = model in ("gaussian", "toy")
+        cols[0].number_input(
+            _("Learning rate of D (lr_D)") if two_rates else _("Learning rate (lr)"),
+            lr_low,
+            lr_high,
+            step=0.001,
+            format="%.4f",
+            key=_key(spec, "lr_d"),
+        )
+        cols[1].number_input(
+            _("Learning rate of G (lr_G)"),
+            lr_low,
+            lr_high,
+            step=0.001,
+            format="%.4f",
+            key=_key(spec, "lr_g"),
+            disabled=not two_rates,
+        )
+        cols[2].selectbox(
+            _("Optimizer"), OPTIMIZERS, format_func=lambda o: _(OPTIMIZER_LABELS[o]), key=_key(spec, "optimizer")
+        )
+        st.radio(
+            _("Generator loss"),
+            GEN_LOSSES,
+            format_func=lambda g: _(LOSS_LABELS[g]),
+            key=_key(spec, "gen_loss"),
+            horizontal=True,
+            disabled=model == "face_classifier",
+        )
+    values = {setting: state.remember(_key(spec, setting)) for setting in SETTINGS}
+    if not two_rates:
+        values["lr_g"] = values["lr_d"]  # the face GAN of the article uses one learning rate for both
+    return values
+
+
+def _config(values: dict[str, Any], ctx: Context) -> TrainConfig | None:
+    """The validated config, or None after showing a translated message."""
+    overrides = {k: v for k, v in values.items() if k != "preset"}
+    overrides["seed"] = int(overrides["seed"])
+    overrides["epochs"] = int(overrides["epochs"])
+    try:
+        cfg = preset(values["preset"], **overrides)
+    except ValueError as err:
+        field_name = str(err).split(":", 1)[0]
+        st.warning(ctx._("This setting is out of range: %(field)s. Please choose another value.") % {"field": field_name})
+        return None
+    # Aim at FRAMES redraws per run whatever its length.
+    return cfg.replace(every=max(1, cfg.total_steps // FRAMES))
+
+
+def _fresh(cfg: TrainConfig) -> Trainer:
+    return Trainer(cfg)
+
+
+def _needs_new_trainer(run: RunState, cfg: TrainConfig) -> bool:
+    return run.trainer is None or run.trainer.config != cfg or run.trainer.done
+
+
+def _start(spec: Spec, cfg: TrainConfig) -> None:
+    run = _run_state(spec)
+    if _needs_new_trainer(run, cfg):
+        run.trainer, run.history, run.last = _fresh(cfg), History(), None
+    run.running, run.note = True, ""
+
+
+def _stop(spec: Spec) -> None:
+    run = _run_state(spec)
+    run.running, run.note = False, "stopped"
+
+
+def _step(spec: Spec, cfg: TrainConfig) -> None:
+    run = _run_state(spec)
+    run.running = False
+    if _needs_new_trainer(run, cfg):
+        run.trainer, run.history, run.last = _fresh(cfg), History(), None
+    snap = run.trainer.update_once()
+    run.history.append(snap)
+    run.last, run.note = snap, snap.phase
+
+
+def _reset(spec: Spec) -> None:
+    st.session_state[f"{spec.name}.run"] = RunState()
+
+
+def _compare(spec: Spec, cfg: TrainConfig) -> None:
+    """Mark both generator losses for training from the same seed; the run happens in the widget body."""
+    run = _run_state(spec)
+    run.compare = {loss: History() for loss in GEN_LOSSES}
+    run.running = False
+
+
+def _write_link(spec: Spec, values: dict[str, Any]) -> None:
+    ctx = current()
+    query = links.to_query(ctx.lang, ctx.projector, values)
+    for key, value in query.items():
+        if st.query_params.get(key) != value:
+            st.query_params[key] = value
+
+
+class Canvas:
+    """The placeholders of one widget, redrawn in place at every frame."""
+
+    def __init__(self, spec: Spec, ctx: Context, model: str) -> None:
+        self.spec, self.ctx, self.model = spec, ctx, model
+        self.progress = st.empty()
+        self.status = st.empty()
+        left, right = st.columns(2)
+        self.slots = {"losses": left.empty(), "outputs": right.empty()}
+        left, right = st.columns(2)
+        self.slots["samples"] = left.empty()
+        self.slots["network" if model == "faces" else "weights"] = right.empty()
+        if model == "faces":
+            self.slots["weights"] = st.empty()
+        self.frame = 0
+
+    def _chart(self, slot: str, fig: Any) -> None:
+        self.slots[slot].plotly_chart(fig, width="stretch", config=PLOT_CONFIG, key=f"{self.spec.name}.{slot}.{self.frame}")
+
+    def draw(self, history: History, snap: Snapshot, log_y: bool) -> None:
+        _, lang, projector = self.ctx._, self.ctx.lang, self.ctx.projector
+        self.frame += 1
+        self.progress.progress(
+            min(1.0, snap.progress),
+            text=_("Epoch %(epoch)s of %(total)s · step %(step)s of %(steps)s")
+            % {"epoch": snap.epoch, "total": snap.total_epochs, "step": snap.step, "steps": snap.total_steps},
+        )
+        self._chart("losses", plots.loss_figure(history, _, lang, log_y=log_y, projector=projector))
+        self._chart("outputs", plots.d_output_figure(history, _, lang, projector=projector))
+        if self.model in ("faces", "face_classifier"):
+            self._chart("samples", plots.faces_figure(snap.samples, _, lang, projector=projector))
+        else:
+            self._chart("samples", plots.points_figure(snap, _, lang, projector=projector))
+        if self.model == "faces":
+            self._chart("network", plots.network_figure(snap, _, lang, projector=projector))
+        self._chart("weights", plots.weights_figure(history, _, lang, projector=projector))
+
+
+def _train_live(spec: Spec, run: RunState, canvas: Canvas, log_y: bool) -> None:
+    """Train in chunks, saving after each snapshot so a Pause or a language switch loses nothing."""
+    started = time.monotonic()
+    assert run.trainer is not None
+    for snap in run.trainer.run(run.trainer.config.every):
+        run.history.append(snap)
+        run.last = snap
+        if snap.status != "running":
+            run.running, run.note = False, snap.status
+        canvas.draw(run.history, snap, log_y)
+        if not run.running:
+            break
+        if time.monotonic() - started > TIME_CAP_S:
+            run.running, run.note = False, "time_cap"
+            break
+    else:
+        run.running = False
+
+
+def _train_compare(spec: Spec, run: RunState, cfg: TrainConfig, ctx: Context, slot: Any) -> None:
+    bar = st.progress(0.0)
+    for i, loss in enumerate(GEN_LOSSES):
+        trainer = Trainer(cfg.replace(gen_loss=loss))
+        history = History()
+        for snap in trainer.run(cfg.every):
+            history.append(snap)
+            bar.progress((i + snap.progress) / len(GEN_LOSSES), text=ctx._(LOSS_LABELS[loss]))
+        run.compare[loss] = history
+    bar.empty()
+
+
+def _downloads(spec: Spec, run: RunState, ctx: Context) -> None:
+    if run.last is None:
+        return
+    _ = ctx._
+    cols = st.columns(2)
+    cols[0].download_button(
+        _("Download weights (JSON)"),
+        params_to_json(run.last.params, step=run.last.step, device=run.last.device),
+        file_name=f"{spec.name}_weights.json",
+        mime="application/json",
+        key=f"{spec.name}.download_weights",
+    )
+    cols[1].download_button(
+        _("Download history (CSV)"),
+        run.history.to_csv(),
+        file_name=f"{spec.name}_history.csv",
+        mime="text/csv",
+        key=f"{spec.name}.download_history",
+    )
+
+
+def _message(run: RunState, ctx: Context, slot: Any) -> None:
+    _ = ctx._
+    if run.note in PHASE_TEXT:
+        slot.info(_(PHASE_TEXT[run.note]))
+    elif run.note == "time_cap":
+        slot.info(_("Paused after %(seconds)s seconds so the server stays free for others. Press Start to go on.") % {"seconds": int(TIME_CAP_S)})
+    elif run.note == "diverged":
+        slot.error(_(STATUS_TEXT[run.note]))
+    elif run.note in STATUS_TEXT:
+        slot.success(_(STATUS_TEXT[run.note]))
+
+
+@st.fragment
+def render(spec: Spec) -> None:
+    """The widget; a fragment, so its buttons redraw it without re-creating the rest of the page."""
+    ctx = current()
+    _ = ctx._
+    _apply_link(spec)
+    values = _settings(spec, ctx)
+    _write_link(spec, values)
+    cfg = _config(values, ctx)
+    run = _run_state(spec)
+    st.markdown(_("Device") + f' <span class="gan-badge">{_device()}</span>', unsafe_allow_html=True)
+    if cfg is None:
+        return
+    buttons = st.columns(5 if spec.compare else 4)
+    if run.running:
+        buttons[0].button("⏸ " + _("Pause"), key="stop", on_click=_stop, args=(spec,), type="primary")
+    else:
+        buttons[0].button("▶ " + _("Start"), key="train", on_click=_start, args=(spec, cfg), type="primary")
+    buttons[1].button("⏭ " + _("Step"), key="step", on_click=_step, args=(spec, cfg))
+    buttons[2].button("↺ " + _("Reset"), key="reset", on_click=_reset, args=(spec,))
+    log_y = buttons[3].toggle(_("Log scale"), key=_key(spec, "log"))
+    if spec.compare:
+        buttons[4].button(_("Compare both losses"), key="compare", on_click=_compare, args=(spec, cfg))
+
+    model = cfg.model
+    message = st.empty()
+    canvas = Canvas(spec, ctx, model)
+    if run.running and run.trainer is not None:
+        _train_live(spec, run, canvas, log_y)
+        if not run.running:
+            st.rerun(scope="fragment")  # redraw the buttons: Start instead of Pause
+    elif run.last is not None:
+        canvas.draw(run.history, run.last, log_y)
+    else:
+        canvas.status.caption(_("Press Start to train, or Step to make one update at a time."))
+    _message(run, ctx, message)
+
+    if spec.compare:
+        if run.compare and not all(len(h) for h in run.compare.values()):
+            _train_compare(spec, run, cfg, ctx, message)
+        if run.compare:
+            st.plotly_chart(
+                plots.compare_figure(run.compare, _, ctx.lang, log_y=log_y, projector=ctx.projector),
+                width="stretch",
+                config=PLOT_CONFIG,
+                key=f"{spec.name}.compare_chart",
+            )
+    _downloads(spec, run, ctx)
+    if run.last is not None:
+        st.caption(
+            _("D loss %(d)s · G loss %(g)s") % {"d": format_number(run.last.d_loss, ctx.lang), "g": format_number(run.last.g_loss, ctx.lang)}
+        )

@@ -1,0 +1,27 @@
+"""Which widget a lesson marker names: `<!-- widget: NAME -->` → a function that draws it."""
+
+from __future__ import annotations
+
+from gan_course.ui import face_tools, trainer
+from gan_course.ui.context import Context
+
+TRAINERS: dict[str, trainer.Spec] = {
+    "explorer": trainer.Spec(
+        "explorer", ("face_classifier", "faces", "toy_ring", "toy_two_gaussians", "toy_line")
+    ),
+    "minimax": trainer.Spec("minimax", ("gaussian",), compare=True),
+    "face_gan": trainer.Spec("face_gan", ("faces", "article")),
+}
+TOOLS = {
+    "reproduce": face_tools.reproduce,
+    "manual": face_tools.manual,
+    "gradients": face_tools.gradients,
+}
+NAMES: tuple[str, ...] = (*TRAINERS, *TOOLS)
+
+
+def draw(name: str, ctx: Context) -> None:
+    if name in TRAINERS:
+        trainer.render(TRAINERS[name])
+    else:
+        TOOLS[name](ctx)

@@ -1,0 +1,291 @@
+"""Real-browser fixtures: one Streamlit server for the whole session, Debian's chromium through Playwright.
+
+Nothing here downloads a browser: the tests use /usr/bin/chromium (CI installs it with apt). Without it the
+tests are skipped locally and fail in CI (env CI=true), so a broken CI image cannot pass silently.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+STARTUP_TIMEOUT_S = 60.0
+VIEWPORT = {"width": 1280, "height": 900}
+
+
+def need_chromium() -> None:
+    """Skip (locally) or fail (in CI) when the system chromium is missing; never download one."""
+    if Path(CHROMIUM).exists():
+        return
+    reason = (
+        f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium); "
+        "these tests never download a browser"
+    )
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen
+    log_path: Path
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def log_tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[Server]:
+    """`streamlit run app/main.py` on a free port, from the repository root, until the session ends."""
+    need_chromium()  # no point starting a server that no browser will visit
+    port = free_port()
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT / "app"), env.get("PYTHONPATH", "")) if p)
+    env["PYTHONUNBUFFERED"] = "1"
+    log_file = tempfile.NamedTemporaryFile(prefix="gan-course-e2e-", suffix=".log", delete=False)  # noqa: SIM115
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", "app/main.py",
+        "--server.port", str(port),
+        "--server.address", "127.0.0.1",
+        "--server.headless", "true",
+        "--server.fileWatcherType", "none",
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    process = subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    url = f"http://127.0.0.1:{port}"
+    srv = Server(url, process, Path(log_file.name))
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    try:
+        while True:
+            if process.poll() is not None:
+                pytest.fail(
+                    f"streamlit exited with code {process.returncode} before it was ready:\n{srv.log_tail()}"
+                )
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                    if resp.status == 200 and resp.read().decode().strip() == "ok":
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"no answer from /_stcore/health in {STARTUP_TIMEOUT_S:.0f} s:\n{srv.log_tail()}")
+            time.sleep(0.25)
+        yield srv
+    finally:
+        _stop(process)
+        log_file.close()
+
+
+@pytest.fixture(scope="session")
+def base_url(server: Server) -> str:
+    return server.url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def new_context(browser):
+    """A factory of fresh browser contexts (separate sessions), all closed after the test."""
+    contexts = []
+
+    def make():
+        ctx = browser.new_context(viewport=VIEWPORT, locale="en-US", accept_downloads=True)
+        ctx.set_default_timeout(30_000)
+        contexts.append(ctx)
+        return ctx
+
+    yield make
+    for ctx in contexts:
+        ctx.close()
+
+
+@pytest.fixture
+def page(new_context):
+    return new_context().new_page()
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+
+PROGRESS_MSGID = "Epoch %(epoch)s of %(total)s · step %(step)s of %(steps)s"  # ui/trainer.py, Canvas.draw
+
+# True once a run is over: Start is back, Pause is gone, nothing is running, the progress bar is at its end.
+RUN_FINISHED_JS = """
+(order) => {
+  if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
+  if (!document.querySelector('.st-key-train button') || document.querySelector('.st-key-stop')) return false;
+  const bar = document.querySelector('[data-testid="stProgress"]');
+  if (!bar) return false;
+  const nums = (bar.innerText.match(/\\d+/g) || []).map(Number);
+  if (nums.length !== order.length) return false;
+  const v = {};
+  order.forEach((name, i) => { v[name] = nums[i]; });
+  return v.epoch === v.total && v.step === v.steps;
+}
+"""
+
+
+def key_class(key: str) -> str:
+    """The CSS class Streamlit gives a keyed element's container (characters outside [A-Za-z0-9_-] → '-')."""
+    return "st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())
+
+
+def keyed(key: str) -> str:
+    return "." + key_class(key)
+
+
+def progress_order(lang: str) -> list[str]:
+    """The order of epoch / total / step / steps in the progress text of one language."""
+    from gan_course.i18n import gettext_for
+
+    return re.findall(r"%\((\w+)\)s", gettext_for(lang)(PROGRESS_MSGID))
+
+
+def parse_progress(text: str, lang: str) -> dict[str, int] | None:
+    order = progress_order(lang)
+    numbers = [int(n) for n in re.findall(r"\d+", text)]
+    return dict(zip(order, numbers, strict=True)) if len(numbers) == len(order) else None
+
+
+class App:
+    """One browser tab on the app, with the few moves the tests need."""
+
+    def __init__(self, page, server: Server) -> None:
+        self.page, self.server = page, server
+
+    def goto(self, path: str = "", **query: object) -> App:
+        url = f"{self.server.url}/{path.lstrip('/')}"
+        if query:
+            url += "?" + urllib.parse.urlencode({k: str(v) for k, v in query.items()})
+        self.page.goto(url)
+        self.wait()
+        return self
+
+    def wait(self, timeout: float = 60_000) -> None:
+        """Until the script run is over: a title is shown and the 'running' indicator is gone; then settle."""
+        no_status = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        self.page.locator("h1").first.wait_for(state="visible", timeout=timeout)
+        self.page.wait_for_function(no_status, timeout=timeout, polling=100)
+        self.page.wait_for_timeout(500)
+        self.page.wait_for_function(no_status, timeout=timeout, polling=100)
+
+    def assert_clean(self) -> None:
+        """No exception box, no 'Traceback', no error alert (the app's 'could not be shown') on the page."""
+        page = self.page
+        exceptions = page.locator('[data-testid="stException"]')
+        errors = page.locator('[data-testid="stAlertContentError"]')
+        problems = []
+        if exceptions.count():
+            problems.append(f"exception box(es): {exceptions.all_inner_texts()}")
+        if errors.count():
+            problems.append(f"error alert(s): {errors.all_inner_texts()}")
+        if "Traceback" in page.locator("body").inner_text():
+            problems.append("the text 'Traceback' is on the page")
+        if problems:
+            raise AssertionError(
+                f"{page.url}: {'; '.join(problems)}\n--- server log ---\n{self.server.log_tail()}"
+            )
+
+    def h1(self) -> str:
+        return self.page.locator("h1").first.inner_text().strip()
+
+    def button(self, key: str):
+        return self.page.locator(f"{keyed(key)} button")
+
+    def lang(self) -> str:
+        query = urllib.parse.parse_qs(urllib.parse.urlparse(self.page.url).query)
+        return query.get("lang", ["en"])[-1]
+
+    def progress(self, lang: str | None = None) -> dict[str, int] | None:
+        bar = self.page.locator('[data-testid="stProgress"]')
+        if not bar.count():
+            return None
+        return parse_progress(bar.first.inner_text(), lang or self.lang())
+
+    def wait_run_finished(self, lang: str | None = None, timeout: float = 60_000) -> None:
+        self.page.wait_for_function(
+            RUN_FINISHED_JS, arg=progress_order(lang or self.lang()), timeout=timeout, polling=100
+        )
+
+    def pick_language(self, name: str) -> None:
+        """Open the sidebar language picker and choose a language by its own name."""
+        self.page.locator(f"{keyed('lang')} [data-baseweb='select']").click()
+        self.page.get_by_role("option", name=name, exact=True).click()
+
+
+@pytest.fixture
+def make_app(new_context, server):
+    """A factory of App objects, each in its own browser context (its own Streamlit session)."""
+    return lambda: App(new_context().new_page(), server)
+
+
+@pytest.fixture
+def app(page, server) -> App:
+    return App(page, server)

@@ -1,0 +1,265 @@
+"""The real app in a real browser: every page and language, the picker, training, pause, projector, links.
+
+One Streamlit server serves the whole module (see conftest.py); every test opens its own browser context,
+so every test is a fresh Streamlit session.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from gan_course import lessons
+from gan_course.i18n import LANGUAGES, gettext_for, language_name
+
+pytestmark = pytest.mark.browser
+
+URL_OF = dict(lessons.PAGES)  # stem → url path
+TRAINING_PAGES = {  # stem → small settings that still make a real run, for the Start test
+    "01_generative_discriminative": {"epochs": 30},
+    "02_minimax": {"epochs": 3},
+    "03_slanted_island": {"epochs": 30},
+}
+FACE = URL_OF["03_slanted_island"]
+LONG = 5000  # the most epochs a link may ask for: a run long enough to pause in the middle
+CHARTS = '[data-testid="stPlotlyChart"], .js-plotly-plot'
+
+
+def path_of(stem: str) -> str:
+    return "" if stem == "00_home" else URL_OF[stem]
+
+
+def expected_title(lang: str, stem: str) -> str:
+    return gettext_for(lang)("Glossary") if stem == "glossary" else lessons.title(lang, stem)
+
+
+def query_lang(url: str) -> str | None:
+    match = re.search(r"[?&]lang=([^&#]*)", url)
+    return match.group(1) if match else None
+
+
+# --- 1. every page in every language --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("stem", [*URL_OF, "glossary"])
+def test_every_page_renders_in_every_language(app, stem, lang):
+    app.goto(path_of(stem) if stem != "glossary" else "glossary", lang=lang)
+    app.assert_clean()
+    title = app.h1()
+    assert title, "the page has an empty title"
+    assert title == expected_title(lang, stem)
+    assert query_lang(app.page.url) == lang
+
+
+# --- 2. Chinese is drawn with a CJK font, not as tofu boxes ---------------------------------------
+
+GLYPHS_JS = """
+() => {
+  const h1 = document.querySelector('h1');
+  const font = getComputedStyle(h1).font;
+  const canvas = document.createElement('canvas');
+  canvas.width = 64; canvas.height = 64;
+  const ctx = canvas.getContext('2d', {willReadFrequently: true});
+  const draw = (ch) => {
+    ctx.clearRect(0, 0, 64, 64);
+    ctx.font = font.replace(/^(.*?)\\d+(\\.\\d+)?px/, '$140px');
+    ctx.fillStyle = '#000';
+    ctx.textBaseline = 'top';
+    ctx.fillText(ch, 4, 4);
+    return Array.from(ctx.getImageData(0, 0, 64, 64).data.filter((_, i) => i % 4 === 3));
+  };
+  const a = draw('生'), b = draw('成');
+  const inked = (px) => px.filter(v => v > 0).length;
+  let differ = 0;
+  for (let i = 0; i < a.length; i++) if (Math.abs(a[i] - b[i]) > 64) differ++;
+  return {
+    font,
+    fontsCheck: document.fonts.check('24px "Noto Sans CJK SC"', '生成器'),
+    width: h1.getBoundingClientRect().width,
+    inkA: inked(a), inkB: inked(b), differ,
+  };
+}
+"""
+
+
+def test_chinese_is_rendered_as_text(app):
+    stem = "03_slanted_island"
+    app.goto(URL_OF[stem], lang="zh")
+    app.assert_clean()
+    title = lessons.title("zh", stem)
+    assert title in app.page.locator("h1").first.inner_text()
+    app.page.evaluate("() => document.fonts.ready.then(() => true)")
+    facts = app.page.evaluate(GLYPHS_JS)
+    assert facts["fontsCheck"], "the font 'Noto Sans CJK SC' is not usable for 生成器"
+    assert facts["width"] > 0
+    # Two different characters drawn in the title's font must both leave ink and look different:
+    # missing glyphs would all be the same empty box (tofu).
+    assert facts["inkA"] > 30 and facts["inkB"] > 30, facts
+    assert facts["differ"] > 30, f"生 and 成 are drawn identically (tofu?): {facts}"
+
+
+# --- 3. the language picker -----------------------------------------------------------------------
+
+
+def test_picker_changes_language_and_url_and_it_persists(app):
+    app.goto("")
+    page = app.page
+    assert app.h1() == lessons.title("en", "00_home")
+    app.pick_language(language_name("de"))
+    expect(page.locator("h1").first).to_have_text(lessons.title("de", "00_home"), timeout=20_000)
+    page.wait_for_url(re.compile(r"[?&]lang=de\b"), timeout=10_000)
+    app.wait()
+    app.assert_clean()
+
+    page.locator(f'[data-testid="stSidebarNavLink"][href*="/{URL_OF["02_minimax"]}"]').first.click()
+    expect(page.locator("h1").first).to_have_text(lessons.title("de", "02_minimax"), timeout=20_000)
+    page.wait_for_url(re.compile(rf"/{URL_OF['02_minimax']}\?(.*&)?lang=de\b"), timeout=10_000)
+    app.wait()
+    app.assert_clean()
+    assert app.page.locator(".st-key-lang").inner_text().find(language_name("de")) >= 0
+
+
+# --- 4. Start on every lesson page in every language ---------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("stem", list(TRAINING_PAGES))
+def test_start_trains_to_the_end(app, stem, lang):
+    app.goto(URL_OF[stem], lang=lang, **TRAINING_PAGES[stem])
+    app.assert_clean()
+    app.button("train").click()
+    app.wait_run_finished(lang, timeout=60_000)
+    app.wait()
+    app.assert_clean()
+    progress = app.progress(lang)
+    assert progress is not None and progress["epoch"] == progress["total"] == TRAINING_PAGES[stem]["epochs"]
+    assert app.page.locator(CHARTS).count() >= 2
+
+
+# --- 5. Pause in the middle, then go on -----------------------------------------------------------
+
+
+def _pause(app, timeout: float = 5_000) -> dict[str, int]:
+    app.button("stop").click()
+    app.button("train").wait_for(state="visible", timeout=timeout)
+    expect(app.button("stop")).to_have_count(0)
+    app.wait()
+    app.assert_clean()
+    progress = app.progress()
+    assert progress is not None
+    return progress
+
+
+def test_pause_mid_run_then_resume(app):
+    app.goto(FACE, epochs=LONG)
+    app.button("train").click()
+    app.button("stop").wait_for(state="visible", timeout=30_000)
+    first = _pause(app)
+    assert first["total"] == LONG
+    assert 0 < first["epoch"] < LONG, f"the run was not paused in the middle: {first}"
+
+    app.button("train").click()
+    app.button("stop").wait_for(state="visible", timeout=30_000)
+    seen = []
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        now = app.progress()
+        if now is not None:
+            seen.append(now["epoch"])
+            if now["epoch"] > first["epoch"]:
+                break
+        app.page.wait_for_timeout(50)
+    assert seen and seen[-1] > first["epoch"], f"the run did not go on after {first['epoch']}: {seen}"
+    assert min(seen) >= first["epoch"], f"the run started over instead of going on: {seen}"
+    if app.button("stop").count():
+        second = _pause(app)
+        assert first["epoch"] < second["epoch"] <= LONG
+    else:  # it reached the end before we could press Pause again
+        app.wait_run_finished()
+        app.assert_clean()
+
+
+# --- 6. a language switch in the middle of a run --------------------------------------------------
+
+
+def test_language_switch_mid_run_does_not_crash(app):
+    app.goto(FACE, epochs=LONG)
+    app.button("train").click()
+    app.button("stop").wait_for(state="visible", timeout=30_000)
+    app.pick_language(language_name("zh"))
+    expect(app.page.locator("h1").first).to_have_text(
+        lessons.title("zh", "03_slanted_island"), timeout=30_000
+    )
+    app.page.wait_for_url(re.compile(r"[?&]lang=zh\b"), timeout=10_000)
+    app.assert_clean()
+    # Still running (then pause it) or already finished: either way the run is there, in Chinese.
+    if app.button("stop").count():
+        app.button("stop").click()
+        app.button("train").wait_for(state="visible", timeout=10_000)
+    app.wait()
+    app.assert_clean()
+    assert app.h1() == lessons.title("zh", "03_slanted_island")
+    progress = app.progress("zh")
+    assert progress is not None and progress["epoch"] > 0, progress
+    assert progress["total"] == LONG
+
+
+# --- 7. projector mode ----------------------------------------------------------------------------
+
+PARAGRAPH = '[data-testid="stMain"] [data-testid="stMarkdown"] p'
+
+
+def _font_px(app) -> float:
+    return app.page.locator(PARAGRAPH).first.evaluate("p => parseFloat(getComputedStyle(p).fontSize)")
+
+
+def test_projector_mode_enlarges_text_and_keeps_the_sidebar_usable(app):
+    stem = URL_OF["01_generative_discriminative"]
+    app.goto(stem)
+    normal = _font_px(app)
+    app.goto(stem, projector=1)
+    app.assert_clean()
+    large = _font_px(app)
+    assert large / normal >= 1.5, f"projector text {large}px vs normal {normal}px"
+
+    for key in ("lang", "projector"):
+        box = app.page.locator(f".st-key-{key}")
+        box.scroll_into_view_if_needed()
+        expect(box).to_be_visible()
+        expect(box).to_be_in_viewport()
+    expect(app.page.locator(".st-key-projector input[type=checkbox]")).to_be_checked()
+
+    # The toggle still works in projector mode: switching it off brings the normal size back.
+    app.page.locator(".st-key-projector label").first.click()
+    app.page.wait_for_function("() => !location.search.includes('projector')", timeout=20_000, polling=100)
+    app.wait()
+    assert _font_px(app) == pytest.approx(normal, rel=0.01)
+
+
+# --- 8. a shared link gives the same final weights ------------------------------------------------
+
+
+def test_a_shared_link_reproduces_the_same_final_weights(make_app):
+    weights = []
+    for _ in range(2):
+        app = make_app()
+        app.goto(FACE, seed=5, epochs=40, lr=0.05, lang="de")
+        app.button("train").click()
+        app.wait_run_finished("de")
+        app.wait()
+        app.assert_clean()
+        button = app.page.locator(".st-key-face_gan-download_weights button")
+        if not button.count():
+            button = app.page.get_by_role("button", name=re.compile("JSON"))
+        with app.page.expect_download(timeout=20_000) as info:
+            button.first.click()
+        path = info.value.path()
+        with open(path, encoding="utf-8") as fh:
+            weights.append(json.load(fh))
+    assert "G.weight" in weights[0]
+    assert weights[0] == weights[1]

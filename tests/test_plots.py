@@ -1,0 +1,393 @@
+"""The plotting module: figures as objects, in every language, in normal and projector mode."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from gan_course.core.data import FACES, PIXELS
+from gan_course.core.snapshot import History, Snapshot
+from gan_course.i18n import LANGUAGES, gettext_for
+from gan_course.plots import (
+    apply_theme,
+    compare_figure,
+    d_output_figure,
+    faces_figure,
+    loss_figure,
+    network_figure,
+    points_figure,
+    saturation_figure,
+    weights_figure,
+)
+from gan_course.plots.curves import MAX_VISIBLE_WEIGHTS
+from gan_course.plots.labels import PIXEL_LABELS
+from gan_course.plots.theme import NEGATIVE_COLOUR, POSITIVE_COLOUR
+
+
+def mark(s: str) -> str:
+    """A fake translator that leaves a visible trace on everything it touched."""
+    return "«" + s + "»"
+
+
+def identity(s: str) -> str:
+    return s
+
+
+FACE_PARAMS = {
+    "G.weight": np.array([0.8, -0.4, 2.0, -5.0]),
+    "G.bias": np.array([0.1, 0.2, -0.3, 0.4]),
+    "D.weight": np.array([1.5, -1.5, -0.2, 0.7]),
+    "D.bias": np.array([-0.25]),
+}
+
+
+def face_snapshot(step: int, *, g_loss: float | None = None, scale: float = 1.0) -> Snapshot:
+    return Snapshot(
+        step=step,
+        total_steps=100,
+        epoch=step // 10,
+        total_epochs=10,
+        d_loss=1.4 - 0.01 * step,
+        g_loss=0.6 + 0.01 * step if g_loss is None else g_loss,
+        d_real=0.5 + 0.004 * step,
+        d_fake=0.5 - 0.004 * step,
+        params={k: v * scale for k, v in FACE_PARAMS.items()},
+        samples=FACES[:3] * 0.9,
+    )
+
+
+def face_history(n: int = 7, **kwargs: float) -> History:
+    h = History()
+    for i in range(n):
+        h.append(face_snapshot(i * 10, scale=1.0 + 0.1 * i, **kwargs))
+    return h
+
+
+def mlp_history(n: int = 4) -> History:
+    shapes = {
+        "G.net.0.weight": 32,
+        "G.net.0.bias": 16,
+        "G.net.2.weight": 32,
+        "D.net.0.weight": 32,
+        "D.net.0.bias": 16,
+    }
+    h = History()
+    for i in range(n):
+        params = {k: np.arange(size, dtype=float) * (i + 1) for k, size in shapes.items()}
+        h.append(
+            Snapshot(i, n, 0, 1, 1.0, 1.0, 0.5, 0.5, params, samples=np.zeros((5, 2)), real=np.ones((5, 2)))
+        )
+    return h
+
+
+def point_snapshot(*, surface: bool = True) -> Snapshot:
+    rng = np.random.default_rng(0)
+    xs, ys = np.linspace(-1, 1, 5), np.linspace(-1, 1, 4)
+    grid = {"x": xs, "y": ys, "z": 1 / (1 + np.exp(-(xs[None, :] + ys[:, None])))} if surface else None
+    return Snapshot(
+        step=5,
+        total_steps=10,
+        epoch=0,
+        total_epochs=1,
+        d_loss=1.0,
+        g_loss=1.0,
+        d_real=0.6,
+        d_fake=0.4,
+        params={},
+        samples=rng.normal(size=(20, 2)),
+        real=rng.normal(size=(30, 2)),
+        surface=grid,
+    )
+
+
+def all_figures(_, lang: str, *, projector: bool = False) -> dict[str, go.Figure]:
+    h = face_history()
+    runs = {"saturating": face_history(), "non-saturating": face_history(4)}
+    return {
+        "loss": loss_figure(h, _, lang, projector=projector),
+        "d_output": d_output_figure(h, _, lang, projector=projector),
+        "weights": weights_figure(h, _, lang, projector=projector),
+        "network": network_figure(h.last, _, lang, projector=projector),
+        "faces": faces_figure(FACES, _, lang, projector=projector),
+        "points": points_figure(point_snapshot(), _, lang, projector=projector),
+        "compare": compare_figure(runs, _, lang, projector=projector),
+        "saturation": saturation_figure(_, lang, projector=projector),
+    }
+
+
+def axis_titles(fig: go.Figure) -> list[str]:
+    titles = []
+    for key in fig.layout:
+        if key.startswith(("xaxis", "yaxis")) and fig.layout[key].title.text:
+            titles.append(fig.layout[key].title.text)
+    return titles
+
+
+@pytest.mark.parametrize("lang, separators", [("en", ".,"), ("zh", ".,"), ("de", ",.")])
+def test_every_figure_uses_the_language_decimal_mark(lang, separators):
+    for name, fig in all_figures(gettext_for(lang), lang).items():
+        assert fig.layout.separators == separators, name
+
+
+def test_every_axis_title_legend_entry_and_colour_bar_is_translated():
+    figures = all_figures(mark, "de")
+    seen_titles = 0
+    for name, fig in figures.items():
+        for title in axis_titles(fig):
+            seen_titles += 1
+            assert title.startswith("«") and title.endswith("»"), (name, title)
+        for trace in fig.data:
+            if trace.name:
+                assert trace.name.startswith("«"), (name, trace.name)
+            if trace.hovertemplate:
+                texts = [x for x in (trace.hovertext, trace.text) if x is not None]
+                hover = trace.hovertemplate + " ".join(str(t) for x in texts for t in np.ravel(x))
+                assert "«" in hover, (name, hover)
+            if trace.type == "heatmap" and trace.showscale is not False:
+                assert trace.colorbar.title.text.startswith("«"), name
+    assert seen_titles >= 12
+    subplot_titles = [a.text for a in figures["saturation"].layout.annotations]
+    assert all("«" in t for t in subplot_titles)
+
+
+def test_node_and_pixel_labels_are_translated():
+    fig = network_figure(face_snapshot(0), mark, "en")
+    nodes = next(t for t in fig.data if t.mode == "markers+text")
+    assert all(label.startswith("«") for label in nodes.text)
+    assert [t for t in nodes.text[1:5]] == [mark(PIXEL_LABELS[p]) for p in PIXELS]
+    faces = faces_figure(FACES[:1], mark, "en")
+    assert faces.data[0].text.tolist() == [
+        [mark("top left"), mark("top right")],
+        [mark("bottom left"), mark("bottom right")],
+    ]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_axis_titles_come_from_the_language_translator(lang):
+    _ = gettext_for(lang)
+    fig = loss_figure(face_history(), _, lang)
+    assert fig.layout.xaxis.title.text == _("Step")
+    assert fig.layout.yaxis.title.text == _("Loss")
+    assert [t.name for t in fig.data] == [_("D loss"), _("G loss")]
+
+
+def test_pixel_labels_cover_every_pixel():
+    assert set(PIXEL_LABELS) == set(PIXELS)
+
+
+def line_widths(fig: go.Figure) -> list[float]:
+    return [t.line.width for t in fig.data if t.type == "scatter" and t.line.width is not None]
+
+
+def test_projector_mode_enlarges_text_lines_and_markers():
+    normal, big = all_figures(identity, "en"), all_figures(identity, "en", projector=True)
+    for name in normal:
+        assert normal[name].layout.font.size <= 16, name
+        assert big[name].layout.font.size >= 22, name
+        assert big[name].layout.font.family and "Noto Sans CJK SC" in big[name].layout.font.family
+    for name in ("loss", "d_output", "weights", "compare", "saturation"):
+        assert min(line_widths(big[name])) >= 4, name
+        assert max(line_widths(normal[name])) < 4, name
+    normal_points = [t.marker.size for t in normal["points"].data if t.type == "scatter"]
+    big_points = [t.marker.size for t in big["points"].data if t.type == "scatter"]
+    assert min(big_points) > max(normal_points)
+
+
+def test_theme_legend_on_top_and_white_background():
+    fig = apply_theme(go.Figure(), "zh")
+    assert fig.layout.legend.orientation == "h" and fig.layout.legend.y > 1
+    assert fig.layout.plot_bgcolor == "white" and fig.layout.separators == ".,"
+
+
+def test_loss_figure_has_one_point_per_snapshot_and_a_log_toggle():
+    h = face_history(9)
+    fig = loss_figure(h, identity, "en")
+    assert len(fig.data) == 2
+    for trace in fig.data:
+        assert len(trace.x) == len(h)
+        np.testing.assert_array_equal(trace.x, h.column("step"))
+    np.testing.assert_allclose(fig.data[0].y, h.column("d_loss"))
+    np.testing.assert_allclose(fig.data[1].y, h.column("g_loss"))
+    assert fig.layout.yaxis.type == "linear"
+    assert loss_figure(h, identity, "en", log_y=True).layout.yaxis.type == "log"
+
+
+def test_loss_figure_without_generator_loss_draws_only_d():
+    fig = loss_figure(face_history(5, g_loss=math.nan), identity, "en")
+    assert [t.name for t in fig.data] == ["D loss"]
+    h = face_history(5)
+    h.snapshots[2].g_loss = math.nan
+    partial = loss_figure(h, identity, "en")
+    assert len(partial.data[1].x) == 4 and 20 not in partial.data[1].x
+
+
+def test_empty_history_gives_an_empty_figure_not_an_error():
+    for fig in (
+        loss_figure(History(), identity, "en"),
+        d_output_figure(History(), identity, "en"),
+        weights_figure(History(), identity, "en"),
+        compare_figure({"saturating": History()}, identity, "en"),
+    ):
+        assert all(t.x is None or len(t.x) == 0 for t in fig.data)
+
+
+def test_d_output_figure_spans_zero_to_one_with_a_dotted_half_line():
+    h = face_history()
+    fig = d_output_figure(h, identity, "de")
+    assert len(fig.data) == 2
+    np.testing.assert_allclose(fig.data[0].y, h.column("d_real"))
+    np.testing.assert_allclose(fig.data[1].y, h.column("d_fake"))
+    assert tuple(fig.layout.yaxis.range) == (0.0, 1.0)
+    (line,) = [s for s in fig.layout.shapes if s.y0 == 0.5 and s.y1 == 0.5]
+    assert line.line.dash == "dot"
+    assert any("0,5" in a.text for a in fig.layout.annotations)
+
+
+def test_weights_figure_draws_every_face_parameter_per_pixel():
+    h = face_history(6)
+    fig = weights_figure(h, identity, "en")
+    assert len(fig.data) == 13
+    names = [t.name for t in fig.data]
+    assert names[0] == "G w · top left" and "D w · bottom right" in names and names[-1] == "D b"
+    g_w_top_right = next(t for t in fig.data if t.name == "G w · top right")
+    np.testing.assert_allclose(g_w_top_right.y, h.param("G.weight")[:, 1])
+    assert len(g_w_top_right.x) == len(h)
+    assert all(t.visible is True for t in fig.data)
+
+
+def test_weights_figure_hides_the_excess_of_large_models():
+    h = mlp_history()
+    fig = weights_figure(h, identity, "en")
+    total = sum(np.size(v) for v in h.last.params.values())
+    assert len(fig.data) == total > MAX_VISIBLE_WEIGHTS
+    shown = [t for t in fig.data if t.visible is True]
+    hidden = [t for t in fig.data if t.visible == "legendonly"]
+    assert len(shown) == MAX_VISIBLE_WEIGHTS
+    assert len(hidden) == total - MAX_VISIBLE_WEIGHTS
+    assert {t.legendgroup for t in hidden} == {"hidden"}
+    # Every tensor keeps some visible lines, so no layer disappears from view.
+    assert {t.name.split("[")[0] for t in shown} == set(h.last.params)
+    d_entry = next(t for t in fig.data if t.name == "D.net.0.bias[3]")
+    np.testing.assert_allclose(d_entry.y, [3.0, 6.0, 9.0, 12.0])
+
+
+def edge_traces(fig: go.Figure) -> list[go.Scatter]:
+    return [t for t in fig.data if t.mode == "lines" and t.showlegend is False]
+
+
+def test_network_edge_colour_dash_and_width_follow_the_weights():
+    snap = face_snapshot(0)
+    fig = network_figure(snap, identity, "en")
+    edges = edge_traces(fig)
+    weights = np.concatenate([FACE_PARAMS["G.weight"], FACE_PARAMS["D.weight"]])
+    assert len(edges) == 8
+    for edge, w in zip(edges, weights, strict=True):
+        assert edge.line.color == (POSITIVE_COLOUR if w >= 0 else NEGATIVE_COLOUR), edge.name
+        assert edge.line.dash == ("solid" if w >= 0 else "dash"), edge.name
+    assert POSITIVE_COLOUR != NEGATIVE_COLOUR
+    width = {edge.name: edge.line.width for edge in edges}
+    # |2.0| > |-1.5| > |0.8| > |-0.4|, and -5.0 is clipped to the same maximum as anything past the clip.
+    assert (
+        width["G weight, z → bottom left"]
+        > width["D weight, top right → D"]
+        > width["G weight, z → top left"]
+    )
+    assert width["G weight, z → top left"] > width["G weight, z → top right"]
+    flipped = face_snapshot(0)
+    flipped.params = {k: -v for k, v in FACE_PARAMS.items()}
+    flipped_edges = edge_traces(network_figure(flipped, identity, "en"))
+    assert [e.line.color for e in flipped_edges] != [e.line.color for e in edges]
+    assert [e.line.width for e in flipped_edges] == [e.line.width for e in edges]
+
+
+def test_network_hover_shows_values_in_the_language_number_format():
+    fig = network_figure(face_snapshot(0), identity, "de")
+    hover = " ".join(" ".join(t.hovertext) for t in fig.data if t.hovertext is not None)
+    assert "-0,400" in hover or "−0,400" in hover  # G weight, top right
+    assert "-0,250" in hover or "−0,250" in hover  # D bias
+    assert "0.400" not in hover
+    legend = [t.name for t in fig.data if t.showlegend is not False]
+    assert legend == ["positive weight", "negative weight"]
+
+
+def test_network_figure_refuses_non_face_snapshots():
+    with pytest.raises(ValueError, match=r"G\.weight"):
+        network_figure(point_snapshot(), identity, "en")
+
+
+def test_faces_figure_draws_each_image_top_row_first():
+    images = np.array([[1.0, 0.0, 0.25, 0.75], *FACES])
+    fig = faces_figure(images, identity, "en", titles=[f"#{i}" for i in range(len(images))], columns=3)
+    heatmaps = [t for t in fig.data if t.type == "heatmap"]
+    assert len(heatmaps) == len(images)
+    np.testing.assert_allclose(heatmaps[0].z, [[1.0, 0.0], [0.25, 0.75]])
+    assert (heatmaps[0].zmin, heatmaps[0].zmax) == (0.0, 1.0)
+    # 0 is white, 1 is dark.
+    assert heatmaps[0].colorscale[0][1].lower() == "#ffffff"
+    assert heatmaps[0].colorscale[-1][1].lower() != "#ffffff"
+    assert fig.layout.yaxis.range[0] > fig.layout.yaxis.range[1]  # row 0 is drawn on top
+    assert fig.layout.yaxis.scaleanchor == "x"
+    assert fig.layout.xaxis.visible is False
+    assert [a.text for a in fig.layout.annotations] == [f"#{i}" for i in range(len(images))]
+    assert len(faces_figure(FACES[:2], identity, "en").data) == 2
+
+
+def test_points_figure_shows_d_surface_real_and_generated():
+    snap = point_snapshot()
+    fig = points_figure(snap, mark, "zh")
+    assert [t.type for t in fig.data] == ["heatmap", "scatter", "scatter"]
+    heat, real, fake = fig.data
+    np.testing.assert_allclose(heat.z, snap.surface["z"])
+    assert heat.colorbar.title.text.startswith("«")
+    assert len(real.x) == 30 and len(fake.x) == 20
+    assert real.name == mark("Real data") and fake.name == mark("Generated")
+    assert real.marker.symbol != fake.marker.symbol
+    assert real.marker.color != fake.marker.color
+    assert fig.layout.yaxis.scaleanchor == "x"
+    no_surface = points_figure(point_snapshot(surface=False), identity, "en")
+    assert [t.type for t in no_surface.data] == ["scatter", "scatter"]
+
+
+def test_compare_figure_overlays_runs_with_their_own_dash():
+    runs = {"saturating": face_history(5), "non-saturating": face_history(3)}
+    fig = compare_figure(runs, mark, "en", log_y=True)
+    assert len(fig.data) == 4
+    assert [t.name for t in fig.data] == [
+        mark("G loss (%(run)s)") % {"run": mark("saturating")},
+        mark("D loss (%(run)s)") % {"run": mark("saturating")},
+        mark("G loss (%(run)s)") % {"run": mark("non-saturating")},
+        mark("D loss (%(run)s)") % {"run": mark("non-saturating")},
+    ]
+    assert fig.data[0].line.dash == fig.data[1].line.dash != fig.data[2].line.dash == fig.data[3].line.dash
+    assert fig.data[0].line.color == fig.data[2].line.color  # same loss, same colour
+    assert len(fig.data[2].x) == 3
+    assert fig.layout.yaxis.type == "log"
+
+
+def test_saturation_curves_have_the_textbook_values():
+    fig = saturation_figure(identity, "en")
+    assert len(fig.data) == 4
+    sat_loss, non_sat_loss, sat_grad, non_sat_grad = fig.data
+    assert min(sat_loss.x) > 0 and max(sat_loss.x) < 1
+
+    def at(trace: go.Scatter, d: float) -> float:
+        return float(np.interp(d, trace.x, trace.y))
+
+    assert at(sat_grad, 0.1) == pytest.approx(-0.1)
+    assert at(non_sat_grad, 0.1) == pytest.approx(-0.9)
+    assert at(sat_grad, 0.9) == pytest.approx(-0.9)
+    assert at(sat_loss, 0.5) == pytest.approx(math.log(0.5))
+    assert at(non_sat_loss, 0.1) == pytest.approx(-math.log(0.1))
+    assert sat_grad.yaxis == "y2" and sat_loss.yaxis == "y"
+    assert fig.layout.yaxis.title.text == "Loss" and fig.layout.yaxis2.title.text == "Gradient"
+
+
+def test_plots_never_import_streamlit_or_torch():
+    package = Path(__file__).resolve().parents[1] / "app" / "gan_course" / "plots"
+    for path in package.glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        assert "import streamlit" not in source and "import torch" not in source, path.name
