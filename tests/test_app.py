@@ -10,7 +10,7 @@ from gan_course.i18n import LANGUAGES, gettext_for
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app" / "main.py")
-PAGES = {stem: f"pages/{stem}.py" for stem, _url in lessons.PAGES}
+PAGES = {stem: f"course_pages/{stem}.py" for stem, _url in lessons.PAGES}
 TIMEOUT = 120
 
 
@@ -43,7 +43,7 @@ def test_every_page_renders_in_every_language(stem, lang):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_glossary_page_lists_every_term(lang):
-    at = open_app("pages/glossary.py", lang=lang)
+    at = open_app("course_pages/glossary.py", lang=lang)
     assert_clean(at)
     text = " ".join(m.value for m in at.markdown)
     for term in lessons.glossary(lang).values():

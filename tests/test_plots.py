@@ -24,6 +24,7 @@ from gan_course.plots import (
     weights_figure,
 )
 from gan_course.plots.curves import MAX_VISIBLE_WEIGHTS
+from gan_course.plots.faces import face_origin
 from gan_course.plots.labels import PIXEL_LABELS
 from gan_course.plots.theme import NEGATIVE_COLOUR, POSITIVE_COLOUR
 
@@ -160,7 +161,7 @@ def test_node_and_pixel_labels_are_translated():
     assert all(label.startswith("«") for label in nodes.text)
     assert [t for t in nodes.text[1:5]] == [mark(PIXEL_LABELS[p]) for p in PIXELS]
     faces = faces_figure(FACES[:1], mark, "en")
-    assert faces.data[0].text.tolist() == [
+    assert faces.data[0].text[:2, :2].tolist() == [
         [mark("top left"), mark("top right")],
         [mark("bottom left"), mark("bottom right")],
     ]
@@ -322,13 +323,17 @@ def test_network_figure_refuses_non_face_snapshots():
 def test_faces_figure_draws_each_image_top_row_first():
     images = np.array([[1.0, 0.0, 0.25, 0.75], *FACES])
     fig = faces_figure(images, identity, "en", titles=[f"#{i}" for i in range(len(images))], columns=3)
-    heatmaps = [t for t in fig.data if t.type == "heatmap"]
-    assert len(heatmaps) == len(images)
-    np.testing.assert_allclose(heatmaps[0].z, [[1.0, 0.0], [0.25, 0.75]])
-    assert (heatmaps[0].zmin, heatmaps[0].zmax) == (0.0, 1.0)
+    (grid,) = [t for t in fig.data if t.type == "heatmap"]
+    z = np.asarray(grid.z, dtype=float)
+    for k, image in enumerate(images):
+        y, x = face_origin(k, 3)
+        np.testing.assert_allclose(z[y : y + 2, x : x + 2], image.reshape(2, 2))
+    assert np.isnan(z).sum() == z.size - 4 * len(images)  # nothing drawn but the images
+    assert [a.text for a in fig.layout.annotations] == [f"#{i}" for i in range(len(images))]
+    assert (grid.zmin, grid.zmax) == (0.0, 1.0)
     # 0 is white, 1 is dark.
-    assert heatmaps[0].colorscale[0][1].lower() == "#ffffff"
-    assert heatmaps[0].colorscale[-1][1].lower() != "#ffffff"
+    assert grid.colorscale[0][1].lower() == "#ffffff"
+    assert grid.colorscale[-1][1].lower() != "#ffffff"
     assert fig.layout.yaxis.range[0] > fig.layout.yaxis.range[1]  # row 0 is drawn on top
     assert fig.layout.yaxis.scaleanchor == "x"
     assert fig.layout.xaxis.visible is False

@@ -21,33 +21,39 @@ class FaceGAN:
     """The article's G and D for R replicas at once (a single run is R = 1).
 
     G(z) = σ(z·w_G + b_G) turns a scalar z ∈ [0, 1] into four pixels; D(x) = σ(x·w_D + b_D) turns four
-    pixels into the probability "this is a face". Every tensor has shape (R, 1, k): replica, one row,
-    k entries. The row axis makes x·w_D a batched matrix product, one `baddbmm` per logit.
+    pixels into the probability "this is a face".
+
+    Each network's bias is stored as one more weight, on an input that is always 1: D's parameters are
+    θ_D = [w_D; b_D], a (5, R) tensor, and it reads images as columns [x; 1] (5 entries); G's are
+    θ_G = [w_G; b_G], a (2, 4, R) tensor, and it reads latents as [z; 1], shape (2, 1, R). So each SGD
+    update is a single in-place op. Replicas lie along the last axis: every op is vectorised over R.
+    The named views (d_weight (4, R), d_bias (1, R), g_weight (4, R), g_bias (4, R)) share storage.
     """
 
-    g_weight: Tensor  # (R, 1, 4)
-    g_bias: Tensor  # (R, 1, 4)
-    d_weight: Tensor  # (R, 1, 4)
-    d_bias: Tensor  # (R, 1, 1)
+    d: Tensor  # (5, R): rows 0–3 are w_D, row 4 is b_D
+    g: Tensor  # (2, 4, R): g[0] is w_G, g[1] is b_G
 
     def __post_init__(self) -> None:
-        # A column view of w_D for the batched product x·w_D; it shares storage, so in-place updates show.
-        self.d_weight_col = self.d_weight.view(-1, N_PIXELS, 1)
+        self.d_weight, self.d_bias = self.d[:N_PIXELS], self.d[N_PIXELS:]
+        self.g_weight, self.g_bias = self.g[0], self.g[1]
+        # G(z) is written here with its trailing 1, ready for D: generate() reuses this buffer.
+        self.fake = torch.ones_like(self.d)
+        self.fake_pixels = self.fake[:N_PIXELS]
 
     def __getstate__(self) -> dict[str, Tensor]:
-        # Pickle copies views as separate tensors; rebuild the view on load instead.
-        return {k: v for k, v in self.__dict__.items() if k != "d_weight_col"}
+        # Copies and pickles would turn the views into separate tensors; rebuild them instead.
+        return {"d": self.d, "g": self.g}
 
     def __setstate__(self, state: dict[str, Tensor]) -> None:
-        self.__dict__.update(state)
+        self.d, self.g = state["d"], state["g"]
         self.__post_init__()
 
     @property
     def replicas(self) -> int:
-        return self.d_weight.shape[0]
+        return self.d.shape[1]
 
     def tensors(self) -> dict[str, Tensor]:
-        """The four parameters by their course names, as the (R, 1, k) tensors updated in place."""
+        """The four parameters by their course names: live views, (k, R), updated in place."""
         return {"G.weight": self.g_weight, "G.bias": self.g_bias, "D.weight": self.d_weight, "D.bias": self.d_bias}
 
     @classmethod
@@ -55,14 +61,10 @@ class FaceGAN:
                   ) -> FaceGAN:
         """From an (R, 13) array of initial values in the article's draw order (see INIT_ORDER)."""
         init = np.asarray(init, dtype=np.float64).reshape(-1, N_INIT)
-        r = init.shape[0]
-        t = torch.as_tensor(init, dtype=dtype, device=device)
-        return cls(
-            g_weight=t[:, 5:9].reshape(r, 1, 4).clone(),
-            g_bias=t[:, 9:13].reshape(r, 1, 4).clone(),
-            d_weight=t[:, 0:4].reshape(r, 1, 4).clone(),
-            d_bias=t[:, 4:5].reshape(r, 1, 1).clone(),
-        )
+        d = init[:, 0:5].T  # w_D then b_D, as drawn
+        g = np.stack([init[:, 5:9].T, init[:, 9:13].T])
+        kw = {"dtype": dtype, "device": device}
+        return cls(d=torch.tensor(np.ascontiguousarray(d), **kw), g=torch.tensor(np.ascontiguousarray(g), **kw))
 
     @classmethod
     def from_params(cls, params: Mapping[str, np.ndarray | Sequence[float]],
@@ -75,16 +77,40 @@ class FaceGAN:
 
     def to_numpy(self) -> dict[str, np.ndarray]:
         """Float64 arrays of shape (R, k) by course name."""
-        return {name: t.detach().reshape(self.replicas, -1).double().cpu().numpy()
-                for name, t in self.tensors().items()}
+        return {name: t.detach().T.double().cpu().numpy().copy() for name, t in self.tensors().items()}
 
-    def generate(self, z: Tensor) -> Tensor:
-        """G(z) = σ(z·w_G + b_G) for z of shape (R, 1, 1) (or (R, n, 1): n faces per replica)."""
-        return torch.sigmoid(torch.addcmul(self.g_bias, self.g_weight, z))
+    # --- inputs ---
 
-    def logit(self, x: Tensor) -> Tensor:
-        """D's score before the sigmoid, b_D + x·w_D, for x of shape (R, n, 4): shape (R, n, 1)."""
-        return torch.baddbmm(self.d_bias, x, self.d_weight_col)
+    def images(self, pixels: np.ndarray) -> list[Tensor]:
+        """One column [x; 1] of shape (5, 1) per row of `pixels` (n, 4); every replica sees it alike."""
+        pixels = np.asarray(pixels, dtype=np.float64).reshape(-1, N_PIXELS)
+        cols = np.concatenate([pixels, np.ones((len(pixels), 1))], axis=1)
+        return list(torch.as_tensor(cols, dtype=self.d.dtype, device=self.d.device).view(-1, N_PIXELS + 1, 1))
+
+    def latents(self, z: np.ndarray) -> tuple[Tensor, ...]:
+        """One [z; 1] tensor of shape (2, 1, R) per step, from z of shape (steps, R)."""
+        z = np.asarray(z, dtype=np.float64).reshape(-1, self.replicas)
+        z1 = np.stack([z, np.ones_like(z)], axis=1)  # (steps, 2, R)
+        return torch.as_tensor(z1, dtype=self.d.dtype, device=self.d.device).view(-1, 2, 1, self.replicas).unbind(0)
+
+    # --- the two networks ---
+
+    def generate(self, z1: Tensor) -> Tensor:
+        """[G(z); 1] for latents [z; 1] (2, 1, R), written into and returned as the buffer self.fake (5, R).
+
+        The next call overwrites it; clone it to keep it.
+        """
+        torch.sigmoid(torch.addcmul(self.g_bias, self.g_weight, z1[0]), out=self.fake_pixels)
+        return self.fake
+
+    def logit(self, x1: Tensor) -> Tensor:
+        """D's score before the sigmoid, a = [x; 1]·θ_D = x·w_D + b_D, for columns x1 (5, R) or (5, 1): (R,)."""
+        return torch.linalg.vecdot(x1, self.d, dim=0)
+
+    def faces_for(self, z: np.ndarray | Sequence[float]) -> Tensor:
+        """G(z) for the same n latents in every replica: shape (R, n, 4)."""
+        t = torch.as_tensor(np.asarray(z, dtype=np.float64), dtype=self.d.dtype, device=self.d.device)
+        return torch.sigmoid(torch.addcmul(self.g_bias.T[:, None], self.g_weight.T[:, None], t.view(1, -1, 1)))
 
 
 def draw_face_init(seed: int, n_visits: int) -> tuple[np.ndarray, np.ndarray]:
@@ -95,6 +121,19 @@ def draw_face_init(seed: int, n_visits: int) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.RandomState(seed)
     init = rng.normal(size=N_INIT)
     return init, rng.random_sample(n_visits)
+
+
+def draw_face_inits(seeds: Sequence[int], n_visits: int) -> tuple[np.ndarray, np.ndarray]:
+    """draw_face_init for many seeds: (R, 13) initial weights and (R, n_visits) latents."""
+    # One generator reseeded per seed: the same streams as RandomState(seed), without building R generators.
+    rng = np.random.RandomState()
+    init = np.empty((len(seeds), N_INIT))
+    zs = np.empty((len(seeds), n_visits))
+    for i, seed in enumerate(seeds):
+        rng.seed(seed)
+        init[i] = rng.normal(size=N_INIT)
+        zs[i] = rng.random_sample(n_visits)
+    return init, zs
 
 
 # --- 2-D models (d2l's Gaussian GAN and the toy sets) ---

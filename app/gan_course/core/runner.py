@@ -30,6 +30,9 @@ N_FACE_SAMPLES = 8  # faces G draws in a snapshot, for z evenly spaced in [0, 1]
 N_POINTS = 256  # generated and real points in a 2-D snapshot
 GRID = 40  # D's surface is sampled on GRID × GRID points
 STATE_VERSION = 1
+# Adam's (β1, β2) per 2-D model: d2l's defaults for its Gaussian; for the toy sets DCGAN's β1 = 0.5, whose
+# shorter memory of past gradients damps the chase between G and D (with 0.9 the ring collapses).
+ADAM_BETAS = {"gaussian": (0.9, 0.999), "toy": (0.5, 0.999)}
 
 Logits = dict[str, list[Tensor]]  # "real" / "fake" / "g" -> one logit tensor per update, in order
 
@@ -54,24 +57,20 @@ class _FaceEngine:
         self.p = FaceGAN.from_init(init, self.dtype, device)
         self.adam = cfg.optimizer == "adam"
         if self.adam:
-            self.opt_d = steps.Adam({"D.weight": self.p.d_weight, "D.bias": self.p.d_bias}, cfg.lr_d)
-            self.opt_g = steps.Adam({"G.weight": self.p.g_weight, "G.bias": self.p.g_bias}, cfg.lr_g)
+            self.opt_d = steps.Adam({"D": self.p.d}, cfg.lr_d)
+            self.opt_g = steps.Adam({"G": self.p.g}, cfg.lr_g)
         self._build_inputs()
 
     def _build_inputs(self) -> None:
         # Drawn from the seed alone, so they are rebuilt (not pickled) after a copy or a load.
-        kw = {"dtype": self.dtype, "device": self.device}
-        self.faces = list(torch.as_tensor(FACES, **kw).view(-1, 1, 1, 4))
+        self.faces = self.p.images(FACES)
         if self.classifier:
-            noise = noise_images(self.cfg.total_steps, np.random.default_rng([self.cfg.seed, 0]))
-            self.inputs = torch.as_tensor(noise, **kw).view(-1, 1, 1, 4).unbind(0)
-            self.display = torch.as_tensor(
-                noise_images(N_FACE_SAMPLES, np.random.default_rng([self.cfg.seed, 1])), **kw
-            ).view(1, -1, 4)
+            self.inputs = self.p.images(noise_images(self.cfg.total_steps, np.random.default_rng([self.cfg.seed, 0])))
+            self.display = noise_images(N_FACE_SAMPLES, np.random.default_rng([self.cfg.seed, 1]))
         else:
             _, zs = draw_face_init(self.cfg.seed, self.cfg.total_steps)
-            self.inputs = torch.as_tensor(zs, **kw).view(-1, 1, 1, 1).unbind(0)
-            self.display = torch.linspace(0.0, 1.0, N_FACE_SAMPLES, **kw).view(1, -1, 1)
+            self.inputs = self.p.latents(zs)
+            self.display = np.linspace(0.0, 1.0, N_FACE_SAMPLES)
 
     def __getstate__(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k not in ("faces", "inputs", "display")}
@@ -83,54 +82,46 @@ class _FaceEngine:
     def run(self, start: int, stop: int) -> Logits:
         """Whole steps start … stop−1 (the hot loop)."""
         p, cfg = self.p, self.cfg
-        with torch.no_grad():
-            if self.classifier:
-                real, fake = [], []
-                for k in range(start, stop):
-                    real.append(self._d_real(self.faces[k % len(self.faces)]))
-                    fake.append(self._d_fake(self.inputs[k]))
-                return {"real": real, "fake": fake}
-            if self.adam:
-                flat = steps.face_steps_adam(p, self.faces, self.inputs, start, stop, self.opt_d, self.opt_g,
-                                             cfg.gen_loss)
-            else:
-                flat = steps.face_steps(p, self.faces, self.inputs, start, stop, cfg.lr_d, cfg.lr_g, cfg.gen_loss)
+        if self.classifier:
+            real, fake = [], []
+            for k in range(start, stop):
+                real.append(self._update(k, 0))
+                fake.append(self._update(k, 1))
+            return {"real": real, "fake": fake}
+        if self.adam:
+            flat = steps.face_steps_adam(p, self.faces, self.inputs, start, stop, self.opt_d, self.opt_g,
+                                         cfg.gen_loss)
+        else:
+            flat = steps.face_steps(p, self.faces, self.inputs, start, stop, cfg.lr_d, cfg.lr_g, cfg.gen_loss)
         return {"real": flat[0::3], "fake": flat[1::3], "g": flat[2::3]}
 
     def update(self, k: int, phase: int) -> Logits:
         """The single update `phase` of step k, exactly as run() does it."""
+        return {("real", "fake", "g")[phase]: [self._update(k, phase)]}
+
+    def _update(self, k: int, phase: int) -> Tensor:
+        p, cfg = self.p, self.cfg
         face, inp = self.faces[k % len(self.faces)], self.inputs[k]
-        with torch.no_grad():
-            if phase == 0:
-                return {"real": [self._d_real(face)]}
-            if self.classifier:
-                return {"fake": [self._d_fake(inp)]}
+        with torch.inference_mode():
+            if self.classifier:  # D alone: the face, then a noise image in the role of the fake
+                x1 = face if phase == 0 else inp
+                if self.adam:
+                    grad, logit = (steps.grad_d_real if phase == 0 else steps.grad_d_fake)(p, x1)
+                    self.opt_d.step({"D": grad})
+                    return logit
+                return (steps.d_step_real if phase == 0 else steps.d_step_fake)(p, x1, cfg.lr_d)
             if self.adam:
-                name = self.phases[phase]
-                logit = steps.face_update_adam(self.p, name, face, inp, self.opt_d, self.opt_g, self.cfg.gen_loss)
-                return {"fake" if phase == 1 else "g": [logit]}
+                return steps.face_update_adam(p, self.phases[phase], face, inp, self.opt_d, self.opt_g, cfg.gen_loss)
+            if phase == 0:
+                return steps.d_step_real(p, face, cfg.lr_d)
             if phase == 1:
-                return {"fake": [steps.d_step_fake(self.p, self.p.generate(inp), self.cfg.lr_d)]}
-            return {"g": [steps.g_step(self.p, inp, self.cfg.lr_g, self.cfg.gen_loss)]}
-
-    def _d_real(self, face: Tensor) -> Tensor:
-        if self.adam:
-            grads, logit = steps.grad_d_real(self.p, face)
-            self.opt_d.step(grads)
-            return logit
-        return steps.d_step_real(self.p, face, self.cfg.lr_d)
-
-    def _d_fake(self, noise: Tensor) -> Tensor:
-        if self.adam:
-            grads, logit = steps.grad_d_fake(self.p, noise)
-            self.opt_d.step(grads)
-            return logit
-        return steps.d_step_fake(self.p, noise, self.cfg.lr_d)
+                return steps.d_step_fake(p, p.generate(inp), cfg.lr_d)
+            return steps.g_step(p, inp, cfg.lr_g, cfg.gen_loss)
 
     def probe(self, k: int) -> Logits:
         """The logits of step k's updates at the current weights, without updating (for an empty window)."""
         face, inp = self.faces[k % len(self.faces)], self.inputs[k]
-        with torch.no_grad():
+        with torch.inference_mode():
             fake = self.p.logit(inp if self.classifier else self.p.generate(inp))
             out = {"real": [self.p.logit(face)], "fake": [fake]}
             if not self.classifier:
@@ -148,9 +139,10 @@ class _FaceEngine:
         return {k: v for k, v in t.items() if k.startswith("D.")} if self.classifier else t
 
     def samples(self) -> np.ndarray:
-        with torch.no_grad():
-            out = self.display if self.classifier else self.p.generate(self.display)
-        return out.reshape(-1, 4).double().cpu().numpy()
+        if self.classifier:
+            return self.display.copy()
+        with torch.inference_mode():
+            return self.p.faces_for(self.display)[0].double().cpu().numpy()
 
     def real(self) -> np.ndarray:
         return FACES.copy()
@@ -159,15 +151,15 @@ class _FaceEngine:
         return None
 
     def state_dict(self) -> dict[str, Any]:
-        state: dict[str, Any] = {"params": {k: v.detach().cpu().clone() for k, v in self.p.tensors().items()}}
+        state: dict[str, Any] = {"d": self.p.d.detach().cpu().clone(), "g": self.p.g.detach().cpu().clone()}
         if self.adam:
             state["opt_d"], state["opt_g"] = self.opt_d.state_dict(), self.opt_g.state_dict()
         return state
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
         with torch.no_grad():
-            for name, t in self.p.tensors().items():
-                t.copy_(state["params"][name])
+            self.p.d.copy_(state["d"])
+            self.p.g.copy_(state["g"])
         if self.adam:
             self.opt_d.load_state_dict(state["opt_d"])
             self.opt_g.load_state_dict(state["opt_g"])
@@ -187,9 +179,13 @@ class _MLPEngine:
             data = toy_data(cfg.dataset, cfg.n_real, rng)
         self.data = torch.as_tensor(data, dtype=self.dtype, device=device)
         self.net_g, self.net_d = build_mlp_gan(cfg.model, cfg.latent_dim, cfg.seed, self.dtype, device)
-        opt = torch.optim.Adam if cfg.optimizer == "adam" else torch.optim.SGD
-        self.opt_d = opt(self.net_d.parameters(), lr=cfg.lr_d)
-        self.opt_g = opt(self.net_g.parameters(), lr=cfg.lr_g)
+        if cfg.optimizer == "adam":
+            betas = ADAM_BETAS[cfg.model]
+            self.opt_d = torch.optim.Adam(self.net_d.parameters(), lr=cfg.lr_d, betas=betas)
+            self.opt_g = torch.optim.Adam(self.net_g.parameters(), lr=cfg.lr_g, betas=betas)
+        else:
+            self.opt_d = torch.optim.SGD(self.net_d.parameters(), lr=cfg.lr_d)
+            self.opt_g = torch.optim.SGD(self.net_g.parameters(), lr=cfg.lr_g)
         z = np.random.default_rng([cfg.seed, 0]).standard_normal((N_POINTS, cfg.latent_dim))
         self.display_z = torch.as_tensor(z, dtype=self.dtype, device=device)
         lo, hi = data.min(axis=0), data.max(axis=0)
@@ -287,13 +283,13 @@ class _Window:
         """Adds a batch of logits; False if any of them (hence a loss) is not finite."""
         parts: dict[str, Tensor] = {}
         if logits.get("real"):
-            a = torch.cat([t.reshape(-1) for t in logits["real"]])
+            a = torch.cat(logits["real"]).reshape(-1)
             parts["d_real_loss"], parts["d_real"] = F.softplus(-a), torch.sigmoid(a)
         if logits.get("fake"):
-            a = torch.cat([t.reshape(-1) for t in logits["fake"]])
+            a = torch.cat(logits["fake"]).reshape(-1)
             parts["d_fake_loss"], parts["d_fake"] = F.softplus(a), torch.sigmoid(a)
         if logits.get("g"):
-            parts["g_loss"] = steps.g_loss_from_logits(torch.cat([t.reshape(-1) for t in logits["g"]]), gen_loss)
+            parts["g_loss"] = steps.g_loss_from_logits(torch.cat(logits["g"]).reshape(-1), gen_loss)
         if not parts:
             return True
         # One transfer (one device sync) for all sums.

@@ -1,6 +1,6 @@
 """The update steps, one function each, written as the maths of the slanted-island article and of d2l.
 
-Face GAN notation (all tensors (R, 1, k), see models.FaceGAN):
+Face GAN notation (see models.FaceGAN; θ_D = [w_D; b_D] reads [x; 1], θ_G = [w_G; b_G] reads [z; 1]):
     G:  u = z·w_G + b_G,   x = G(z) = σ(u)
     D:  a = x·w_D + b_D,   D(x) = σ(a)
 The article trains with plain SGD, θ ← θ − lr·∂E/∂θ, where the derivatives come from
@@ -17,48 +17,50 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from gan_course.core.models import FaceGAN
+from gan_course.core.models import N_PIXELS, FaceGAN
 
 NON_SATURATING = "non-saturating"
 
 # --- face GAN: SGD steps, in place (the article's recipe and the hot loop) ---
 
 
-def d_step_real(p: FaceGAN, x: Tensor, lr: float) -> Tensor:
-    """One SGD step of D on real images x (R, 1, 4). Returns the logit a that D gave x, (R, 1, 1)."""
-    # D descends −log D(x):  grad_w = −x(1 − D(x)),  grad_b = −(1 − D(x))
-    logit = p.logit(x)
+def d_step_real(p: FaceGAN, x1: Tensor, lr: float) -> Tensor:
+    """One SGD step of D on a real image, the column [x; 1] (5, 1). Returns D's logit a on it, (R,)."""
+    # D descends −log D(x):  grad θ_D = −(1 − D(x))·[x; 1]
+    logit = p.logit(x1)
     miss = torch.sigmoid(-logit)  # 1 − D(x) as σ(−a): no cancellation when D(x) ≈ 1
-    p.d_weight.addcmul_(miss, x, value=lr)
-    p.d_bias.add_(miss, alpha=lr)
+    p.d.addcmul_(x1, miss, value=lr)
     return logit
 
 
-def d_step_fake(p: FaceGAN, fake: Tensor, lr: float) -> Tensor:
-    """One SGD step of D on generated (or noise) images (R, 1, 4). Returns D's logit on them, (R, 1, 1).
+def d_step_fake(p: FaceGAN, fake1: Tensor, lr: float) -> Tensor:
+    """One SGD step of D on a generated (or noise) image [x; 1], (5, R) or (5, 1). Returns D's logit, (R,).
 
-    `fake` enters as plain data: D's step must not move G. No autograd graph exists here, so there is
-    nothing to detach (autograd_gradients shows the same step with an explicit .detach()).
+    The fake enters as plain data: D's step must not move G. No autograd graph exists here, so there
+    is nothing to detach (autograd_gradients shows the same step with an explicit .detach()).
     """
-    # D descends −log(1 − D(x)):  grad_w = x·D(x),  grad_b = D(x)
-    logit = p.logit(fake)
+    # D descends −log(1 − D(x)):  grad θ_D = D(x)·[x; 1]
+    logit = p.logit(fake1)
     fooled = torch.sigmoid(logit)  # D(x): how far D is taken in by the fake
-    p.d_weight.addcmul_(fooled, fake, value=-lr)
-    p.d_bias.add_(fooled, alpha=-lr)
+    p.d.addcmul_(fake1, fooled, value=-lr)
     return logit
 
 
-def g_step(p: FaceGAN, z: Tensor, lr: float, gen_loss: str = NON_SATURATING) -> Tensor:
-    """One SGD step of G for latents z (R, 1, 1) against the current D. Returns D's logit on G(z), (R, 1, 1)."""
-    # non-saturating: G descends −log D(G(z)):  grad_u = −(1 − D)·w_D·x(1 − x);  grad_w = grad_u·z, grad_b = grad_u
-    # saturating:     G descends log(1 − D(G(z))): grad_u = −D·w_D·x(1 − x)  (vanishes once D rejects the fake)
-    x = p.generate(z)
-    logit = p.logit(x)
+def g_step(p: FaceGAN, z1: Tensor, lr: float, gen_loss: str = NON_SATURATING, reuse_fake: bool = False
+           ) -> Tensor:
+    """One SGD step of G for latents [z; 1] (2, 1, R) against the current D. Returns D's logit on G(z), (R,).
+
+    reuse_fake: p.fake already holds G(z) (made by p.generate(z1), G unchanged since); saves recomputing it.
+    """
+    # non-saturating: G descends −log D(G(z)):   grad_u = −(1 − D)·w_D·x(1 − x),  grad θ_G = [z; 1]·grad_u
+    # saturating:     G descends log(1 − D(G(z))): grad_u = −D·w_D·x(1 − x)  (vanishes once D rejects fakes)
+    fake1 = p.fake if reuse_fake else p.generate(z1)
+    logit = p.logit(fake1)
     push = torch.sigmoid(-logit) if gen_loss == NON_SATURATING else torch.sigmoid(logit)  # 1 − D or D
+    x = p.fake_pixels
     descent = torch.addcmul(x, x, x, value=-1)  # x(1 − x) = σ′(u)
     descent.mul_(p.d_weight).mul_(push)  # −grad_u
-    p.g_weight.addcmul_(descent, z, value=lr)
-    p.g_bias.add_(descent, alpha=lr)
+    p.g.addcmul_(z1, descent, value=lr)
     return logit
 
 
@@ -66,43 +68,44 @@ def face_steps(p: FaceGAN, faces: Sequence[Tensor], zs: Sequence[Tensor], start:
                lr_d: float, lr_g: float, gen_loss: str = NON_SATURATING) -> list[Tensor]:
     """Steps start … stop−1 of the article's loop: per face visit, D on the face, D on G(z), then G.
 
-    faces: the real faces as (R, 1, 4) tensors, visited in order; zs[k]: the (R, 1, 1) latent of step k.
-    Returns the logits, three per step (d_real, d_fake, g), for the loss curves.
+    faces: the real faces as [x; 1] columns, visited in order (p.images); zs[k]: step k's [z; 1]
+    (p.latents). Returns D's logits, three per step (d_real, d_fake, g), for the loss curves.
     """
     logits = []
     n = len(faces)
-    for k in range(start, stop):
-        z = zs[k]
-        logits.append(d_step_real(p, faces[k % n], lr_d))
-        logits.append(d_step_fake(p, p.generate(z), lr_d))
-        logits.append(g_step(p, z, lr_g, gen_loss))
+    with torch.inference_mode():  # no autograd bookkeeping at all: a third faster for these tiny tensors
+        for k in range(start, stop):
+            z1 = zs[k]
+            logits.append(d_step_real(p, faces[k % n], lr_d))
+            logits.append(d_step_fake(p, p.generate(z1), lr_d))
+            logits.append(g_step(p, z1, lr_g, gen_loss, reuse_fake=True))  # G has not moved since generate
     return logits
 
 
 # --- face GAN: the same derivatives as explicit gradients (for Adam and for the side-by-side view) ---
 
 
-def grad_d_real(p: FaceGAN, x: Tensor) -> tuple[dict[str, Tensor], Tensor]:
-    """(∂E/∂θ_D for E = −log D(x), D's logit on x)."""
-    logit = p.logit(x)
+def grad_d_real(p: FaceGAN, x1: Tensor) -> tuple[Tensor, Tensor]:
+    """(∂E/∂θ_D (5, R) for E = −log D(x), D's logit on x)."""
+    logit = p.logit(x1)
     dE_da = -torch.sigmoid(-logit)  # −(1 − D(x))
-    return {"D.weight": dE_da * x, "D.bias": dE_da}, logit
+    return x1 * dE_da, logit
 
 
-def grad_d_fake(p: FaceGAN, fake: Tensor) -> tuple[dict[str, Tensor], Tensor]:
-    """(∂E/∂θ_D for E = −log(1 − D(x)), D's logit on x)."""
-    logit = p.logit(fake)
+def grad_d_fake(p: FaceGAN, fake1: Tensor) -> tuple[Tensor, Tensor]:
+    """(∂E/∂θ_D (5, R) for E = −log(1 − D(x)), D's logit on x)."""
+    logit = p.logit(fake1)
     dE_da = torch.sigmoid(logit)  # D(x)
-    return {"D.weight": dE_da * fake, "D.bias": dE_da}, logit
+    return fake1 * dE_da, logit
 
 
-def grad_g(p: FaceGAN, z: Tensor, gen_loss: str = NON_SATURATING) -> tuple[dict[str, Tensor], Tensor]:
-    """(∂E/∂θ_G for E = −log D(G(z)) or log(1 − D(G(z))), D's logit on G(z))."""
-    x = p.generate(z)
-    logit = p.logit(x)
+def grad_g(p: FaceGAN, z1: Tensor, gen_loss: str = NON_SATURATING) -> tuple[Tensor, Tensor]:
+    """(∂E/∂θ_G (2, 4, R) for E = −log D(G(z)) or log(1 − D(G(z))), D's logit on G(z))."""
+    logit = p.logit(p.generate(z1))
+    x = p.fake_pixels
     dE_da = -torch.sigmoid(-logit) if gen_loss == NON_SATURATING else -torch.sigmoid(logit)  # −(1 − D) or −D
     dE_du = dE_da * p.d_weight * x * (1 - x)
-    return {"G.weight": dE_du * z, "G.bias": dE_du}, logit
+    return z1 * dE_du, logit
 
 
 @dataclass
@@ -117,12 +120,16 @@ class Adam:
     m: dict[str, Tensor] = field(default_factory=dict)
     v: dict[str, Tensor] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        for name, p in self.params.items():
+            self.m.setdefault(name, torch.zeros_like(p))
+            self.v.setdefault(name, torch.zeros_like(p))
+
     def step(self, grads: Mapping[str, Tensor]) -> None:
         b1, b2 = self.betas
         self.t += 1
         for name, g in grads.items():
-            m = self.m.setdefault(name, torch.zeros_like(g))
-            v = self.v.setdefault(name, torch.zeros_like(g))
+            m, v = self.m[name], self.v[name]
             m.lerp_(g, 1 - b1)  # running mean of the gradient
             v.mul_(b2).addcmul_(g, g, value=1 - b2)  # running mean of its square
             step_size = self.lr / (1 - b1**self.t)
@@ -130,13 +137,29 @@ class Adam:
             self.params[name].addcdiv_(m, denom, value=-step_size)
 
     def state_dict(self) -> dict:
-        return {"t": self.t, "m": {k: v.clone() for k, v in self.m.items()},
-                "v": {k: v.clone() for k, v in self.v.items()}}
+        return {"t": self.t, "m": {k: v.detach().cpu().clone() for k, v in self.m.items()},
+                "v": {k: v.detach().cpu().clone() for k, v in self.v.items()}}
 
     def load_state_dict(self, state: Mapping) -> None:
         self.t = int(state["t"])
-        self.m = {k: v.clone() for k, v in state["m"].items()}
-        self.v = {k: v.clone() for k, v in state["v"].items()}
+        like = self.params
+        self.m = {k: v.to(like[k].device, like[k].dtype).clone() for k, v in state["m"].items()}
+        self.v = {k: v.to(like[k].device, like[k].dtype).clone() for k, v in state["v"].items()}
+
+
+def face_update_adam(p: FaceGAN, phase: str, x1: Tensor, z1: Tensor, opt_d: Adam, opt_g: Adam,
+                     gen_loss: str = NON_SATURATING) -> Tensor:
+    """One Adam update of the face GAN: phase "d_real" (on x1), "d_fake" (on G(z)) or "g". Returns D's logit."""
+    if phase == "d_real":
+        grad, logit = grad_d_real(p, x1)
+        opt_d.step({"D": grad})
+    elif phase == "d_fake":
+        grad, logit = grad_d_fake(p, p.generate(z1))
+        opt_d.step({"D": grad})
+    else:
+        grad, logit = grad_g(p, z1, gen_loss)
+        opt_g.step({"G": grad})
+    return logit
 
 
 def face_steps_adam(p: FaceGAN, faces: Sequence[Tensor], zs: Sequence[Tensor], start: int, stop: int,
@@ -144,26 +167,11 @@ def face_steps_adam(p: FaceGAN, faces: Sequence[Tensor], zs: Sequence[Tensor], s
     """face_steps with Adam instead of SGD: the same three updates, each from its explicit gradient."""
     logits = []
     n = len(faces)
-    for k in range(start, stop):
-        logits.append(face_update_adam(p, "d_real", faces[k % n], zs[k], opt_d, opt_g, gen_loss))
-        logits.append(face_update_adam(p, "d_fake", faces[k % n], zs[k], opt_d, opt_g, gen_loss))
-        logits.append(face_update_adam(p, "g", faces[k % n], zs[k], opt_d, opt_g, gen_loss))
+    with torch.inference_mode():
+        for k in range(start, stop):
+            for phase in ("d_real", "d_fake", "g"):
+                logits.append(face_update_adam(p, phase, faces[k % n], zs[k], opt_d, opt_g, gen_loss))
     return logits
-
-
-def face_update_adam(p: FaceGAN, phase: str, face: Tensor, z: Tensor, opt_d: Adam, opt_g: Adam,
-                     gen_loss: str = NON_SATURATING) -> Tensor:
-    """One Adam update of the face GAN: phase "d_real", "d_fake" or "g". Returns the logit D used."""
-    if phase == "d_real":
-        grads, logit = grad_d_real(p, face)
-        opt_d.step(grads)
-    elif phase == "d_fake":
-        grads, logit = grad_d_fake(p, p.generate(z))
-        opt_d.step(grads)
-    else:
-        grads, logit = grad_g(p, z, gen_loss)
-        opt_g.step(grads)
-    return logit
 
 
 # --- face GAN: hand-derived vs autograd gradients, numpy in and out (for the app and the tests) ---
@@ -180,13 +188,23 @@ def hand_gradients(params: Mapping[str, np.ndarray | Sequence[float]], x: np.nda
     of flat float64 arrays (the fake in "d_fake" and "g" is G(z)).
     """
     p = FaceGAN.from_params(params)
-    x_t = torch.as_tensor(np.asarray(x, dtype=np.float64)).view(1, 1, 4)
-    z_t = torch.full((1, 1, 1), float(z), dtype=torch.float64)
-    with torch.no_grad():
-        d_real, _ = grad_d_real(p, x_t)
-        d_fake, _ = grad_d_fake(p, p.generate(z_t))
-        g, _ = grad_g(p, z_t, gen_loss)
-    return {"d_real": _flat(d_real), "d_fake": _flat(d_fake), "g": _flat(g)}
+    x1 = p.images(np.asarray(x, dtype=np.float64))[0]
+    z1 = p.latents(np.array([[float(z)]]))[0]
+    with torch.inference_mode():
+        d_real, _ = grad_d_real(p, x1)
+        d_fake, _ = grad_d_fake(p, p.generate(z1))
+        g, _ = grad_g(p, z1, gen_loss)
+    return {"d_real": _split_d(d_real), "d_fake": _split_d(d_fake), "g": _split_g(g)}
+
+
+def _split_d(grad: Tensor) -> dict[str, np.ndarray]:
+    a = grad.double().cpu().numpy()[:, 0]
+    return {"D.weight": a[:N_PIXELS].copy(), "D.bias": a[N_PIXELS:].copy()}
+
+
+def _split_g(grad: Tensor) -> dict[str, np.ndarray]:
+    a = grad.double().cpu().numpy()[:, :, 0]
+    return {"G.weight": a[0].copy(), "G.bias": a[1].copy()}
 
 
 def autograd_gradients(params: Mapping[str, np.ndarray | Sequence[float]], x: np.ndarray | Sequence[float],
@@ -217,10 +235,6 @@ def autograd_gradients(params: Mapping[str, np.ndarray | Sequence[float]], x: np
         "d_fake": {"D.weight": d_fake[0].numpy(), "D.bias": d_fake[1].numpy()},
         "g": {"G.weight": g[0].numpy(), "G.bias": g[1].numpy()},
     }
-
-
-def _flat(grads: Mapping[str, Tensor]) -> dict[str, np.ndarray]:
-    return {name: g.detach().reshape(-1).double().cpu().numpy() for name, g in grads.items()}
 
 
 def face_outputs(g_weight: np.ndarray | Sequence[float], g_bias: np.ndarray | Sequence[float],

@@ -7,7 +7,6 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from gan_course.core.snapshot import Snapshot
 from gan_course.i18n import format_number
@@ -42,63 +41,75 @@ def faces_figure(
     columns: int | None = None,
     projector: bool = False,
 ) -> go.Figure:
-    """A grid of 2×2 grey images (rows of 4 values in PIXELS order); `titles` are already translated."""
+    """A grid of 2×2 grey images (rows of 4 values in PIXELS order); `titles` are already translated.
+
+    The whole grid is one heatmap, each face a 2×2 block with a gap of one empty cell: one trace instead of
+    a subplot per face keeps live redraws cheap.
+    """
     faces = np.asarray(images, dtype=float).reshape(-1, 4)
     n = len(faces)
     cols = max(1, min(columns or DEFAULT_COLUMNS, n or 1))
     rows = max(1, math.ceil(n / cols))
+    z = np.full((rows * FACE_STRIDE - 1, cols * FACE_STRIDE - 1), np.nan)
+    text = np.full(z.shape, "", dtype=object)
     names = np.array(pixel_labels(_), dtype=object).reshape(2, 2)
-    fig = make_subplots(
-        rows=rows,
-        cols=cols,
-        subplot_titles=list(titles) if titles is not None else None,
-        horizontal_spacing=0.04,
-        vertical_spacing=0.12 if titles is not None else 0.04,
-    )
-    hover = "%{text}: %{z:.2f}<extra></extra>"
+    outline_x: list[float | None] = []
+    outline_y: list[float | None] = []
     for k, face in enumerate(faces):
-        row, col = k // cols + 1, k % cols + 1
-        fig.add_trace(
-            go.Heatmap(
-                z=face.reshape(2, 2),
-                x=[0, 1],
-                y=[0, 1],
-                text=names,
-                zmin=0.0,
-                zmax=1.0,
-                colorscale=GREYS,
-                showscale=False,
-                hovertemplate=hover,
-                name=_("Image %(number)s") % {"number": k + 1},
-            ),
-            row=row,
-            col=col,
+        y, x = face_origin(k, cols)
+        z[y : y + 2, x : x + 2] = face.reshape(2, 2)
+        text[y : y + 2, x : x + 2] = names
+        # A frame keeps white pixels visible against the white page.
+        outline_x += [x - 0.5, x + 1.5, x + 1.5, x - 0.5, x - 0.5, None]
+        outline_y += [y - 0.5, y - 0.5, y + 1.5, y + 1.5, y - 0.5, None]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            text=text,
+            zmin=0.0,
+            zmax=1.0,
+            colorscale=GREYS,
+            showscale=False,
+            hoverongaps=False,
+            xgap=1,
+            ygap=1,
+            hovertemplate="%{text}: %{z:.2f}<extra></extra>",
+            name=_("Image %(number)s") % {"number": n},
         )
-        # A frame and a cross keep white pixels visible against the white page.
-        line = {"color": FRAME_COLOUR, "width": 1}
-        fig.add_shape(type="rect", x0=-0.5, y0=-0.5, x1=1.5, y1=1.5, line=line, row=row, col=col)
-        fig.add_shape(type="line", x0=0.5, y0=-0.5, x1=0.5, y1=1.5, line=line, row=row, col=col)
-        fig.add_shape(type="line", x0=-0.5, y0=0.5, x1=1.5, y1=0.5, line=line, row=row, col=col)
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=outline_x, y=outline_y, mode="lines", line={"color": FRAME_COLOUR, "width": 1}, hoverinfo="skip"
+        )
+    )
+    s = style(projector)
+    title_room = 0.0
+    if titles is not None:
+        title_room = 1.0
+        for k, title in enumerate(titles[:n]):
+            y, x = face_origin(k, cols)
+            fig.add_annotation(x=x + 0.5, y=y + 1.6, text=title, showarrow=False, yanchor="top",
+                               font={"size": s.font_size - 2})
     apply_theme(fig, lang, projector=projector)
     hide_axes(fig)
-    # Row 0 of each image is its top row; equal aspect keeps pixels square.
-    for k in range(n):
-        suffix = "" if k == 0 else str(k + 1)
-        fig.update_layout(
-            {
-                f"xaxis{suffix}": {"range": [-0.55, 1.55], "constrain": "domain"},
-                f"yaxis{suffix}": {
-                    "range": [1.55, -0.55],
-                    "scaleanchor": f"x{suffix}",
-                    "scaleratio": 1,
-                    "constrain": "domain",
-                },
-            }
-        )
-    s = style(projector)
-    cell = 2.2 * s.font_size * 4
-    fig.update_layout(height=int(rows * cell + (40 if titles is not None else 20)), showlegend=False)
+    # Row 0 of each image is its top row (reversed y); equal aspect keeps pixels square.
+    fig.update_layout(
+        xaxis={"range": [-0.6, z.shape[1] - 0.4], "constrain": "domain"},
+        yaxis={"range": [z.shape[0] - 0.4 + title_room, -0.6], "scaleanchor": "x", "scaleratio": 1,
+               "constrain": "domain"},
+        height=int(rows * 2.2 * s.font_size * 4 + (40 if titles is not None else 20)),
+        showlegend=False,
+    )
     return fig
+
+
+FACE_STRIDE = 3  # a 2×2 face and one empty cell
+
+
+def face_origin(k: int, columns: int) -> tuple[int, int]:
+    """Row and column of the top-left pixel of face k in the grid heatmap."""
+    row, col = divmod(k, columns)
+    return row * FACE_STRIDE, col * FACE_STRIDE
 
 
 # Node positions: noise on the left, the four pixels in a column, D's verdict on the right.

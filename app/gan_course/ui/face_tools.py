@@ -101,7 +101,7 @@ def manual(ctx: Context) -> None:
     z = np.array(MANUAL_Z)
     faces, scores = face_outputs(weights, biases, start["D.weight"], start["D.bias"], z)
     titles = [
-        f"z = {format_number(zi, ctx.lang, 2)} · D = {format_number(float(s), ctx.lang, 2)}"
+        f"z = {format_number(zi, ctx.lang, 2)}<br>D = {format_number(float(s), ctx.lang, 2)}"
         for zi, s in zip(z, scores, strict=True)
     ]
     fig = plots.faces_figure(faces, _, ctx.lang, titles=titles, projector=ctx.projector)

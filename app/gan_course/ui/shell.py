@@ -14,7 +14,8 @@ from gan_course.lessons import PAGES
 from gan_course.ui import style
 from gan_course.ui.context import LANG_KEY, PROJECTOR_KEY, current
 
-PAGES_DIR = Path(__file__).resolve().parents[2] / "pages"
+# Not "pages/": Streamlit would treat a folder of that name as its own, older kind of navigation.
+PAGES_DIR = Path(__file__).resolve().parents[2] / "course_pages"
 
 # Navigation titles, translated at run time; one per entry of lessons.PAGES, plus the glossary.
 NAV_TITLES: dict[str, str] = {
@@ -52,7 +53,9 @@ def _sidebar() -> None:
     ctx = current()
     _ = ctx._
     with st.sidebar:
-        st.selectbox("🌐 " + _("Language"), LANGUAGES, format_func=language_name, key=LANG_KEY)
+        # The English word stays beside the translation, so a lost visitor can always find the way back.
+        label = _("Language") if ctx.lang == DEFAULT_LANGUAGE else f"{_('Language')} · Language"
+        st.selectbox(f":material/translate: {label}", LANGUAGES, format_func=language_name, key=LANG_KEY)
         st.toggle(_("Projector mode"), key=PROJECTOR_KEY, help=_("Large type and high contrast for a lecture hall."))
         st.markdown(_("Training runs on") + f' <span class="gan-badge">{_device()}</span>', unsafe_allow_html=True)
 
@@ -102,7 +105,7 @@ def _sync_url(page_url: str) -> None:
 
 
 def run() -> None:
-    st.set_page_config(page_title="GAN course", page_icon="🎭", layout="wide", initial_sidebar_state="expanded")
+    st.set_page_config(page_title="GAN course", page_icon=":material/school:", layout="wide", initial_sidebar_state="expanded")
     _read_link_once()
     page = _navigation()
     _sidebar()

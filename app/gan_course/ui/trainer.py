@@ -54,6 +54,12 @@ STATUS_TEXT: dict[str, str] = {
     "diverged": N_("Training stopped: a loss or weight became infinite or NaN. Lower the learning rate and press Reset."),
     "stopped": N_("Training paused."),
 }
+SAMPLE_CAPTIONS: dict[str, str] = {
+    "faces": N_("Faces drawn by G for eight values of z between 0 and 1"),
+    "face_classifier": N_("Noise images: D should call these “not a face”"),
+    "gaussian": N_("Green: real points · purple: G's points · background: D's probability “real”"),
+    "toy": N_("Green: real points · purple: G's points · background: D's probability “real”"),
+}
 SETTINGS = ("preset", "seed", "epochs", "lr_d", "lr_g", "gen_loss", "optimizer")
 
 
@@ -127,14 +133,28 @@ def _on_preset_change(spec: Spec) -> None:
             state.put(_key(spec, setting), value)
 
 
+def _valid(setting: str, value: Any, spec: Spec) -> bool:
+    if setting == "preset":
+        return value in spec.presets
+    if setting == "gen_loss":
+        return value in GEN_LOSSES
+    if setting == "optimizer":
+        return value in OPTIMIZERS
+    low, high = LIMITS[setting]
+    return isinstance(value, int | float) and not isinstance(value, bool) and low <= value <= high
+
+
 def _settings(spec: Spec, ctx: Context) -> dict[str, Any]:
     """Draw the settings and return their values; bounds come from the core's LIMITS."""
     _ = ctx._
     defaults = _preset_values(spec.presets[0])
     for setting in SETTINGS:
-        state.keep(_key(spec, setting), defaults[setting])
-    if st.session_state[_key(spec, "preset")] not in spec.presets:
-        st.session_state[_key(spec, "preset")] = spec.presets[0]
+        key = _key(spec, setting)
+        state.keep(key, defaults[setting])
+        if not _valid(setting, st.session_state[key], spec):
+            # Widget bounds stop this in the browser; a value that slips through is reset, not obeyed.
+            st.session_state[key] = defaults[setting]
+            st.warning(_("A setting was out of range and has been reset to its default: %(field)s") % {"field": setting})
     model = PRESETS[st.session_state[_key(spec, "preset")]].model
     lr_low, lr_high = LIMITS["lr_d"]
     with st.expander(_("Settings"), expanded=False):
@@ -259,6 +279,7 @@ class Canvas:
         left, right = st.columns(2)
         self.slots = {"losses": left.empty(), "outputs": right.empty()}
         left, right = st.columns(2)
+        left.caption(ctx._(SAMPLE_CAPTIONS[model]))
         self.slots["samples"] = left.empty()
         self.slots["network" if model == "faces" else "weights"] = right.empty()
         if model == "faces":
@@ -351,6 +372,12 @@ def _message(run: RunState, ctx: Context, slot: Any) -> None:
         slot.success(_(STATUS_TEXT[run.note]))
 
 
+def _start_button(slot: Any, spec: Spec, cfg: TrainConfig, ctx: Context) -> None:
+    slot.button(
+        ctx._("Start"), key="train", on_click=_start, args=(spec, cfg), type="primary", icon=":material/play_arrow:"
+    )
+
+
 @st.fragment
 def render(spec: Spec) -> None:
     """The widget; a fragment, so its buttons redraw it without re-creating the rest of the page."""
@@ -365,12 +392,15 @@ def render(spec: Spec) -> None:
     if cfg is None:
         return
     buttons = st.columns(5 if spec.compare else 4)
+    start_or_pause = buttons[0].empty()
     if run.running:
-        buttons[0].button("⏸ " + _("Pause"), key="stop", on_click=_stop, args=(spec,), type="primary")
+        start_or_pause.button(
+            _("Pause"), key="stop", on_click=_stop, args=(spec,), type="primary", icon=":material/pause:"
+        )
     else:
-        buttons[0].button("▶ " + _("Start"), key="train", on_click=_start, args=(spec, cfg), type="primary")
-    buttons[1].button("⏭ " + _("Step"), key="step", on_click=_step, args=(spec, cfg))
-    buttons[2].button("↺ " + _("Reset"), key="reset", on_click=_reset, args=(spec,))
+        _start_button(start_or_pause, spec, cfg, ctx)
+    buttons[1].button(_("Step"), key="step", on_click=_step, args=(spec, cfg), icon=":material/skip_next:")
+    buttons[2].button(_("Reset"), key="reset", on_click=_reset, args=(spec,), icon=":material/restart_alt:")
     log_y = buttons[3].toggle(_("Log scale"), key=_key(spec, "log"))
     if spec.compare:
         buttons[4].button(_("Compare both losses"), key="compare", on_click=_compare, args=(spec, cfg))
@@ -380,8 +410,7 @@ def render(spec: Spec) -> None:
     canvas = Canvas(spec, ctx, model)
     if run.running and run.trainer is not None:
         _train_live(spec, run, canvas, log_y)
-        if not run.running:
-            st.rerun(scope="fragment")  # redraw the buttons: Start instead of Pause
+        _start_button(start_or_pause, spec, cfg, ctx)  # the run ended: Start takes Pause's place
     elif run.last is not None:
         canvas.draw(run.history, run.last, log_y)
     else:

@@ -1,0 +1,53 @@
+"""Each preset learns what its lesson says it learns."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gan_course.core import Trainer, preset
+from gan_course.core.data import FACES, GAUSSIAN_A, GAUSSIAN_B, noise_images
+
+
+def _finish(name: str, **overrides: object) -> Trainer:
+    trainer = Trainer(preset(name, device="cpu", **overrides))
+    trainer.advance(trainer.total_steps)
+    assert trainer.done
+    return trainer
+
+
+def _sigmoid(a: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-a))
+
+
+def test_face_classifier_tells_faces_from_noise() -> None:
+    params = _finish("face_classifier").params()
+    w, b = params["D.weight"], params["D.bias"][0]
+    assert _sigmoid(FACES @ w + b).min() > 0.9
+    noise = noise_images(2000, np.random.default_rng(1))
+    assert _sigmoid(noise @ w + b).mean() < 0.2
+    assert np.array_equal(np.sign(w), [1, -1, -1, 1])  # the article's "plus, minus, minus, plus"
+
+
+def test_gaussian_generator_matches_d2l_distribution() -> None:
+    snap = _finish("gaussian").snapshot()
+    fake = snap.samples
+    # d2l: X = N(0, 1)·A + b has mean b and covariance AᵀA = [[1.01, 1.95], [1.95, 4.25]].
+    assert np.abs(fake.mean(axis=0) - GAUSSIAN_B).max() < 0.3
+    target = GAUSSIAN_A.T @ GAUSSIAN_A
+    np.testing.assert_allclose(np.cov(fake.T), target, rtol=0.3, atol=0.25)
+    assert abs(snap.d_real - 0.5) < 0.1 and abs(snap.d_fake - 0.5) < 0.1  # D can no longer tell
+
+
+def _nearest(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """For each point of a, the distance to the nearest point of b."""
+    return np.sqrt(((a[:, None, :] - b[None, :, :]) ** 2).sum(-1)).min(axis=1)
+
+
+@pytest.mark.parametrize(("name", "coverage"), [("toy_line", 0.1), ("toy_two_gaussians", 0.15), ("toy_ring", 0.1)])
+def test_toy_generators_land_on_the_data_and_cover_it(name: str, coverage: float) -> None:
+    trainer = _finish(name)
+    snap = trainer.snapshot()
+    fake, real = snap.samples, snap.real
+    assert _nearest(fake, real).mean() < 0.05  # generated points lie on the data
+    assert _nearest(real, fake).mean() < coverage  # and spread over all of it (no collapse to one mode)
