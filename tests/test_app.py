@@ -170,7 +170,9 @@ def test_the_link_follows_the_settings():
     assert at.query_params["seed"] == "11"
 
 
-@pytest.mark.parametrize(("key", "value"), [("lr", "abc"), ("epochs", "1e12"), ("seed", "-5"), ("preset", "gaussian")])
+@pytest.mark.parametrize(
+    ("key", "value"), [("lr", "abc"), ("epochs", "1e12"), ("seed", "-5"), ("preset", "gaussian")]
+)
 def test_bad_settings_in_a_link_fall_back_to_defaults(key, value):
     at = face_page(**{key: value})
     assert_clean(at)
@@ -230,7 +232,9 @@ def test_every_quiz_is_answerable(lang):
         ids = [b.text for b in lessons.load(lang, stem) if b.kind == "quiz"]
         for qid in ids:
             quiz = quizzes[qid]
-            widget = at.radio(key=f"quiz.{qid}") if quiz.kind == "choice" else at.number_input(key=f"quiz.{qid}")
+            widget = (
+                at.radio(key=f"quiz.{qid}") if quiz.kind == "choice" else at.number_input(key=f"quiz.{qid}")
+            )
             widget.set_value(int(quiz.answer) if quiz.kind == "choice" else quiz.answer).run()
         assert len(at.success) >= len(ids)
         assert not at.exception

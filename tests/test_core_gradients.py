@@ -15,8 +15,12 @@ NAMES = ("G.weight", "G.bias", "D.weight", "D.bias")
 
 def _random_state(seed: int) -> tuple[dict[str, np.ndarray], np.ndarray, float]:
     rng = np.random.default_rng(seed)
-    params = {"G.weight": rng.normal(size=4) * 2, "G.bias": rng.normal(size=4) * 2,
-              "D.weight": rng.normal(size=4) * 2, "D.bias": rng.normal(size=1)}
+    params = {
+        "G.weight": rng.normal(size=4) * 2,
+        "G.bias": rng.normal(size=4) * 2,
+        "D.weight": rng.normal(size=4) * 2,
+        "D.bias": rng.normal(size=1),
+    }
     return params, FACES[seed % len(FACES)], float(rng.random())
 
 
@@ -30,8 +34,9 @@ def test_hand_gradients_equal_autograd(gen_loss: str, seed: int) -> None:
     for update in hand:
         assert hand[update].keys() == auto[update].keys()
         for name in hand[update]:
-            np.testing.assert_allclose(hand[update][name], auto[update][name], rtol=0, atol=1e-10,
-                                       err_msg=f"{update} {name}")
+            np.testing.assert_allclose(
+                hand[update][name], auto[update][name], rtol=0, atol=1e-10, err_msg=f"{update} {name}"
+            )
 
 
 def test_saturating_and_non_saturating_gradients_differ_but_point_the_same_way() -> None:

@@ -30,7 +30,9 @@ def _assert_matches_reference(params: dict[str, np.ndarray], ref: dict, tol: flo
 
 
 def test_reference_loop_prints_the_article_numbers() -> None:
-    _assert_matches_reference({k: np.ravel(v) for k, v in numpy_face_gan(42, 0.01, 1000).items()}, ARTICLE, 1e-8)
+    _assert_matches_reference(
+        {k: np.ravel(v) for k, v in numpy_face_gan(42, 0.01, 1000).items()}, ARTICLE, 1e-8
+    )
 
 
 def test_article_preset_reproduces_the_article_print_out() -> None:

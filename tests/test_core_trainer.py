@@ -34,7 +34,15 @@ def test_single_updates_add_up_to_one_step_exactly(name: str) -> None:
 def test_face_phases_cycle_and_step_counts_whole_face_visits() -> None:
     trainer = _faces()
     seen = [(s.phase, s.step) for s in (trainer.update_once() for _ in range(7))]
-    assert seen == [("d_real", 0), ("d_fake", 0), ("g", 1), ("d_real", 1), ("d_fake", 1), ("g", 2), ("d_real", 2)]
+    assert seen == [
+        ("d_real", 0),
+        ("d_fake", 0),
+        ("g", 1),
+        ("d_real", 1),
+        ("d_fake", 1),
+        ("g", 2),
+        ("d_real", 2),
+    ]
 
 
 def test_mixing_single_updates_and_advance_stays_exact() -> None:
@@ -58,7 +66,11 @@ def test_snapshot_fills_every_field_for_faces() -> None:
         assert math.isfinite(value)
     assert 0 < snap.d_real < 1 and 0 < snap.d_fake < 1
     assert {k: v.shape for k, v in snap.params.items()} == {
-        "G.weight": (4,), "G.bias": (4,), "D.weight": (4,), "D.bias": (1,)}
+        "G.weight": (4,),
+        "G.bias": (4,),
+        "D.weight": (4,),
+        "D.bias": (1,),
+    }
     assert all(v.dtype == np.float64 for v in snap.params.values())
     assert snap.samples.shape == (8, 4) and np.array_equal(snap.real, FACES)
     assert snap.surface is None and snap.status == "running" and snap.phase == "g" and snap.device == "cpu"
@@ -104,6 +116,10 @@ def test_run_yields_on_the_rhythm_and_ends_with_done() -> None:
 
 def test_default_rhythm_gives_about_fifty_snapshots() -> None:
     assert 45 <= len(list(Trainer(preset("faces", device="cpu")).run())) <= 55
+    trainer = _faces(every=0)
+    assert [s.step for s in trainer.run(trainer.config.every)][:2] == [2, 4]  # every=0: auto, 100 steps / 50
+    with pytest.raises(ValueError, match="every: "):
+        next(_faces().run(-5))
 
 
 def test_stopped_run_resumes_where_it_stopped_with_the_same_history() -> None:
@@ -123,14 +139,22 @@ def test_stopped_run_resumes_where_it_stopped_with_the_same_history() -> None:
 
 
 def test_same_seed_gives_identical_history() -> None:
-    runs = [[(s.step, s.d_loss, s.g_loss, s.d_real, s.d_fake) for s in _faces(seed=9).run()] for _ in range(2)]
+    runs = [
+        [(s.step, s.d_loss, s.g_loss, s.d_real, s.d_fake) for s in _faces(seed=9).run()] for _ in range(2)
+    ]
     assert runs[0] == runs[1]
     assert runs[0] != [(s.step, s.d_loss, s.g_loss, s.d_real, s.d_fake) for s in _faces(seed=10).run()]
 
 
-@pytest.mark.parametrize(("name", "overrides"), [
-    ("faces", {}), ("faces", {"optimizer": "adam"}), ("face_classifier", {}), ("gaussian", {"epochs": 1}),
-])
+@pytest.mark.parametrize(
+    ("name", "overrides"),
+    [
+        ("faces", {}),
+        ("faces", {"optimizer": "adam"}),
+        ("face_classifier", {}),
+        ("gaussian", {"epochs": 2, "n_real": 96}),
+    ],
+)
 def test_resume_from_state_dict_equals_uninterrupted_run(name: str, overrides: dict) -> None:
     cfg = preset(name, device="cpu", **overrides)
     cfg = cfg.replace(epochs=min(cfg.epochs, 10)).validate()
@@ -153,9 +177,11 @@ def test_state_for_another_config_is_refused() -> None:
         Trainer(preset("faces", device="cpu", seed=1)).load_state_dict(state)
 
 
-@pytest.mark.parametrize("name", ["faces", "toy_ring"])
-def test_trainer_survives_deepcopy_and_pickle(name: str) -> None:
-    trainer = Trainer(preset(name, device="cpu", epochs=2))
+@pytest.mark.parametrize(
+    ("name", "overrides"), [("faces", {}), ("faces", {"optimizer": "adam"}), ("toy_ring", {})]
+)
+def test_trainer_survives_deepcopy_and_pickle(name: str, overrides: dict) -> None:
+    trainer = Trainer(preset(name, device="cpu", epochs=2, **overrides))
     trainer.advance(3)
     twins = [copy.deepcopy(trainer), pickle.loads(pickle.dumps(trainer))]
     trainer.advance(4)
@@ -188,7 +214,7 @@ def test_huge_learning_rate_diverges_the_2d_gan() -> None:
 
 
 def test_set_params_rejects_unknown_names() -> None:
-    with pytest.raises(ValueError, match="G.wieght"):
+    with pytest.raises(ValueError, match=r"G\.wieght"):
         _faces().set_params({"G.wieght": [0, 0, 0, 0]})
 
 

@@ -50,7 +50,9 @@ def test_catalog_is_complete_and_clean(lang):
 def test_placeholders_match(lang):
     for message in _catalog(lang):
         if message.id:
-            assert set(PLACEHOLDER.findall(message.id)) == set(PLACEHOLDER.findall(message.string)), message.id
+            assert set(PLACEHOLDER.findall(message.id)) == set(PLACEHOLDER.findall(message.string)), (
+                message.id
+            )
 
 
 @pytest.mark.parametrize("lang", i18n.LANGUAGES)
@@ -68,9 +70,7 @@ def test_translations_are_per_language_not_process_wide():
     assert zh("Language") == i18n.gettext_for("zh")("Language")
 
 
-@pytest.mark.parametrize(
-    ("lang", "text"), [("en", "1,234.500"), ("zh", "1,234.500"), ("de", "1.234,500")]
-)
+@pytest.mark.parametrize(("lang", "text"), [("en", "1,234.500"), ("zh", "1,234.500"), ("de", "1.234,500")])
 def test_numbers_follow_the_language(lang, text):
     assert i18n.format_number(1234.5, lang) == text
 

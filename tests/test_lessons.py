@@ -13,8 +13,11 @@ STEMS = [stem for stem, _url in lessons.PAGES]
 
 
 def _structure(lang, stem):
-    return [(b.kind, b.text if b.kind in ("widget", "figure", "quiz") else "") for b in lessons.load(lang, stem)
-            if b.kind != "markdown"]
+    return [
+        (b.kind, b.text if b.kind in ("widget", "figure", "quiz") else "")
+        for b in lessons.load(lang, stem)
+        if b.kind != "markdown"
+    ]
 
 
 def test_every_language_has_the_same_files():
@@ -74,7 +77,12 @@ def test_quizzes_match_english(lang):
     assert other.keys() == en.keys()
     for qid, q in en.items():
         o = other[qid]
-        assert (o.kind, len(o.options), o.answer, o.tolerance) == (q.kind, len(q.options), q.answer, q.tolerance)
+        assert (o.kind, len(o.options), o.answer, o.tolerance) == (
+            q.kind,
+            len(q.options),
+            q.answer,
+            q.tolerance,
+        )
         assert o.question and o.explanation
 
 
@@ -115,7 +123,12 @@ def test_each_lesson_uses_its_glossary_terms(lang):
     assert missing == []
 
 
-CHINESE_TERMS = {"generator": "生成器", "discriminator": "判别器", "latent_space": "潜在空间", "minimax": "极小极大"}
+CHINESE_TERMS = {
+    "generator": "生成器",
+    "discriminator": "判别器",
+    "latent_space": "潜在空间",
+    "minimax": "极小极大",
+}
 GERMAN_TERMS = {"generator": "Generator", "discriminator": "Diskriminator", "minimax": "Minimax"}
 
 
@@ -139,14 +152,98 @@ def _prose(lang, stem):
 
 # Names, abbreviations and loanwords a Chinese or German text may carry in Latin letters.
 ALLOWED_LATIN = {
-    "gan", "gans", "dcgan", "srgan", "pix2pix", "cyclegan", "vae", "vaes", "lda", "svm", "svms", "rbm", "rbms", "dbn",
-    "dbns", "mlp", "pytorch", "cpu", "gpu", "cuda", "mps", "json", "csv", "lab", "sigmoid", "adam", "sgd", "tanh",
-    "relu", "d2l", "js", "goodfellow", "radford", "serrano", "brownlee", "mirza", "osindero", "isola", "zhu", "ledig",
-    "bengio", "ian", "luis", "jason", "nips", "poloclub", "github", "io", "ganlab", "autograd", "batch", "norm",
-    "softmax", "deepfakes", "deepfake", "jensen", "shannon", "kullback", "leibler", "kl", "bce", "lr", "x", "y",
-    "z", "d", "g", "w", "b", "a", "ai", "id", "url", "mnist", "convnet", "mlps", "ok",
+    "gan",
+    "gans",
+    "dcgan",
+    "srgan",
+    "pix2pix",
+    "cyclegan",
+    "vae",
+    "vaes",
+    "lda",
+    "svm",
+    "svms",
+    "rbm",
+    "rbms",
+    "dbn",
+    "dbns",
+    "mlp",
+    "pytorch",
+    "cpu",
+    "gpu",
+    "cuda",
+    "mps",
+    "json",
+    "csv",
+    "lab",
+    "sigmoid",
+    "adam",
+    "sgd",
+    "tanh",
+    "relu",
+    "d2l",
+    "js",
+    "goodfellow",
+    "radford",
+    "serrano",
+    "brownlee",
+    "mirza",
+    "osindero",
+    "isola",
+    "zhu",
+    "ledig",
+    "bengio",
+    "ian",
+    "luis",
+    "jason",
+    "nips",
+    "poloclub",
+    "github",
+    "io",
+    "ganlab",
+    "autograd",
+    "batch",
+    "norm",
+    "softmax",
+    "deepfakes",
+    "deepfake",
+    "jensen",
+    "shannon",
+    "kullback",
+    "leibler",
+    "kl",
+    "bce",
+    "lr",
+    "x",
+    "y",
+    "z",
+    "d",
+    "g",
+    "w",
+    "b",
+    "a",
+    "ai",
+    "id",
+    "url",
+    "mnist",
+    "convnet",
+    "mlps",
+    "ok",
 }
-ENGLISH_ONLY_WORDS = {"the", "and", "with", "which", "this", "that", "you", "your", "are", "of", "from", "what"}
+ENGLISH_ONLY_WORDS = {
+    "the",
+    "and",
+    "with",
+    "which",
+    "this",
+    "that",
+    "you",
+    "your",
+    "are",
+    "of",
+    "from",
+    "what",
+}
 
 
 @pytest.mark.parametrize("stem", STEMS)

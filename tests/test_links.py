@@ -7,7 +7,14 @@ from gan_course.core.config import LIMITS, PRESETS
 
 
 def test_a_full_link_round_trips():
-    widget = {"preset": "faces", "seed": 7, "epochs": 300, "lr_d": 0.02, "lr_g": 0.02, "gen_loss": "saturating"}
+    widget = {
+        "preset": "faces",
+        "seed": 7,
+        "epochs": 300,
+        "lr_d": 0.02,
+        "lr_g": 0.02,
+        "gen_loss": "saturating",
+    }
     query = links.to_query("de", True, widget)
     state = links.parse_query(query)
     assert state.lang == "de"

@@ -1,8 +1,8 @@
 """Command line: train a preset headless, benchmark the engine, list the presets.
 
-    python -m gan_course train --preset article --json
-    python -m gan_course bench --quick
-    python -m gan_course presets
+python -m gan_course train --preset article --json
+python -m gan_course bench --quick
+python -m gan_course presets
 """
 
 from __future__ import annotations
@@ -13,13 +13,15 @@ import math
 import sys
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from gan_course.core.config import DEVICES, DTYPES, GEN_LOSSES, LIMITS, OPTIMIZERS, PRESETS, preset
-from gan_course.core.runner import Trainer
-from gan_course.core.snapshot import Snapshot
+
+if TYPE_CHECKING:  # torch is imported only by the commands that train, so --help stays instant
+    from gan_course.core.runner import Trainer
+    from gan_course.core.snapshot import Snapshot
 
 EXIT_USAGE = 2  # argparse's code for bad arguments; we use it for out-of-range values too
 
@@ -40,12 +42,17 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     train = sub.add_parser(
-        "train", help="train one preset and print its final weights",
+        "train",
+        help="train one preset and print its final weights",
         description="Train one preset (optionally changed by the options below) to the end and print the "
         "final weights, like the article's print-out, or one JSON object with --json.",
     )
-    train.add_argument("--preset", default="article", choices=list(PRESETS),
-                       help="starting configuration (default: article); see `presets`")
+    train.add_argument(
+        "--preset",
+        default="article",
+        choices=list(PRESETS),
+        help="starting configuration (default: article); see `presets`",
+    )
     lo, hi = LIMITS["epochs"]
     train.add_argument("--epochs", type=int, help=f"passes over the data, {lo}–{hi}")
     lo, hi = LIMITS["seed"]
@@ -54,23 +61,30 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--lr", type=float, help=f"learning rate of both D and G, {lo:g}–{hi:g}")
     train.add_argument("--lr-d", type=float, help="learning rate of D (overrides --lr)")
     train.add_argument("--lr-g", type=float, help="learning rate of G (overrides --lr)")
-    train.add_argument("--gen-loss", choices=GEN_LOSSES,
-                       help="G's loss: non-saturating −log D(G(z)) (article, default) or saturating log(1 − D(G(z)))")
+    train.add_argument(
+        "--gen-loss",
+        choices=GEN_LOSSES,
+        help="G's loss: non-saturating −log D(G(z)) (article, default) or saturating log(1 − D(G(z)))",
+    )
     train.add_argument("--optimizer", choices=OPTIMIZERS, help="sgd (the article) or adam")
     train.add_argument("--device", choices=DEVICES, help="auto (cuda, then mps, then cpu), or a fixed one")
     train.add_argument("--dtype", choices=DTYPES, help="float64 reproduces the article to the last digits")
     train.add_argument("--json", action="store_true", help="print one JSON object instead of a summary")
 
     bench = sub.add_parser(
-        "bench", help="time the torch engine against the article's numpy loop",
+        "bench",
+        help="time the torch engine against the article's numpy loop",
         description="Time the torch engine against the article's plain numpy loop and print the ratios "
         "(single run: target ≤ 3×; 1024 batched replicas vs one numpy run: target ≤ 10×).",
     )
     bench.add_argument("--quick", action="store_true", help="fewer epochs and replicas (a CI smoke test)")
     bench.add_argument("--json", action="store_true", help="print the measurements as JSON")
 
-    sub.add_parser("presets", help="list the presets and their settings",
-                   description="List the presets and their settings.")
+    sub.add_parser(
+        "presets",
+        help="list the presets and their settings",
+        description="List the presets and their settings.",
+    )
     return parser
 
 
@@ -90,6 +104,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
+    from gan_course.core.runner import Trainer
+
     overrides: dict[str, Any] = {}
     if args.lr is not None:
         overrides["lr_d"] = overrides["lr_g"] = args.lr
@@ -129,8 +145,9 @@ def _result(name: str, trainer: Trainer, snap: Snapshot) -> dict[str, Any]:
         "status": snap.status,
     }
     if model in ("faces", "face_classifier"):
-        out["generator"] = (None if model == "face_classifier"
-                            else {"weights": p["G.weight"], "biases": p["G.bias"]})
+        out["generator"] = (
+            None if model == "face_classifier" else {"weights": p["G.weight"], "biases": p["G.bias"]}
+        )
         out["discriminator"] = {"weights": p["D.weight"], "bias": p["D.bias"][0]}
     else:
         out["generator"] = {"parameters": {k: v for k, v in p.items() if k.startswith("G.")}}
@@ -143,7 +160,8 @@ def _result(name: str, trainer: Trainer, snap: Snapshot) -> dict[str, Any]:
 def _summary(name: str, trainer: Trainer, snap: Snapshot, seconds: float) -> str:
     c = trainer.config
     lines = [
-        f"preset {name}: model {c.model}, {c.epochs} epochs, seed {c.seed}, lr_d {c.lr_d:g}, lr_g {c.lr_g:g}, "
+        f"preset {name}: model {c.model}, {c.epochs} epochs, seed {c.seed}, "
+        f"lr_d {c.lr_d:g}, lr_g {c.lr_g:g}, "
         f"{c.optimizer}, {c.gen_loss} G loss, {c.dtype} on {trainer.device}",
         f"{snap.status}: {snap.step} steps in {seconds:.2f} s. {snap.message}".rstrip(),
     ]
@@ -160,10 +178,14 @@ def _summary(name: str, trainer: Trainer, snap: Snapshot, seconds: float) -> str
         else:
             for pname, value in snap.params.items():
                 lines.append(f"{pname} {np.round(value, 4)}")
-            lines.append(f"generated mean {snap.samples.mean(axis=0).round(3)}, real mean "
-                         f"{snap.real.mean(axis=0).round(3) if snap.real is not None else '-'}")
-    lines.append(f"last epoch: d_loss {snap.d_loss:.4f}  g_loss {snap.g_loss:.4f}  D(real) {snap.d_real:.3f}  "
-                 f"D(fake) {snap.d_fake:.3f}")
+            lines.append(
+                f"generated mean {snap.samples.mean(axis=0).round(3)}, real mean "
+                f"{snap.real.mean(axis=0).round(3) if snap.real is not None else '-'}"
+            )
+    lines.append(
+        f"last epoch: d_loss {snap.d_loss:.4f}  g_loss {snap.g_loss:.4f}  D(real) {snap.d_real:.3f}  "
+        f"D(fake) {snap.d_fake:.3f}"
+    )
     return "\n".join(lines)
 
 
@@ -179,8 +201,10 @@ def _presets() -> int:
     for name, cfg in PRESETS.items():
         extra = f", dataset {cfg.dataset}" if cfg.model == "toy" else ""
         batch = f", batch {cfg.batch_size}, n_real {cfg.n_real}" if cfg.model in ("gaussian", "toy") else ""
-        print(f"{name:18s} model {cfg.model}{extra}, {cfg.epochs} epochs ({cfg.total_steps} steps), "
-              f"{cfg.optimizer} lr_d {cfg.lr_d:g} lr_g {cfg.lr_g:g}, {cfg.gen_loss}, {cfg.dtype}{batch}")
+        print(
+            f"{name:18s} model {cfg.model}{extra}, {cfg.epochs} epochs ({cfg.total_steps} steps), "
+            f"{cfg.optimizer} lr_d {cfg.lr_d:g} lr_g {cfg.lr_g:g}, {cfg.gen_loss}, {cfg.dtype}{batch}"
+        )
     return 0
 
 

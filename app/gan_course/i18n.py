@@ -62,7 +62,7 @@ def gettext_for(code: str) -> Translate:
     return translations(code).gettext
 
 
-def N_(message: str) -> str:  # noqa: N802 - the conventional name for "mark for extraction, translate later"
+def N_(message: str) -> str:
     return message
 
 

@@ -246,11 +246,17 @@ class App:
     def __init__(self, page, server: Server) -> None:
         self.page, self.server = page, server
 
-    def goto(self, path: str = "", **query: object) -> App:
+    def open(self, path: str = "", **query: object) -> App:
+        """Load a page without waiting for the app to run (to let several sessions load at once)."""
         url = f"{self.server.url}/{path.lstrip('/')}"
         if query:
             url += "?" + urllib.parse.urlencode({k: str(v) for k, v in query.items()})
         self.page.goto(url)
+        return self
+
+    def goto(self, path: str = "", **query: object) -> App:
+        """Load a page and wait until the app has run and drawn it."""
+        self.open(path, **query)
         self.wait()
         return self
 

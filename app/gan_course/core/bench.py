@@ -40,9 +40,15 @@ def _widget() -> None:
         pass
 
 
-def run_bench(quick: bool = False, threads: int | None = 1, *, single_epochs: int | None = None,
-              replicas: int | None = None, replica_epochs: int | None = None, repeats: int | None = None
-              ) -> dict[str, Any]:
+def run_bench(
+    quick: bool = False,
+    threads: int | None = 1,
+    *,
+    single_epochs: int | None = None,
+    replicas: int | None = None,
+    replica_epochs: int | None = None,
+    repeats: int | None = None,
+) -> dict[str, Any]:
     """Times the engine; quick=True uses fewer epochs and replicas (a smoke test for CI).
 
     Returns seconds and ratios: "single_ratio" = torch / numpy for the article recipe over
@@ -64,8 +70,10 @@ def run_bench(quick: bool = False, threads: int | None = 1, *, single_epochs: in
             numpy_single = min(numpy_single, _best(lambda: numpy_face_gan(42, 0.01, single_epochs), 1))
             torch_single = min(torch_single, _best(lambda: _torch_single(single_epochs), 1))
             numpy_rep = min(numpy_rep, _best(lambda: numpy_face_gan(42, 0.01, replica_epochs), 1))
-            torch_rep = min(torch_rep, _best(
-                lambda: train_face_replicas(range(replicas), replica_epochs, 0.01, device="cpu"), 1))
+            torch_rep = min(
+                torch_rep,
+                _best(lambda: train_face_replicas(range(replicas), replica_epochs, 0.01, device="cpu"), 1),
+            )
             widget = min(widget, _best(_widget, 1))
     finally:
         torch.set_num_threads(old_threads)
@@ -91,12 +99,15 @@ def run_bench(quick: bool = False, threads: int | None = 1, *, single_epochs: in
 def format_bench(result: dict[str, Any]) -> str:
     """A short human-readable report of run_bench()."""
     r = result
-    return "\n".join([
-        f"machine: {r['machine']}, {r['cpu_count']} CPUs, torch {r['torch']}, {r['threads']} torch thread(s)"
-        + (" [quick]" if r["quick"] else ""),
-        f"single run, {r['single_epochs']} epochs: numpy {r['numpy_single_s']:.3f} s, "
-        f"torch {r['torch_single_s']:.3f} s -> ratio {r['single_ratio']:.2f} (target <= 3)",
-        f"{r['replicas']} replicas x {r['replica_epochs']} epochs: {r['replicas_s']:.3f} s vs one numpy run "
-        f"{r['numpy_replica_epochs_s']:.3f} s -> ratio {r['replicas_ratio']:.2f} (target <= 10)",
-        f"default face widget run (with snapshots): {r['widget_s']:.3f} s",
-    ])
+    return "\n".join(
+        [
+            f"machine: {r['machine']}, {r['cpu_count']} CPUs, torch {r['torch']}, "
+            f"{r['threads']} torch thread(s)" + (" [quick]" if r["quick"] else ""),
+            f"single run, {r['single_epochs']} epochs: numpy {r['numpy_single_s']:.3f} s, "
+            f"torch {r['torch_single_s']:.3f} s -> ratio {r['single_ratio']:.2f} (target <= 3)",
+            f"{r['replicas']} replicas x {r['replica_epochs']} epochs: {r['replicas_s']:.3f} s "
+            f"vs one numpy run "
+            f"{r['numpy_replica_epochs_s']:.3f} s -> ratio {r['replicas_ratio']:.2f} (target <= 10)",
+            f"default face widget run (with snapshots): {r['widget_s']:.3f} s",
+        ]
+    )

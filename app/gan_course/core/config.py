@@ -16,10 +16,11 @@ OPTIMIZERS: tuple[str, ...] = ("sgd", "adam")
 DTYPES: tuple[str, ...] = ("float64", "float32")
 DEVICES: tuple[str, ...] = ("auto", "cpu", "cuda", "mps")
 
-# Inclusive bounds, the one source of truth for UI sliders, URL parsing and the CLI.
-# `steps` caps epochs × steps-per-epoch so that a web run stays bounded whatever the other fields say:
-# 250 000 steps is ~20 s for the face GAN and a few minutes for the MLP models on one CPU core.
-# The 5000-epoch cap is what the benchmark needs (5000 face epochs = 25 000 steps).
+# Inclusive bounds, the one source of truth for UI sliders, URL parsing and the CLI. Ints for counts,
+# floats for rates (Streamlit's number_input wants min and max of one type).
+# `steps` caps epochs × steps-per-epoch, so that a web run stays bounded whatever the other fields say:
+# 100 000 steps of a 2-D model take about two minutes on one CPU core (≈ 1 ms a step). The face GAN
+# stays far below it: 5000 epochs, the benchmark's run, are 25 000 steps, one or two seconds.
 LIMITS: dict[str, tuple[float, float]] = {
     "epochs": (1, 5000),
     "seed": (0, 2**31 - 1),
@@ -29,7 +30,7 @@ LIMITS: dict[str, tuple[float, float]] = {
     "batch_size": (1, 1000),
     "n_real": (8, 20_000),
     "latent_dim": (1, 16),
-    "steps": (1, 250_000),
+    "steps": (1, 100_000),
 }
 
 SNAPSHOTS_PER_RUN = 50  # what every=0 aims for: enough points for smooth curves, few enough redraws
@@ -113,7 +114,7 @@ class TrainConfig:
         return base.replace(**values).validate()
 
     def validate(self) -> TrainConfig:
-        """This config with ints widened to floats where floats are meant; ValueError naming the field if bad."""
+        """This config, ints widened to floats where floats are meant; ValueError naming the field if bad."""
         for name, allowed in _CHOICES.items():
             value = getattr(self, name)
             if not isinstance(value, str) or value not in allowed:
@@ -152,8 +153,18 @@ def _parse(name: str, text: str, kind: type) -> Any:
 
 
 def _toy(dataset: str, epochs: int) -> TrainConfig:
-    return TrainConfig(model="toy", dataset=dataset, optimizer="adam", lr_d=0.004, lr_g=0.001, batch_size=128,
-                       epochs=epochs, n_real=1024, latent_dim=2, dtype="float32")
+    return TrainConfig(
+        model="toy",
+        dataset=dataset,
+        optimizer="adam",
+        lr_d=0.004,
+        lr_g=0.001,
+        batch_size=128,
+        epochs=epochs,
+        n_real=1024,
+        latent_dim=2,
+        dtype="float32",
+    )
 
 
 # The article's recipe (seed 004): SGD, lr 0.01, 1000 epochs over the five faces, seed 42, float64.
@@ -163,13 +174,20 @@ PRESETS: dict[str, TrainConfig] = {
     "article": _ARTICLE,
     # The widget default: the article's recipe exactly (5000 steps, well under a second on one CPU core).
     "faces": _ARTICLE,
+    # Lesson 1: D alone learns "face vs noise" (its weights settle into the article's +, −, −, + pattern).
     # Each step shows D one face and one uniform-noise image; lr_g is unused (there is no G).
-    # Lesson 1: D alone learns "face vs noise" (weights settle into the article's +, −, −, + pattern).
     "face_classifier": TrainConfig(model="face_classifier", epochs=200, lr_d=0.2, lr_g=0.2),
     # d2l's GAN chapter: G = Linear(2, 2) learns X = N(0, 1)·A + b.
     "gaussian": TrainConfig(
-        model="gaussian", optimizer="adam", lr_d=0.05, lr_g=0.005, batch_size=8, epochs=20,
-        n_real=1000, latent_dim=2, dtype="float32",
+        model="gaussian",
+        optimizer="adam",
+        lr_d=0.05,
+        lr_g=0.005,
+        batch_size=8,
+        epochs=20,
+        n_real=1000,
+        latent_dim=2,
+        dtype="float32",
     ),
     # GAN-Lab-style 2-D sets: two small MLPs, Adam (β1 = 0.5), 128 points per step, D learning 4× faster
     # than G (which keeps G from chasing a D that has not caught up yet). Each converges in a few seconds

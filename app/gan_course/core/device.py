@@ -31,7 +31,9 @@ def resolve_device(name: str, dtype: str | None = None) -> torch.device:
         return torch.device("cuda")
     if name == "mps":
         if not _mps_available():
-            raise ValueError("device: 'mps' was asked for but Apple's MPS is not available; use 'auto' or 'cpu'")
+            raise ValueError(
+                "device: 'mps' was asked for but Apple's MPS is not available; use 'auto' or 'cpu'"
+            )
         if dtype == "float64":
             raise ValueError("device: 'mps' has no float64; use dtype float32 or device 'cpu'")
         return torch.device("mps")

@@ -16,7 +16,7 @@ INIT_ORDER: tuple[tuple[str, int], ...] = (("D.weight", 4), ("D.bias", 1), ("G.w
 N_INIT = sum(size for _, size in INIT_ORDER)
 
 
-@dataclass
+@dataclass(eq=False)
 class FaceGAN:
     """The article's G and D for R replicas at once (a single run is R = 1).
 
@@ -54,23 +54,37 @@ class FaceGAN:
 
     def tensors(self) -> dict[str, Tensor]:
         """The four parameters by their course names: live views, (k, R), updated in place."""
-        return {"G.weight": self.g_weight, "G.bias": self.g_bias, "D.weight": self.d_weight, "D.bias": self.d_bias}
+        return {
+            "G.weight": self.g_weight,
+            "G.bias": self.g_bias,
+            "D.weight": self.d_weight,
+            "D.bias": self.d_bias,
+        }
 
     @classmethod
-    def from_init(cls, init: np.ndarray, dtype: torch.dtype = torch.float64, device: torch.device | str = "cpu"
-                  ) -> FaceGAN:
+    def from_init(
+        cls, init: np.ndarray, dtype: torch.dtype = torch.float64, device: torch.device | str = "cpu"
+    ) -> FaceGAN:
         """From an (R, 13) array of initial values in the article's draw order (see INIT_ORDER)."""
         init = np.asarray(init, dtype=np.float64).reshape(-1, N_INIT)
         d = init[:, 0:5].T  # w_D then b_D, as drawn
         g = np.stack([init[:, 5:9].T, init[:, 9:13].T])
         kw = {"dtype": dtype, "device": device}
-        return cls(d=torch.tensor(np.ascontiguousarray(d), **kw), g=torch.tensor(np.ascontiguousarray(g), **kw))
+        return cls(
+            d=torch.tensor(np.ascontiguousarray(d), **kw), g=torch.tensor(np.ascontiguousarray(g), **kw)
+        )
 
     @classmethod
-    def from_params(cls, params: Mapping[str, np.ndarray | Sequence[float]],
-                    dtype: torch.dtype = torch.float64, device: torch.device | str = "cpu") -> FaceGAN:
+    def from_params(
+        cls,
+        params: Mapping[str, np.ndarray | Sequence[float]],
+        dtype: torch.dtype = torch.float64,
+        device: torch.device | str = "cpu",
+    ) -> FaceGAN:
         """A single GAN (R = 1) from {"G.weight": 4 values, "G.bias": 4, "D.weight": 4, "D.bias": 1}."""
-        init = np.concatenate([np.ravel(np.asarray(params[name], dtype=np.float64)) for name, _ in INIT_ORDER])
+        init = np.concatenate(
+            [np.ravel(np.asarray(params[name], dtype=np.float64)) for name, _ in INIT_ORDER]
+        )
         if init.shape != (N_INIT,):
             raise ValueError(f"params: expected {N_INIT} values in all, got {init.shape[0]}")
         return cls.from_init(init, dtype, device)
@@ -91,7 +105,11 @@ class FaceGAN:
         """One [z; 1] tensor of shape (2, 1, R) per step, from z of shape (steps, R)."""
         z = np.asarray(z, dtype=np.float64).reshape(-1, self.replicas)
         z1 = np.stack([z, np.ones_like(z)], axis=1)  # (steps, 2, R)
-        return torch.as_tensor(z1, dtype=self.d.dtype, device=self.d.device).view(-1, 2, 1, self.replicas).unbind(0)
+        return (
+            torch.as_tensor(z1, dtype=self.d.dtype, device=self.d.device)
+            .view(-1, 2, 1, self.replicas)
+            .unbind(0)
+        )
 
     # --- the two networks ---
 
@@ -104,13 +122,15 @@ class FaceGAN:
         return self.fake
 
     def logit(self, x1: Tensor) -> Tensor:
-        """D's score before the sigmoid, a = [x; 1]·θ_D = x·w_D + b_D, for columns x1 (5, R) or (5, 1): (R,)."""
+        """D's score before the sigmoid, a = [x; 1]·θ_D = x·w_D + b_D, for x1 (5, R) or (5, 1); shape (R,)."""
         return torch.linalg.vecdot(x1, self.d, dim=0)
 
     def faces_for(self, z: np.ndarray | Sequence[float]) -> Tensor:
         """G(z) for the same n latents in every replica: shape (R, n, 4)."""
         t = torch.as_tensor(np.asarray(z, dtype=np.float64), dtype=self.d.dtype, device=self.d.device)
-        return torch.sigmoid(torch.addcmul(self.g_bias.T[:, None], self.g_weight.T[:, None], t.view(1, -1, 1)))
+        return torch.sigmoid(
+            torch.addcmul(self.g_bias.T[:, None], self.g_weight.T[:, None], t.view(1, -1, 1))
+        )
 
 
 def draw_face_init(seed: int, n_visits: int) -> tuple[np.ndarray, np.ndarray]:
@@ -157,7 +177,11 @@ def toy_generator(latent_dim: int = 2, hidden: int = 32) -> nn.Sequential:
 
 def toy_discriminator(hidden: int = 32) -> nn.Sequential:
     return nn.Sequential(
-        nn.Linear(2, hidden), nn.LeakyReLU(0.2), nn.Linear(hidden, hidden), nn.LeakyReLU(0.2), nn.Linear(hidden, 1)
+        nn.Linear(2, hidden),
+        nn.LeakyReLU(0.2),
+        nn.Linear(hidden, hidden),
+        nn.LeakyReLU(0.2),
+        nn.Linear(hidden, 1),
     )
 
 
@@ -178,8 +202,9 @@ def init_uniform_(module: nn.Module, generator: torch.Generator) -> None:
                 p.copy_((torch.rand(p.shape, generator=generator, dtype=torch.float64) * 2 - 1) * bound)
 
 
-def build_mlp_gan(model: str, latent_dim: int, seed: int, dtype: torch.dtype, device: torch.device | str
-                  ) -> tuple[nn.Module, nn.Module]:
+def build_mlp_gan(
+    model: str, latent_dim: int, seed: int, dtype: torch.dtype, device: torch.device | str
+) -> tuple[nn.Module, nn.Module]:
     """(G, D) for model "gaussian" or "toy", initialised from `seed` alone (the global RNG is not touched)."""
     if model not in ("gaussian", "toy"):
         raise ValueError(f"model: no MLP GAN for {model!r}")

@@ -15,8 +15,13 @@ def sigmoid(a: np.ndarray | float) -> np.ndarray | float:
     return np.exp(a) / (1.0 + np.exp(a))  # the article's form, kept for bit-for-bit fidelity
 
 
-def numpy_face_gan(seed: int = 42, lr: float = 0.01, epochs: int = 1000, gen_loss: str = "non-saturating",
-                   faces: np.ndarray = FACES) -> dict[str, np.ndarray | float]:
+def numpy_face_gan(
+    seed: int = 42,
+    lr: float = 0.01,
+    epochs: int = 1000,
+    gen_loss: str = "non-saturating",
+    faces: np.ndarray = FACES,
+) -> dict[str, np.ndarray | float]:
     """Train the article's one-layer face GAN with SGD; returns the final weights.
 
     {"G.weight": (4,), "G.bias": (4,), "D.weight": (4,), "D.bias": float}. Per face visit: D steps on the

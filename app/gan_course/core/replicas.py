@@ -14,9 +14,14 @@ from gan_course.core.models import FaceGAN, draw_face_inits
 from gan_course.core.runner import N_FACE_SAMPLES
 
 
-def train_face_replicas(seeds: Sequence[int], epochs: int = 1000, lr: float = 0.01,
-                        gen_loss: str = "non-saturating", dtype: str = "float64", device: str = "cpu"
-                        ) -> dict[str, np.ndarray]:
+def train_face_replicas(
+    seeds: Sequence[int],
+    epochs: int = 1000,
+    lr: float = 0.01,
+    gen_loss: str = "non-saturating",
+    dtype: str = "float64",
+    device: str = "cpu",
+) -> dict[str, np.ndarray]:
     """Trains the article's face GAN (SGD) once per seed, all seeds in one batched tensor.
 
     Replica i equals the single run Trainer(preset("article", seed=seeds[i], epochs=epochs, lr_d=lr,
@@ -39,7 +44,7 @@ def train_face_replicas(seeds: Sequence[int], epochs: int = 1000, lr: float = 0.
     for start in range(0, n_steps, n_faces):
         # One epoch per call: its latents become (1, R) rows here, and only the last epoch's logits are
         # kept (for its losses).
-        z = p.latents(zs[:, start:start + n_faces].T)
+        z = p.latents(zs[:, start : start + n_faces].T)
         last = steps.face_steps(p, faces, z, 0, n_faces, lr, lr, gen_loss)
     out = p.to_numpy()
     out["D.bias"] = out["D.bias"].reshape(r)

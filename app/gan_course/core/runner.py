@@ -65,7 +65,9 @@ class _FaceEngine:
         # Drawn from the seed alone, so they are rebuilt (not pickled) after a copy or a load.
         self.faces = self.p.images(FACES)
         if self.classifier:
-            self.inputs = self.p.images(noise_images(self.cfg.total_steps, np.random.default_rng([self.cfg.seed, 0])))
+            self.inputs = self.p.images(
+                noise_images(self.cfg.total_steps, np.random.default_rng([self.cfg.seed, 0]))
+            )
             self.display = noise_images(N_FACE_SAMPLES, np.random.default_rng([self.cfg.seed, 1]))
         else:
             _, zs = draw_face_init(self.cfg.seed, self.cfg.total_steps)
@@ -85,12 +87,19 @@ class _FaceEngine:
         if self.classifier:
             real, fake = [], []
             for k in range(start, stop):
-                real.append(self._update(k, 0))
-                fake.append(self._update(k, 1))
+                if self.adam:
+                    a_real, a_noise = self._update(k, 0), self._update(k, 1)
+                else:
+                    with torch.inference_mode():
+                        face, noise = self.faces[k % len(self.faces)], self.inputs[k]
+                        a_real, a_noise = steps.classifier_step(p, face, noise, cfg.lr_d)
+                real.append(a_real)
+                fake.append(a_noise)
             return {"real": real, "fake": fake}
         if self.adam:
-            flat = steps.face_steps_adam(p, self.faces, self.inputs, start, stop, self.opt_d, self.opt_g,
-                                         cfg.gen_loss)
+            flat = steps.face_steps_adam(
+                p, self.faces, self.inputs, start, stop, self.opt_d, self.opt_g, cfg.gen_loss
+            )
         else:
             flat = steps.face_steps(p, self.faces, self.inputs, start, stop, cfg.lr_d, cfg.lr_g, cfg.gen_loss)
         return {"real": flat[0::3], "fake": flat[1::3], "g": flat[2::3]}
@@ -111,7 +120,9 @@ class _FaceEngine:
                     return logit
                 return (steps.d_step_real if phase == 0 else steps.d_step_fake)(p, x1, cfg.lr_d)
             if self.adam:
-                return steps.face_update_adam(p, self.phases[phase], face, inp, self.opt_d, self.opt_g, cfg.gen_loss)
+                return steps.face_update_adam(
+                    p, self.phases[phase], face, inp, self.opt_d, self.opt_g, cfg.gen_loss
+                )
             if phase == 0:
                 return steps.d_step_real(p, face, cfg.lr_d)
             if phase == 1:
@@ -251,7 +262,9 @@ class _MLPEngine:
 
     def surface(self) -> dict[str, np.ndarray]:
         gx, gy = np.meshgrid(self.grid_x, self.grid_y)
-        pts = torch.as_tensor(np.stack([gx.ravel(), gy.ravel()], axis=1), dtype=self.dtype, device=self.device)
+        pts = torch.as_tensor(
+            np.stack([gx.ravel(), gy.ravel()], axis=1), dtype=self.dtype, device=self.device
+        )
         with torch.no_grad():
             prob = torch.sigmoid(self.net_d(pts)).double().cpu().numpy().reshape(GRID, GRID)
         return {"x": self.grid_x.copy(), "y": self.grid_y.copy(), "z": prob}
@@ -331,7 +344,7 @@ class Trainer:
 
     @property
     def phases(self) -> tuple[str, ...]:
-        """The updates of one step, in order: ("d_real", "d_fake", "g"), ("d_real", "d_fake") or ("d", "g")."""
+        """The updates of one step in order: ("d_real", "d_fake", "g"), ("d_real", "d_fake") or ("d", "g")."""
         return self._engine.phases
 
     @property
@@ -350,7 +363,7 @@ class Trainer:
     # --- training ---
 
     def advance(self, n: int) -> None:
-        """n more steps (fewer at the end of the run); a partly done step is finished first and counts as one."""
+        """n more steps (fewer at the end of the run); a partly done step is finished first and counts."""
         if not isinstance(n, int) or n < 0:
             raise ValueError(f"n: must be a non-negative integer, got {n!r}")
         stop = min(self.step + n, self.total_steps)
@@ -410,12 +423,14 @@ class Trainer:
     def run(self, every: int | None = None) -> Iterator[Snapshot]:
         """Trains on from `step`, yielding a snapshot every `every` steps and a final one (done or diverged).
 
+        every: None or 0 means the config's rhythm (config.snapshot_every: about 50 snapshots a run).
         To stop, stop iterating; calling run() again later continues from `step`. Snapshots fall on
         multiples of `every`, so an interrupted and resumed run yields the same history.
         """
-        every = self.config.snapshot_every if every is None else every
-        if not isinstance(every, int) or every < 1:
-            raise ValueError(f"every: must be a positive integer, got {every!r}")
+        if every is None or every == 0:
+            every = self.config.snapshot_every
+        if not isinstance(every, int) or isinstance(every, bool) or every < 1:
+            raise ValueError(f"every: must be a positive integer (or 0 for auto), got {every!r}")
         while True:
             if self.finished:
                 yield self.snapshot()
@@ -519,7 +534,9 @@ class Trainer:
         return trainer
 
 
-def train(config: TrainConfig, trainer: Trainer | None = None, every: int | None = None) -> Iterator[Snapshot]:
+def train(
+    config: TrainConfig, trainer: Trainer | None = None, every: int | None = None
+) -> Iterator[Snapshot]:
     """Snapshots of a run of `config` (or of `trainer`, continuing where it stands)."""
     trainer = trainer if trainer is not None else Trainer(config)
     yield from trainer.run(every)

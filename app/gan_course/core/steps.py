@@ -24,48 +24,67 @@ NON_SATURATING = "non-saturating"
 # --- face GAN: SGD steps, in place (the article's recipe and the hot loop) ---
 
 
-def d_step_real(p: FaceGAN, x1: Tensor, lr: float) -> Tensor:
-    """One SGD step of D on a real image, the column [x; 1] (5, 1). Returns D's logit a on it, (R,)."""
+def d_step_real(params: FaceGAN, x: Tensor, lr: float) -> Tensor:
+    """One SGD step of D on a real image x, given as the column [x; 1] (5, 1). Returns D's logit, (R,)."""
     # D descends −log D(x):  grad θ_D = −(1 − D(x))·[x; 1]
-    logit = p.logit(x1)
+    logit = params.logit(x)
     miss = torch.sigmoid(-logit)  # 1 − D(x) as σ(−a): no cancellation when D(x) ≈ 1
-    p.d.addcmul_(x1, miss, value=lr)
+    params.d.addcmul_(x, miss, value=lr)
     return logit
 
 
-def d_step_fake(p: FaceGAN, fake1: Tensor, lr: float) -> Tensor:
-    """One SGD step of D on a generated (or noise) image [x; 1], (5, R) or (5, 1). Returns D's logit, (R,).
+def d_step_fake(params: FaceGAN, fake: Tensor, lr: float) -> Tensor:
+    """One SGD step of D on a generated (or noise) image as [x; 1], (5, R) or (5, 1). Returns D's logit, (R,).
 
     The fake enters as plain data: D's step must not move G. No autograd graph exists here, so there
     is nothing to detach (autograd_gradients shows the same step with an explicit .detach()).
     """
     # D descends −log(1 − D(x)):  grad θ_D = D(x)·[x; 1]
-    logit = p.logit(fake1)
+    logit = params.logit(fake)
     fooled = torch.sigmoid(logit)  # D(x): how far D is taken in by the fake
-    p.d.addcmul_(fake1, fooled, value=-lr)
+    params.d.addcmul_(fake, fooled, value=-lr)
     return logit
 
 
-def g_step(p: FaceGAN, z1: Tensor, lr: float, gen_loss: str = NON_SATURATING, reuse_fake: bool = False
-           ) -> Tensor:
-    """One SGD step of G for latents [z; 1] (2, 1, R) against the current D. Returns D's logit on G(z), (R,).
+def g_step(
+    params: FaceGAN, z: Tensor, lr: float, gen_loss: str = NON_SATURATING, reuse_fake: bool = False
+) -> Tensor:
+    """One SGD step of G for latents z, given as [z; 1] (2, 1, R), against the current D. Returns D's logit
+    on G(z), (R,).
 
-    reuse_fake: p.fake already holds G(z) (made by p.generate(z1), G unchanged since); saves recomputing it.
+    reuse_fake: params.fake already holds G(z) (from params.generate(z), G unchanged since); skips G's pass.
     """
     # non-saturating: G descends −log D(G(z)):   grad_u = −(1 − D)·w_D·x(1 − x),  grad θ_G = [z; 1]·grad_u
     # saturating:     G descends log(1 − D(G(z))): grad_u = −D·w_D·x(1 − x)  (vanishes once D rejects fakes)
-    fake1 = p.fake if reuse_fake else p.generate(z1)
-    logit = p.logit(fake1)
+    fake = params.fake if reuse_fake else params.generate(z)
+    logit = params.logit(fake)
     push = torch.sigmoid(-logit) if gen_loss == NON_SATURATING else torch.sigmoid(logit)  # 1 − D or D
-    x = p.fake_pixels
+    x = params.fake_pixels
     descent = torch.addcmul(x, x, x, value=-1)  # x(1 − x) = σ′(u)
-    descent.mul_(p.d_weight).mul_(push)  # −grad_u
-    p.g.addcmul_(z1, descent, value=lr)
+    descent.mul_(params.d_weight).mul_(push)  # −grad_u
+    params.g.addcmul_(z, descent, value=lr)
     return logit
 
 
-def face_steps(p: FaceGAN, faces: Sequence[Tensor], zs: Sequence[Tensor], start: int, stop: int,
-               lr_d: float, lr_g: float, gen_loss: str = NON_SATURATING) -> list[Tensor]:
+def classifier_step(params: FaceGAN, face: Tensor, noise: Tensor, lr: float) -> tuple[Tensor, Tensor]:
+    """Lesson 1's D alone: one SGD step on a real face, one on a noise image (both [x; 1] columns).
+
+    Returns D's logits on the face and on the noise.
+    """
+    # D descends −log D(face) − log(1 − D(noise)): the two steps above, with noise in the role of G(z)
+    return d_step_real(params, face, lr), d_step_fake(params, noise, lr)
+
+
+def face_steps(
+    p: FaceGAN,
+    faces: Sequence[Tensor],
+    zs: Sequence[Tensor],
+    start: int,
+    stop: int,
+    lr_d: float,
+    lr_g: float,
+    gen_loss: str = NON_SATURATING,
+) -> list[Tensor]:
     """Steps start … stop−1 of the article's loop: per face visit, D on the face, D on G(z), then G.
 
     faces: the real faces as [x; 1] columns, visited in order (p.images); zs[k]: step k's [z; 1]
@@ -137,8 +156,11 @@ class Adam:
             self.params[name].addcdiv_(m, denom, value=-step_size)
 
     def state_dict(self) -> dict:
-        return {"t": self.t, "m": {k: v.detach().cpu().clone() for k, v in self.m.items()},
-                "v": {k: v.detach().cpu().clone() for k, v in self.v.items()}}
+        return {
+            "t": self.t,
+            "m": {k: v.detach().cpu().clone() for k, v in self.m.items()},
+            "v": {k: v.detach().cpu().clone() for k, v in self.v.items()},
+        }
 
     def load_state_dict(self, state: Mapping) -> None:
         self.t = int(state["t"])
@@ -147,9 +169,10 @@ class Adam:
         self.v = {k: v.to(like[k].device, like[k].dtype).clone() for k, v in state["v"].items()}
 
 
-def face_update_adam(p: FaceGAN, phase: str, x1: Tensor, z1: Tensor, opt_d: Adam, opt_g: Adam,
-                     gen_loss: str = NON_SATURATING) -> Tensor:
-    """One Adam update of the face GAN: phase "d_real" (on x1), "d_fake" (on G(z)) or "g". Returns D's logit."""
+def face_update_adam(
+    p: FaceGAN, phase: str, x1: Tensor, z1: Tensor, opt_d: Adam, opt_g: Adam, gen_loss: str = NON_SATURATING
+) -> Tensor:
+    """One Adam update: phase "d_real" (on x1), "d_fake" (on G(z)) or "g". Returns D's logit."""
     if phase == "d_real":
         grad, logit = grad_d_real(p, x1)
         opt_d.step({"D": grad})
@@ -162,8 +185,16 @@ def face_update_adam(p: FaceGAN, phase: str, x1: Tensor, z1: Tensor, opt_d: Adam
     return logit
 
 
-def face_steps_adam(p: FaceGAN, faces: Sequence[Tensor], zs: Sequence[Tensor], start: int, stop: int,
-                    opt_d: Adam, opt_g: Adam, gen_loss: str = NON_SATURATING) -> list[Tensor]:
+def face_steps_adam(
+    p: FaceGAN,
+    faces: Sequence[Tensor],
+    zs: Sequence[Tensor],
+    start: int,
+    stop: int,
+    opt_d: Adam,
+    opt_g: Adam,
+    gen_loss: str = NON_SATURATING,
+) -> list[Tensor]:
     """face_steps with Adam instead of SGD: the same three updates, each from its explicit gradient."""
     logits = []
     n = len(faces)
@@ -179,8 +210,12 @@ def face_steps_adam(p: FaceGAN, faces: Sequence[Tensor], zs: Sequence[Tensor], s
 FaceGradients = dict[str, dict[str, np.ndarray]]
 
 
-def hand_gradients(params: Mapping[str, np.ndarray | Sequence[float]], x: np.ndarray | Sequence[float],
-                   z: float, gen_loss: str = NON_SATURATING) -> FaceGradients:
+def hand_gradients(
+    params: Mapping[str, np.ndarray | Sequence[float]],
+    x: np.ndarray | Sequence[float],
+    z: float,
+    gen_loss: str = NON_SATURATING,
+) -> FaceGradients:
     """The article's hand-derived gradients of the three updates, all at the same `params`.
 
     params: {"G.weight": 4, "G.bias": 4, "D.weight": 4, "D.bias": 1 values}; x: a real face (4 pixels);
@@ -207,11 +242,17 @@ def _split_g(grad: Tensor) -> dict[str, np.ndarray]:
     return {"G.weight": a[0].copy(), "G.bias": a[1].copy()}
 
 
-def autograd_gradients(params: Mapping[str, np.ndarray | Sequence[float]], x: np.ndarray | Sequence[float],
-                       z: float, gen_loss: str = NON_SATURATING) -> FaceGradients:
+def autograd_gradients(
+    params: Mapping[str, np.ndarray | Sequence[float]],
+    x: np.ndarray | Sequence[float],
+    z: float,
+    gen_loss: str = NON_SATURATING,
+) -> FaceGradients:
     """The same three gradients as hand_gradients, but from torch.autograd on the written-out losses."""
-    t = {name: torch.tensor(np.ravel(np.asarray(params[name], dtype=np.float64)), requires_grad=True)
-         for name in ("G.weight", "G.bias", "D.weight", "D.bias")}
+    t = {
+        name: torch.tensor(np.ravel(np.asarray(params[name], dtype=np.float64)), requires_grad=True)
+        for name in ("G.weight", "G.bias", "D.weight", "D.bias")
+    }
     x_t = torch.as_tensor(np.asarray(x, dtype=np.float64))
 
     def gen(z_: float) -> Tensor:
@@ -237,12 +278,18 @@ def autograd_gradients(params: Mapping[str, np.ndarray | Sequence[float]], x: np
     }
 
 
-def face_outputs(g_weight: np.ndarray | Sequence[float], g_bias: np.ndarray | Sequence[float],
-                 d_weight: np.ndarray | Sequence[float], d_bias: float | np.ndarray,
-                 z: float | np.ndarray | Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
-    """G's faces and D's scores for hand-set weights (the manual-sliders mode): ((n, 4) faces, (n,) D(face))."""
+def face_outputs(
+    g_weight: np.ndarray | Sequence[float],
+    g_bias: np.ndarray | Sequence[float],
+    d_weight: np.ndarray | Sequence[float],
+    d_bias: float | np.ndarray,
+    z: float | np.ndarray | Sequence[float],
+) -> tuple[np.ndarray, np.ndarray]:
+    """G's faces and D's scores for hand-set weights (manual-sliders mode): ((n, 4) faces, (n,) D(face))."""
     z = np.atleast_1d(np.asarray(z, dtype=np.float64))
-    faces = _sigmoid(z[:, None] * np.asarray(g_weight, dtype=np.float64) + np.asarray(g_bias, dtype=np.float64))
+    faces = _sigmoid(
+        z[:, None] * np.asarray(g_weight, dtype=np.float64) + np.asarray(g_bias, dtype=np.float64)
+    )
     scores = _sigmoid(faces @ np.asarray(d_weight, dtype=np.float64) + float(np.ravel(d_bias)[0]))
     return faces, scores
 
@@ -267,25 +314,34 @@ def g_loss_from_logits(fake_logit: Tensor, gen_loss: str = NON_SATURATING) -> Te
 # --- 2-D models (d2l's update_D and update_G) ---
 
 
-def update_d(x: Tensor, z: Tensor, net_d: nn.Module, net_g: nn.Module, opt_d: torch.optim.Optimizer
-             ) -> tuple[Tensor, Tensor, Tensor]:
+def update_d(
+    x: Tensor, z: Tensor, net_d: nn.Module, net_g: nn.Module, opt_d: torch.optim.Optimizer
+) -> tuple[Tensor, Tensor, Tensor]:
     """One optimiser step of D on a real batch x and latents z. Returns (loss, D's logits on x, on G(z))."""
     # D descends ½[−log D(x) − log(1 − D(G(z)))] (binary cross-entropy, labels 1 for real and 0 for fake)
     # detach: this step trains D only; without it, backward would also fill G's gradients
     fake = net_g(z).detach()
     real_logit, fake_logit = net_d(x), net_d(fake)
-    loss = (F.binary_cross_entropy_with_logits(real_logit, torch.ones_like(real_logit))
-            + F.binary_cross_entropy_with_logits(fake_logit, torch.zeros_like(fake_logit))) / 2
+    loss = (
+        F.binary_cross_entropy_with_logits(real_logit, torch.ones_like(real_logit))
+        + F.binary_cross_entropy_with_logits(fake_logit, torch.zeros_like(fake_logit))
+    ) / 2
     opt_d.zero_grad(set_to_none=True)
     loss.backward()
     opt_d.step()
     return loss.detach(), real_logit.detach(), fake_logit.detach()
 
 
-def update_g(z: Tensor, net_d: nn.Module, net_g: nn.Module, opt_g: torch.optim.Optimizer,
-             gen_loss: str = NON_SATURATING) -> tuple[Tensor, Tensor]:
+def update_g(
+    z: Tensor,
+    net_d: nn.Module,
+    net_g: nn.Module,
+    opt_g: torch.optim.Optimizer,
+    gen_loss: str = NON_SATURATING,
+) -> tuple[Tensor, Tensor]:
     """One optimiser step of G against the current D. Returns (G's loss, D's logits on G(z))."""
-    # non-saturating: G descends −log D(G(z)) (cross-entropy with label 1); saturating: G descends log(1 − D(G(z)))
+    # non-saturating: G descends −log D(G(z)) (cross-entropy with label 1)
+    # saturating:     G descends log(1 − D(G(z))) (minus the cross-entropy with label 0)
     # D's gradients filled here are never used: update_d clears them before its own backward.
     fake_logit = net_d(net_g(z))
     if gen_loss == NON_SATURATING:

@@ -88,15 +88,25 @@ def faces_figure(
         title_room = 1.0
         for k, title in enumerate(titles[:n]):
             y, x = face_origin(k, cols)
-            fig.add_annotation(x=x + 0.5, y=y + 1.6, text=title, showarrow=False, yanchor="top",
-                               font={"size": s.font_size - 2})
+            fig.add_annotation(
+                x=x + 0.5,
+                y=y + 1.6,
+                text=title,
+                showarrow=False,
+                yanchor="top",
+                font={"size": s.font_size - 2},
+            )
     apply_theme(fig, lang, projector=projector)
     hide_axes(fig)
     # Row 0 of each image is its top row (reversed y); equal aspect keeps pixels square.
     fig.update_layout(
         xaxis={"range": [-0.6, z.shape[1] - 0.4], "constrain": "domain"},
-        yaxis={"range": [z.shape[0] - 0.4 + title_room, -0.6], "scaleanchor": "x", "scaleratio": 1,
-               "constrain": "domain"},
+        yaxis={
+            "range": [z.shape[0] - 0.4 + title_room, -0.6],
+            "scaleanchor": "x",
+            "scaleratio": 1,
+            "constrain": "domain",
+        },
         height=int(rows * 2.2 * s.font_size * 4 + (40 if titles is not None else 20)),
         showlegend=False,
     )

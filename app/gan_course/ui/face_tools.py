@@ -74,7 +74,10 @@ def reproduce(ctx: Context) -> None:
             )
     st.markdown(_table([_("Parameter"), _("Article"), _("This app"), _("Difference")], rows))
     if worst <= ARTICLE_TOLERANCE:
-        st.success(_("All parameters agree with the article to within %(tol)s.") % {"tol": f"{ARTICLE_TOLERANCE:.0e}"})
+        st.success(
+            _("All parameters agree with the article to within %(tol)s.")
+            % {"tol": f"{ARTICLE_TOLERANCE:.0e}"}
+        )
     else:
         st.error(_("The largest difference is %(diff)s.") % {"diff": f"{worst:.1e}"})
 
@@ -91,11 +94,19 @@ def manual(ctx: Context) -> None:
         label = _(PIXEL_LABELS[pixel])
         with cols[i]:
             weights[i] = st.slider(
-                f"w · {label}", -SLIDER_RANGE, SLIDER_RANGE, float(np.clip(start["G.weight"][i], -6, 6)), 0.05,
+                f"w · {label}",
+                -SLIDER_RANGE,
+                SLIDER_RANGE,
+                float(np.clip(start["G.weight"][i], -6, 6)),
+                0.05,
                 key=f"manual.w.{pixel}",
             )
             biases[i] = st.slider(
-                f"b · {label}", -SLIDER_RANGE, SLIDER_RANGE, float(np.clip(start["G.bias"][i], -6, 6)), 0.05,
+                f"b · {label}",
+                -SLIDER_RANGE,
+                SLIDER_RANGE,
+                float(np.clip(start["G.bias"][i], -6, 6)),
+                0.05,
                 key=f"manual.b.{pixel}",
             )
     z = np.array(MANUAL_Z)

@@ -8,17 +8,23 @@ from gan_course.lessons import Quiz, quizzes
 from gan_course.ui.context import Context
 
 
+def _literal_stars(text: str) -> str:
+    """Escape `*` outside $…$ maths, so D*(x) stays D*(x) instead of starting emphasis."""
+    parts = text.split("$")
+    return "$".join(part.replace("*", r"\*") if i % 2 == 0 else part for i, part in enumerate(parts))
+
+
 def render(quiz_id: str, ctx: Context) -> None:
     _ = ctx._
     quiz: Quiz = quizzes(ctx.lang)[quiz_id]
     key = f"quiz.{quiz_id}"
     with st.container(border=True):
-        st.markdown(f"**{quiz.question}**")
+        st.markdown(f"**{_literal_stars(quiz.question)}**")
         if quiz.kind == "choice":
             given = st.radio(
                 _("Your answer"),
                 range(len(quiz.options)),
-                format_func=lambda i: quiz.options[i],
+                format_func=lambda i: _literal_stars(quiz.options[i]),
                 index=None,
                 key=key,
             )

@@ -56,8 +56,12 @@ def _sidebar() -> None:
         # The English word stays beside the translation, so a lost visitor can always find the way back.
         label = _("Language") if ctx.lang == DEFAULT_LANGUAGE else f"{_('Language')} · Language"
         st.selectbox(f":material/translate: {label}", LANGUAGES, format_func=language_name, key=LANG_KEY)
-        st.toggle(_("Projector mode"), key=PROJECTOR_KEY, help=_("Large type and high contrast for a lecture hall."))
-        st.markdown(_("Training runs on") + f' <span class="gan-badge">{_device()}</span>', unsafe_allow_html=True)
+        st.toggle(
+            _("Projector mode"), key=PROJECTOR_KEY, help=_("Large type and high contrast for a lecture hall.")
+        )
+        st.markdown(
+            _("Training runs on") + f' <span class="gan-badge">{_device()}</span>', unsafe_allow_html=True
+        )
 
 
 def _notice() -> None:
@@ -105,7 +109,12 @@ def _sync_url(page_url: str) -> None:
 
 
 def run() -> None:
-    st.set_page_config(page_title="GAN course", page_icon=":material/school:", layout="wide", initial_sidebar_state="expanded")
+    st.set_page_config(
+        page_title="GAN course",
+        page_icon=":material/school:",
+        layout="wide",
+        initial_sidebar_state="expanded",
+    )
     _read_link_once()
     page = _navigation()
     _sidebar()

@@ -14,18 +14,20 @@ BASE_CSS = """
 </style>
 """
 
-# Projector mode: body text 1.6× larger, heavier, black on white; chrome that does not teach is hidden.
+# Projector mode: body text 1.6× larger (1.75rem against 1.08rem), black on white;
+# chrome that does not teach is hidden, the language picker and the widget controls stay.
 PROJECTOR_CSS = """
 <style>
-html, body, .stApp { font-size: 160%; }
 .stApp { background: #ffffff; color: #000000; }
-.stMarkdown p, .stMarkdown li, .stMarkdown td { font-size: 1.6rem !important; line-height: 1.5; color: #000000; }
-h1 { font-size: 3.4rem !important; } h2 { font-size: 2.6rem !important; } h3 { font-size: 2.1rem !important; }
+.stMarkdown p, .stMarkdown li, .stMarkdown td {
+  font-size: 1.75rem !important; line-height: 1.45; color: #000; }
+h1 { font-size: 3.4rem !important; }
+h2 { font-size: 2.6rem !important; }
 .stButton button, .stSelectbox, .stNumberInput, .stSlider, .stRadio, label { font-size: 1.4rem !important; }
 .stButton button { border-width: 3px; font-weight: 700; }
-header[data-testid="stHeader"], [data-testid="stToolbar"], footer, [data-testid="stDecoration"] { display: none !important; }
+[data-testid="stToolbar"], [data-testid="stDecoration"], footer { display: none !important; }
 .stMainBlockContainer { max-width: 100%; padding-top: 1rem; }
-.katex { font-size: 1.5em !important; }
+.katex { font-size: 1.6em !important; }
 </style>
 """
 

@@ -46,12 +46,16 @@ OPTIMIZER_LABELS: dict[str, str] = {"sgd": N_("SGD (plain gradient descent)"), "
 PHASE_TEXT: dict[str, str] = {
     "d_real": N_("Update 1 of 3: D looked at the real face and moved towards calling it real, D(x) → 1."),
     "d_fake": N_("Update 2 of 3: G drew a fake from a new z; D moved towards calling it fake, D(G(z)) → 0."),
-    "g": N_("Update 3 of 3: G moved its weights so that the updated D finds its fake more real, D(G(z)) → 1."),
+    "g": N_(
+        "Update 3 of 3: G moved its weights so that the updated D finds its fake more real, D(G(z)) → 1."
+    ),
     "d": N_("D took one step on a minibatch of real and generated points."),
 }
 STATUS_TEXT: dict[str, str] = {
     "done": N_("Training finished."),
-    "diverged": N_("Training stopped: a loss or weight became infinite or NaN. Lower the learning rate and press Reset."),
+    "diverged": N_(
+        "Training stopped: a loss or weight became infinite or NaN. Lower the learning rate and press Reset."
+    ),
     "stopped": N_("Training paused."),
 }
 SAMPLE_CAPTIONS: dict[str, str] = {
@@ -154,7 +158,10 @@ def _settings(spec: Spec, ctx: Context) -> dict[str, Any]:
         if not _valid(setting, st.session_state[key], spec):
             # Widget bounds stop this in the browser; a value that slips through is reset, not obeyed.
             st.session_state[key] = defaults[setting]
-            st.warning(_("A setting was out of range and has been reset to its default: %(field)s") % {"field": setting})
+            st.warning(
+                _("A setting was out of range and has been reset to its default: %(field)s")
+                % {"field": setting}
+            )
     model = PRESETS[st.session_state[_key(spec, "preset")]].model
     lr_low, lr_high = LIMITS["lr_d"]
     with st.expander(_("Settings"), expanded=False):
@@ -189,7 +196,10 @@ def _settings(spec: Spec, ctx: Context) -> dict[str, Any]:
             disabled=not two_rates,
         )
         cols[2].selectbox(
-            _("Optimizer"), OPTIMIZERS, format_func=lambda o: _(OPTIMIZER_LABELS[o]), key=_key(spec, "optimizer")
+            _("Optimizer"),
+            OPTIMIZERS,
+            format_func=lambda o: _(OPTIMIZER_LABELS[o]),
+            key=_key(spec, "optimizer"),
         )
         st.radio(
             _("Generator loss"),
@@ -214,7 +224,10 @@ def _config(values: dict[str, Any], ctx: Context) -> TrainConfig | None:
         cfg = preset(values["preset"], **overrides)
     except ValueError as err:
         field_name = str(err).split(":", 1)[0]
-        st.warning(ctx._("This setting is out of range: %(field)s. Please choose another value.") % {"field": field_name})
+        st.warning(
+            ctx._("This setting is out of range: %(field)s. Please choose another value.")
+            % {"field": field_name}
+        )
         return None
     # Aim at FRAMES redraws per run whatever its length.
     return cfg.replace(every=max(1, cfg.total_steps // FRAMES))
@@ -287,7 +300,9 @@ class Canvas:
         self.frame = 0
 
     def _chart(self, slot: str, fig: Any) -> None:
-        self.slots[slot].plotly_chart(fig, width="stretch", config=PLOT_CONFIG, key=f"{self.spec.name}.{slot}.{self.frame}")
+        self.slots[slot].plotly_chart(
+            fig, width="stretch", config=PLOT_CONFIG, key=f"{self.spec.name}.{slot}.{self.frame}"
+        )
 
     def draw(self, history: History, snap: Snapshot, log_y: bool) -> None:
         _, lang, projector = self.ctx._, self.ctx.lang, self.ctx.projector
@@ -365,7 +380,10 @@ def _message(run: RunState, ctx: Context, slot: Any) -> None:
     if run.note in PHASE_TEXT:
         slot.info(_(PHASE_TEXT[run.note]))
     elif run.note == "time_cap":
-        slot.info(_("Paused after %(seconds)s seconds so the server stays free for others. Press Start to go on.") % {"seconds": int(TIME_CAP_S)})
+        slot.info(
+            _("Paused after %(seconds)s seconds so the server stays free for others. Press Start to go on.")
+            % {"seconds": int(TIME_CAP_S)}
+        )
     elif run.note == "diverged":
         slot.error(_(STATUS_TEXT[run.note]))
     elif run.note in STATUS_TEXT:
@@ -374,7 +392,12 @@ def _message(run: RunState, ctx: Context, slot: Any) -> None:
 
 def _start_button(slot: Any, spec: Spec, cfg: TrainConfig, ctx: Context) -> None:
     slot.button(
-        ctx._("Start"), key="train", on_click=_start, args=(spec, cfg), type="primary", icon=":material/play_arrow:"
+        ctx._("Start"),
+        key="train",
+        on_click=_start,
+        args=(spec, cfg),
+        type="primary",
+        icon=":material/play_arrow:",
     )
 
 
@@ -430,5 +453,6 @@ def render(spec: Spec) -> None:
     _downloads(spec, run, ctx)
     if run.last is not None:
         st.caption(
-            _("D loss %(d)s · G loss %(g)s") % {"d": format_number(run.last.d_loss, ctx.lang), "g": format_number(run.last.g_loss, ctx.lang)}
+            _("D loss %(d)s · G loss %(g)s")
+            % {"d": format_number(run.last.d_loss, ctx.lang), "g": format_number(run.last.g_loss, ctx.lang)}
         )
