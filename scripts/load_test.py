@@ -63,7 +63,11 @@ PROGRESS_MSGID = "Epoch %(epoch)s of %(total)s · step %(step)s of %(steps)s"  #
 TRAIN_BUTTON = '.st-key-train:not([data-stale="true"]) button'
 WEIGHTS_BUTTON = ".st-key-face_gan-download_weights button"  # key "face_gan.download_weights"
 
-NO_STATUS_JS = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+# Nothing is running and every element is drawn (lazily loaded widgets show a skeleton first).
+IDLE_JS = """
+() => !document.querySelector('[data-testid="stStatusWidget"]')
+  && !document.querySelector('[data-testid="stSkeleton"]')
+"""
 # True once a run is over: Start is back, Pause is gone, nothing is running, the progress bar is at its end.
 # While a run is going, the previous run's elements stay in the page greyed out, marked data-stale="true".
 RUN_FINISHED_JS = """
@@ -241,6 +245,8 @@ async def _warm_up(browser: Any, url: str, timeout_ms: float) -> None:
         page = await context.new_page()
         await page.goto(f"{url}/", timeout=timeout_ms)
         await page.locator("h1").first.wait_for(state="visible", timeout=timeout_ms)
+        await page.wait_for_function(IDLE_JS, timeout=timeout_ms, polling=100)
+        await page.wait_for_timeout(1000)
     finally:
         await context.close()
 
@@ -255,7 +261,7 @@ async def _open(session: Session, browser: Any, url: str, epochs: int, timeout_m
         await page.goto(f"{url}/{FACE_PATH}?{query}", timeout=timeout_ms)
         await page.locator("h1").first.wait_for(state="visible", timeout=timeout_ms)
         await page.locator(TRAIN_BUTTON).wait_for(state="visible", timeout=timeout_ms)
-        await page.wait_for_function(NO_STATUS_JS, timeout=timeout_ms, polling=100)
+        await page.wait_for_function(IDLE_JS, timeout=timeout_ms, polling=100)
         session.ready = True
     except Exception as err:
         session.error = f"opening the page: {type(err).__name__}: {err}".splitlines()[0]

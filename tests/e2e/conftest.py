@@ -165,6 +165,8 @@ def warm_server(server, browser) -> Server:
         page = context.new_page()
         page.goto(server.url + "/")
         page.locator("h1").first.wait_for(state="visible", timeout=STARTUP_TIMEOUT_S * 1000)
+        page.wait_for_function(IDLE_JS, timeout=STARTUP_TIMEOUT_S * 1000, polling=100)
+        page.wait_for_timeout(1000)
     finally:
         context.close()
     return server
