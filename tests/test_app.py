@@ -82,8 +82,10 @@ def test_unknown_language_falls_back_to_english_with_a_notice(bad):
 
 def test_notice_is_translated():
     at = open_app(lang="de", seed="-5")
-    notice = [i.value for i in at.info]
-    assert notice and notice[0].startswith(gettext_for("de")("Some settings in the link")[:12])
+    msgid = "Some settings in the link were not valid and were replaced by defaults: %(keys)s"
+    expected = gettext_for("de")(msgid) % {"keys": "seed"}
+    assert expected != msgid % {"keys": "seed"}
+    assert [i.value for i in at.info] == [expected]
 
 
 def test_projector_mode_from_the_link_and_toggle():

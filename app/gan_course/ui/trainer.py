@@ -233,18 +233,16 @@ def _config(values: dict[str, Any], ctx: Context) -> TrainConfig | None:
     return cfg.replace(every=max(1, cfg.total_steps // FRAMES))
 
 
-def _fresh(cfg: TrainConfig) -> Trainer:
-    return Trainer(cfg)
-
-
-def _needs_new_trainer(run: RunState, cfg: TrainConfig) -> bool:
-    return run.trainer is None or run.trainer.config != cfg or run.trainer.done
+def _ensure_trainer(run: RunState, cfg: TrainConfig) -> Trainer:
+    """The run's trainer; a fresh one (and an empty history) when the settings changed or it finished."""
+    if run.trainer is None or run.trainer.config != cfg or run.trainer.done:
+        run.trainer, run.history, run.last = Trainer(cfg), History(), None
+    return run.trainer
 
 
 def _start(spec: Spec, cfg: TrainConfig) -> None:
     run = _run_state(spec)
-    if _needs_new_trainer(run, cfg):
-        run.trainer, run.history, run.last = _fresh(cfg), History(), None
+    _ensure_trainer(run, cfg)
     run.running, run.note = True, ""
 
 
@@ -256,9 +254,7 @@ def _stop(spec: Spec) -> None:
 def _step(spec: Spec, cfg: TrainConfig) -> None:
     run = _run_state(spec)
     run.running = False
-    if _needs_new_trainer(run, cfg):
-        run.trainer, run.history, run.last = _fresh(cfg), History(), None
-    snap = run.trainer.update_once()
+    snap = _ensure_trainer(run, cfg).update_once()
     run.history.append(snap)
     run.last, run.note = snap, snap.phase
 
@@ -267,7 +263,7 @@ def _reset(spec: Spec) -> None:
     st.session_state[f"{spec.name}.run"] = RunState()
 
 
-def _compare(spec: Spec, cfg: TrainConfig) -> None:
+def _compare(spec: Spec) -> None:
     """Mark both generator losses for training from the same seed; the run happens in the widget body."""
     run = _run_state(spec)
     run.compare = {loss: History() for loss in GEN_LOSSES}
@@ -323,7 +319,7 @@ class Canvas:
         self._chart("weights", plots.weights_figure(history, _, lang, projector=projector))
 
 
-def _train_live(spec: Spec, run: RunState, canvas: Canvas, log_y: bool) -> None:
+def _train_live(run: RunState, canvas: Canvas, log_y: bool) -> None:
     """Train in chunks, saving after each snapshot so a Pause or a language switch loses nothing."""
     started = time.monotonic()
     assert run.trainer is not None
@@ -342,7 +338,7 @@ def _train_live(spec: Spec, run: RunState, canvas: Canvas, log_y: bool) -> None:
         run.running = False
 
 
-def _train_compare(spec: Spec, run: RunState, cfg: TrainConfig, ctx: Context, slot: Any) -> None:
+def _train_compare(run: RunState, cfg: TrainConfig, ctx: Context) -> None:
     bar = st.progress(0.0)
     for i, loss in enumerate(GEN_LOSSES):
         trainer = Trainer(cfg.replace(gen_loss=loss))
@@ -426,13 +422,13 @@ def render(spec: Spec) -> None:
     buttons[2].button(_("Reset"), key="reset", on_click=_reset, args=(spec,), icon=":material/restart_alt:")
     log_y = buttons[3].toggle(_("Log scale"), key=_key(spec, "log"))
     if spec.compare:
-        buttons[4].button(_("Compare both losses"), key="compare", on_click=_compare, args=(spec, cfg))
+        buttons[4].button(_("Compare both losses"), key="compare", on_click=_compare, args=(spec,))
 
     model = cfg.model
     message = st.empty()
     canvas = Canvas(spec, ctx, model)
     if run.running and run.trainer is not None:
-        _train_live(spec, run, canvas, log_y)
+        _train_live(run, canvas, log_y)
         _start_button(start_or_pause, spec, cfg, ctx)  # the run ended: Start takes Pause's place
     elif run.last is not None:
         canvas.draw(run.history, run.last, log_y)
@@ -442,7 +438,7 @@ def render(spec: Spec) -> None:
 
     if spec.compare:
         if run.compare and not all(len(h) for h in run.compare.values()):
-            _train_compare(spec, run, cfg, ctx, message)
+            _train_compare(run, cfg, ctx)
         if run.compare:
             st.plotly_chart(
                 plots.compare_figure(run.compare, _, ctx.lang, log_y=log_y, projector=ctx.projector),
