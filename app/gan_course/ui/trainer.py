@@ -16,6 +16,7 @@ import streamlit as st
 
 from gan_course import links, plots
 from gan_course.core.config import GEN_LOSSES, LIMITS, OPTIMIZERS, PRESETS, TrainConfig, preset
+from gan_course.core.data import FACES
 from gan_course.core.runner import Trainer
 from gan_course.core.snapshot import History, Snapshot, params_to_json
 from gan_course.i18n import N_, format_number
@@ -288,6 +289,15 @@ class Canvas:
         left, right = st.columns(2)
         self.slots = {"losses": left.empty(), "outputs": right.empty()}
         left, right = st.columns(2)
+        if model in ("faces", "face_classifier"):
+            # The training data never changes, so it is drawn once, not at every frame.
+            left.caption(ctx._("The five real faces"))
+            left.plotly_chart(
+                plots.faces_figure(FACES, ctx._, ctx.lang, projector=ctx.projector),
+                width="stretch",
+                config=PLOT_CONFIG,
+                key=f"{spec.name}.real_faces",
+            )
         left.caption(ctx._(SAMPLE_CAPTIONS[model]))
         self.slots["samples"] = left.empty()
         self.slots["network" if model == "faces" else "weights"] = right.empty()
