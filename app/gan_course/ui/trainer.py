@@ -27,6 +27,9 @@ from gan_course.ui.shell import LINK_KEY, NOTICE_KEY, _device
 log = logging.getLogger(__name__)
 
 FRAMES = 25  # live redraws in a default run: smooth enough to watch, cheap enough to finish in ~2 s
+# The weight charts cost more than the rest together; live, they follow every HEAVY_EVERY-th frame, so a
+# busy server (a class of twenty on two cores) spends its time on training and the loss curves.
+HEAVY_EVERY = 5
 TIME_CAP_S = 120.0  # one click never holds the CPU longer than this; the run pauses and can be resumed
 PLOT_CONFIG = {"displaylogo": False, "displayModeBar": False}
 
@@ -310,7 +313,8 @@ class Canvas:
             fig, width="stretch", config=PLOT_CONFIG, key=f"{self.spec.name}.{slot}.{self.frame}"
         )
 
-    def draw(self, history: History, snap: Snapshot, log_y: bool) -> None:
+    def draw(self, history: History, snap: Snapshot, log_y: bool, *, final: bool = True) -> None:
+        """Redraw; between the first and the final frame the costly weight charts update every few frames."""
         _, lang, projector = self.ctx._, self.ctx.lang, self.ctx.projector
         self.frame += 1
         self.progress.progress(
@@ -324,6 +328,8 @@ class Canvas:
             self._chart("samples", plots.faces_figure(snap.samples, _, lang, projector=projector))
         else:
             self._chart("samples", plots.points_figure(snap, _, lang, projector=projector))
+        if not (final or self.frame % HEAVY_EVERY == 1):
+            return
         if self.model == "faces":
             self._chart("network", plots.network_figure(snap, _, lang, projector=projector))
         self._chart("weights", plots.weights_figure(history, _, lang, projector=projector))
@@ -338,7 +344,7 @@ def _train_live(run: RunState, canvas: Canvas, log_y: bool) -> None:
         run.last = snap
         if snap.status != "running":
             run.running, run.note = False, snap.status
-        canvas.draw(run.history, snap, log_y)
+        canvas.draw(run.history, snap, log_y, final=not run.running)
         if not run.running:
             break
         if time.monotonic() - started > TIME_CAP_S:
