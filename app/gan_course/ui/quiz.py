@@ -17,7 +17,7 @@ def _literal_stars(text: str) -> str:
 def render(quiz_id: str, ctx: Context) -> None:
     _ = ctx._
     quiz: Quiz = quizzes(ctx.lang)[quiz_id]
-    key = f"quiz.{quiz_id}"
+    key = f"quiz.{quiz_id}@{ctx.lang}"  # choices are labelled per language, so is their widget
     with st.container(border=True):
         st.markdown(f"**{_literal_stars(quiz.question)}**")
         if quiz.kind == "choice":

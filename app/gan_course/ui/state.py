@@ -17,15 +17,23 @@ def _store() -> dict[str, Any]:
     return st.session_state.setdefault(STORE_KEY, {})
 
 
-def keep(key: str, default: Any) -> None:
-    """Before drawing the widget `key`: give it back its kept value (or the default)."""
-    if key not in st.session_state:
-        st.session_state[key] = _store().get(key, default)
+def widget_key(key: str, lang: str | None = None) -> str:
+    """The Streamlit key of a widget. Streamlit remembers a choice by its shown label, so a widget whose
+    labels are translated gets one key per language (else a language switch feeds it a foreign label)."""
+    return key if lang is None else f"{key}@{lang}"
 
 
-def remember(key: str) -> Any:
+def keep(key: str, default: Any, lang: str | None = None) -> str:
+    """Before drawing the widget `key`: give it back its kept value (or the default); returns its key."""
+    wkey = widget_key(key, lang)
+    if wkey not in st.session_state:
+        st.session_state[wkey] = _store().get(key, default)
+    return wkey
+
+
+def remember(key: str, lang: str | None = None) -> Any:
     """After drawing the widget `key`: keep its value for later runs, and return it."""
-    value = st.session_state[key]
+    value = st.session_state[widget_key(key, lang)]
     _store()[key] = value
     return value
 
@@ -33,4 +41,5 @@ def remember(key: str) -> Any:
 def put(key: str, value: Any) -> None:
     """Set a kept widget value from code (a link, a preset); takes effect when the widget is next drawn."""
     _store()[key] = value
-    st.session_state.pop(key, None)
+    for wkey in [k for k in st.session_state if k == key or str(k).startswith(f"{key}@")]:
+        del st.session_state[wkey]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from gan_course import links, plots
 from gan_course.core.config import GEN_LOSSES, LIMITS, OPTIMIZERS, PRESETS, TrainConfig, preset
@@ -68,6 +69,7 @@ SAMPLE_CAPTIONS: dict[str, str] = {
     "gaussian": N_("Green: real points · purple: G's points · background: D's probability “real”"),
     "toy": N_("Green: real points · purple: G's points · background: D's probability “real”"),
 }
+TRANSLATED_CHOICES = ("preset", "gen_loss", "optimizer")  # choices shown with translated labels
 SETTINGS = ("preset", "seed", "epochs", "lr_d", "lr_g", "gen_loss", "optimizer")
 
 
@@ -90,6 +92,8 @@ class RunState:
     last: Snapshot | None = None
     compare: dict[str, History] = field(default_factory=dict)
     note: str = ""
+    started: float = 0.0  # time.monotonic() of the last Start, for the time cap
+    just_started: bool = False  # Start was clicked for the script run now under way
 
 
 def _run_state(spec: Spec) -> RunState:
@@ -135,8 +139,8 @@ def _apply_link(spec: Spec) -> None:
         state.put(_key(spec, setting), value)
 
 
-def _on_preset_change(spec: Spec) -> None:
-    for setting, value in _preset_values(st.session_state[_key(spec, "preset")]).items():
+def _on_preset_change(spec: Spec, wkey: str) -> None:
+    for setting, value in _preset_values(st.session_state[wkey]).items():
         if setting != "preset":
             state.put(_key(spec, setting), value)
 
@@ -156,9 +160,10 @@ def _settings(spec: Spec, ctx: Context) -> dict[str, Any]:
     """Draw the settings and return their values; bounds come from the core's LIMITS."""
     _ = ctx._
     defaults = _preset_values(spec.presets[0])
+    wkeys: dict[str, str] = {}
     for setting in SETTINGS:
-        key = _key(spec, setting)
-        state.keep(key, defaults[setting])
+        lang = ctx.lang if setting in TRANSLATED_CHOICES else None
+        wkeys[setting] = key = state.keep(_key(spec, setting), defaults[setting], lang)
         if not _valid(setting, st.session_state[key], spec):
             # Widget bounds stop this in the browser; a value that slips through is reset, not obeyed.
             st.session_state[key] = defaults[setting]
@@ -166,7 +171,7 @@ def _settings(spec: Spec, ctx: Context) -> dict[str, Any]:
                 _("A setting was out of range and has been reset to its default: %(field)s")
                 % {"field": setting}
             )
-    model = PRESETS[st.session_state[_key(spec, "preset")]].model
+    model = PRESETS[st.session_state[wkeys["preset"]]].model
     lr_low, lr_high = LIMITS["lr_d"]
     with st.expander(_("Settings"), expanded=False):
         cols = st.columns(3)
@@ -174,12 +179,12 @@ def _settings(spec: Spec, ctx: Context) -> dict[str, Any]:
             _("Preset"),
             spec.presets,
             format_func=lambda p: _(PRESET_LABELS[p]),
-            key=_key(spec, "preset"),
+            key=wkeys["preset"],
             on_change=_on_preset_change,
-            args=(spec,),
+            args=(spec, wkeys["preset"]),
         )
-        cols[1].number_input(_("Seed"), *LIMITS["seed"], step=1, key=_key(spec, "seed"))
-        cols[2].number_input(_("Epochs"), *LIMITS["epochs"], step=1, key=_key(spec, "epochs"))
+        cols[1].number_input(_("Seed"), *LIMITS["seed"], step=1, key=wkeys["seed"])
+        cols[2].number_input(_("Epochs"), *LIMITS["epochs"], step=1, key=wkeys["epochs"])
         cols = st.columns(3)
         two_rates = model in ("gaussian", "toy")
         cols[0].number_input(
@@ -188,7 +193,7 @@ def _settings(spec: Spec, ctx: Context) -> dict[str, Any]:
             lr_high,
             step=0.001,
             format="%.4f",
-            key=_key(spec, "lr_d"),
+            key=wkeys["lr_d"],
         )
         cols[1].number_input(
             _("Learning rate of G (lr_G)"),
@@ -196,24 +201,27 @@ def _settings(spec: Spec, ctx: Context) -> dict[str, Any]:
             lr_high,
             step=0.001,
             format="%.4f",
-            key=_key(spec, "lr_g"),
+            key=wkeys["lr_g"],
             disabled=not two_rates,
         )
         cols[2].selectbox(
             _("Optimizer"),
             OPTIMIZERS,
             format_func=lambda o: _(OPTIMIZER_LABELS[o]),
-            key=_key(spec, "optimizer"),
+            key=wkeys["optimizer"],
         )
         st.radio(
             _("Generator loss"),
             GEN_LOSSES,
             format_func=lambda g: _(LOSS_LABELS[g]),
-            key=_key(spec, "gen_loss"),
+            key=wkeys["gen_loss"],
             horizontal=True,
             disabled=model == "face_classifier",
         )
-    values = {setting: state.remember(_key(spec, setting)) for setting in SETTINGS}
+    values = {
+        setting: state.remember(_key(spec, setting), ctx.lang if setting in TRANSLATED_CHOICES else None)
+        for setting in SETTINGS
+    }
     if not two_rates:
         values["lr_g"] = values["lr_d"]  # the face GAN of the article uses one learning rate for both
     return values
@@ -247,7 +255,7 @@ def _ensure_trainer(run: RunState, cfg: TrainConfig) -> Trainer:
 def _start(spec: Spec, cfg: TrainConfig) -> None:
     run = _run_state(spec)
     _ensure_trainer(run, cfg)
-    run.running, run.note = True, ""
+    run.running, run.note, run.started, run.just_started = True, "", time.monotonic(), True
 
 
 def _stop(spec: Spec) -> None:
@@ -328,30 +336,31 @@ class Canvas:
             self._chart("samples", plots.faces_figure(snap.samples, _, lang, projector=projector))
         else:
             self._chart("samples", plots.points_figure(snap, _, lang, projector=projector))
-        if not (final or self.frame % HEAVY_EVERY == 1):
+        if not (final or len(history) % HEAVY_EVERY == 1):
             return
         if self.model == "faces":
             self._chart("network", plots.network_figure(snap, _, lang, projector=projector))
         self._chart("weights", plots.weights_figure(history, _, lang, projector=projector))
 
 
-def _train_live(run: RunState, canvas: Canvas, log_y: bool) -> None:
-    """Train in chunks, saving after each snapshot so a Pause or a language switch loses nothing."""
-    started = time.monotonic()
+def _in_fragment_rerun() -> bool:
+    """True when only the widget is rerunning (its own buttons), False for a whole-page run."""
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and ctx.fragment_ids_this_run)
+
+
+def _train_chunk(run: RunState, canvas: Canvas, log_y: bool) -> None:
+    """Train up to the next snapshot and draw it. One chunk per widget rerun: Streamlit handles a click on
+    Pause between two reruns, never inside one, so short chunks are what keeps Pause responsive."""
     assert run.trainer is not None
-    for snap in run.trainer.run(run.trainer.config.every):
-        run.history.append(snap)
-        run.last = snap
-        if snap.status != "running":
-            run.running, run.note = False, snap.status
-        canvas.draw(run.history, snap, log_y, final=not run.running)
-        if not run.running:
-            break
-        if time.monotonic() - started > TIME_CAP_S:
-            run.running, run.note = False, "time_cap"
-            break
-    else:
-        run.running = False
+    snap = next(run.trainer.run(run.trainer.config.every))
+    run.history.append(snap)
+    run.last = snap
+    if snap.status != "running":
+        run.running, run.note = False, snap.status
+    elif time.monotonic() - run.started > TIME_CAP_S:
+        run.running, run.note = False, "time_cap"
+    canvas.draw(run.history, snap, log_y, final=not run.running)
 
 
 def _train_compare(run: RunState, cfg: TrainConfig, ctx: Context) -> None:
@@ -423,6 +432,12 @@ def render(spec: Spec) -> None:
     _write_link(spec, values)
     cfg = _config(values, ctx)
     run = _run_state(spec)
+    # A whole-page run cannot be interrupted by Pause, so it trains only a run that was started in it;
+    # a run it inherits (the language or page changed mid-run) pauses with its weights and history.
+    whole_page = not _in_fragment_rerun()
+    if run.running and whole_page and not run.just_started:
+        run.running, run.note = False, "stopped"
+    run.just_started = False
     st.markdown(_("Device") + f' <span class="gan-badge">{_device()}</span>', unsafe_allow_html=True)
     if cfg is None:
         return
@@ -444,7 +459,11 @@ def render(spec: Spec) -> None:
     message = st.empty()
     canvas = Canvas(spec, ctx, model)
     if run.running and run.trainer is not None:
-        _train_live(run, canvas, log_y)
+        _train_chunk(run, canvas, log_y)
+        while whole_page and run.running:
+            _train_chunk(run, canvas, log_y)
+        if run.running:
+            st.rerun(scope="fragment")
         _start_button(start_or_pause, spec, cfg, ctx)  # the run ended: Start takes Pause's place
     elif run.last is not None:
         canvas.draw(run.history, run.last, log_y)
