@@ -235,7 +235,9 @@ def test_every_quiz_is_answerable(lang):
         for qid in ids:
             quiz = quizzes[qid]
             widget = (
-                at.radio(key=f"quiz.{qid}") if quiz.kind == "choice" else at.number_input(key=f"quiz.{qid}")
+                at.radio(key=f"quiz.{qid}@{lang}")
+                if quiz.kind == "choice"
+                else at.number_input(key=f"quiz.{qid}@{lang}")
             )
             widget.set_value(int(quiz.answer) if quiz.kind == "choice" else quiz.answer).run()
         assert len(at.success) >= len(ids)
