@@ -7,6 +7,7 @@ tests are skipped locally and fail in CI (env CI=true), so a broken CI image can
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import re
 import signal
@@ -24,18 +25,24 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+
+
+def _load_script():
+    """scripts/load_test.py, which holds the browser flags and the page-state probes both use."""
+    spec = importlib.util.spec_from_file_location("gan_course_load_test", ROOT / "scripts" / "load_test.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses in the script look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+LOAD_SCRIPT = _load_script()
+CHROMIUM, CHROMIUM_ARGS = LOAD_SCRIPT.CHROMIUM, LOAD_SCRIPT.CHROMIUM_ARGS
+PROGRESS_MSGID, IDLE_JS, RUN_FINISHED_JS = (
+    LOAD_SCRIPT.PROGRESS_MSGID,
+    LOAD_SCRIPT.IDLE_JS,
+    LOAD_SCRIPT.RUN_FINISHED_JS,
+)
 STARTUP_TIMEOUT_S = 60.0
 VIEWPORT = {"width": 1280, "height": 900}
 
@@ -194,30 +201,6 @@ def page(new_context):
 
 
 # --- helpers ---------------------------------------------------------------------------------------
-
-PROGRESS_MSGID = "Epoch %(epoch)s of %(total)s · step %(step)s of %(steps)s"  # ui/trainer.py, Canvas.draw
-
-# Nothing is running and every element is drawn (lazily loaded widgets show a skeleton first).
-IDLE_JS = """
-() => !document.querySelector('[data-testid="stStatusWidget"]')
-  && !document.querySelector('[data-testid="stSkeleton"]')
-"""
-# True once a run is over: Start is back, Pause is gone, nothing is running, the progress bar is at its end.
-# While a run is going, the previous run's elements stay in the page greyed out, marked data-stale="true".
-RUN_FINISHED_JS = """
-(order) => {
-  if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
-  if (!document.querySelector('.st-key-train:not([data-stale="true"]) button')) return false;
-  if (document.querySelector('.st-key-stop')) return false;
-  const bar = document.querySelector('[data-testid="stProgress"]');
-  if (!bar) return false;
-  const nums = (bar.innerText.match(/\\d+/g) || []).map(Number);
-  if (nums.length !== order.length) return false;
-  const v = {};
-  order.forEach((name, i) => { v[name] = nums[i]; });
-  return v.epoch === v.total && v.step === v.steps;
-}
-"""
 
 
 def key_class(key: str) -> str:
