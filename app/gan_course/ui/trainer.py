@@ -31,6 +31,7 @@ FRAMES = 25  # live redraws in a default run: smooth enough to watch, cheap enou
 # The weight charts cost more than the rest together; live, they follow every HEAVY_EVERY-th frame, so a
 # busy server (a class of twenty on two cores) spends its time on training and the loss curves.
 HEAVY_EVERY = 5
+CHUNK_S = 0.3  # longest a widget rerun trains before it hands back (Pause is handled between reruns)
 TIME_CAP_S = 120.0  # one click never holds the CPU longer than this; the run pauses and can be resumed
 PLOT_CONFIG = {"displaylogo": False, "displayModeBar": False}
 
@@ -459,8 +460,10 @@ def render(spec: Spec) -> None:
     message = st.empty()
     canvas = Canvas(spec, ctx, model)
     if run.running and run.trainer is not None:
+        # Several frames per rerun, but never longer than CHUNK_S, so Pause is answered within it.
+        deadline = time.monotonic() + CHUNK_S
         _train_chunk(run, canvas, log_y)
-        while whole_page and run.running:
+        while run.running and (whole_page or time.monotonic() < deadline):
             _train_chunk(run, canvas, log_y)
         if run.running:
             st.rerun(scope="fragment")
