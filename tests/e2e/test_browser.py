@@ -239,7 +239,8 @@ def test_language_switch_mid_run_pauses_and_keeps_the_run(app):
     app.button("stop").wait_for(state="visible", timeout=30_000)
     seen = _epoch_trace(app, 30, until=lambda epoch: epoch > paused["epoch"])
     assert seen and min(seen) >= paused["epoch"] and seen[-1] > paused["epoch"], seen
-    _pause(app)
+    app.wait_run_finished("zh", timeout=120_000)
+    app.assert_clean()
 
 
 # --- 7. projector mode ----------------------------------------------------------------------------
