@@ -2,11 +2,14 @@
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from gan_course import lessons
+from gan_course.core.runner import Trainer
 from gan_course.i18n import LANGUAGES, gettext_for
+from gan_course.ui import trainer
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app" / "main.py")
@@ -115,6 +118,24 @@ def test_start_trains_to_the_end_and_draws_plots():
     assert run.last.epoch == 40
     assert len(run.history) >= 20  # the live view redrew at least 20 times
     assert len(at.get("plotly_chart")) >= 2
+
+
+def test_reruns_that_end_between_snapshots_give_the_headless_history(monkeypatch):
+    """With one training step per widget rerun (most reruns end between two snapshots), the widget still
+    records exactly the snapshots and final weights that the core's Trainer.run yields on its own."""
+    monkeypatch.setattr(trainer, "CHUNK_S", 0.0)
+    monkeypatch.setattr(trainer, "SLICE_S", 1e-9)  # the slice shrinks to a single step
+    at = face_page(epochs="20", seed="7")
+    at.button(key="train").click().run()
+    assert_clean(at)
+    run = run_state(at)
+    cfg = run.trainer.config
+    assert cfg.every == 4 and run.slice_steps == 1  # 100 steps, 25 frames: three reruns in four end early
+    headless = list(Trainer(cfg).run(cfg.every))
+    assert [s.step for s in run.history.snapshots] == [s.step for s in headless] == list(range(4, 101, 4))
+    assert [s.d_loss for s in run.history.snapshots] == [s.d_loss for s in headless]  # same update windows
+    for name, value in headless[-1].params.items():
+        np.testing.assert_array_equal(run.last.params[name], value)
 
 
 def test_step_walks_through_the_three_updates():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +33,7 @@ FRAMES = 25  # live redraws in a default run: smooth enough to watch, cheap enou
 # busy server (a class of twenty on two cores) spends its time on training and the loss curves.
 HEAVY_EVERY = 5
 CHUNK_S = 0.3  # longest a widget rerun trains before it hands back (Pause is handled between reruns)
+SLICE_S = 0.05  # training goes in slices this long, so a rerun can end between two snapshots
 TIME_CAP_S = 120.0  # one click never holds the CPU longer than this; the run pauses and can be resumed
 PLOT_CONFIG = {"displaylogo": False, "displayModeBar": False}
 
@@ -95,6 +97,8 @@ class RunState:
     note: str = ""
     started: float = 0.0  # time.monotonic() of the last Start, for the time cap
     just_started: bool = False  # Start was clicked for the script run now under way
+    figures: dict[str, tuple[tuple, Any]] = field(default_factory=dict)  # slot → (tag, last figure drawn)
+    slice_steps: int = 16  # steps per training slice, tuned to last about SLICE_S
 
 
 def _run_state(spec: Spec) -> RunState:
@@ -250,6 +254,7 @@ def _ensure_trainer(run: RunState, cfg: TrainConfig) -> Trainer:
     """The run's trainer; a fresh one (and an empty history) when the settings changed or it finished."""
     if run.trainer is None or run.trainer.config != cfg or run.trainer.done:
         run.trainer, run.history, run.last = Trainer(cfg), History(), None
+        run.figures.clear()
     return run.trainer
 
 
@@ -292,10 +297,16 @@ def _write_link(spec: Spec, values: dict[str, Any]) -> None:
 
 
 class Canvas:
-    """The placeholders of one widget, redrawn in place at every frame."""
+    """The placeholders of one widget, redrawn in place at every frame.
 
-    def __init__(self, spec: Spec, ctx: Context, model: str) -> None:
-        self.spec, self.ctx, self.model = spec, ctx, model
+    Figures are kept in the run's state with a tag (snapshot count, log scale, language, projector): a rerun
+    that has nothing new to show re-sends the same figure under the same key instead of building it again,
+    and the browser does not redraw it.
+    """
+
+    def __init__(self, spec: Spec, ctx: Context, model: str, figures: dict[str, tuple[tuple, Any]]) -> None:
+        self.spec, self.ctx, self.model, self.figures = spec, ctx, model, figures
+        self.shown: dict[str, tuple] = {}  # slot → tag drawn in this script run (a key may appear once)
         self.progress = st.empty()
         self.status = st.empty()
         left, right = st.columns(2)
@@ -315,33 +326,45 @@ class Canvas:
         self.slots["network" if model == "faces" else "weights"] = right.empty()
         if model == "faces":
             self.slots["weights"] = st.empty()
-        self.frame = 0
 
-    def _chart(self, slot: str, fig: Any) -> None:
+    def _chart(self, slot: str, tag: tuple, build: Callable[[], Any], *, fresh: bool = True) -> None:
+        """Show the slot's figure for `tag`; with fresh=False an older figure of the slot will do."""
+        cached = self.figures.get(slot)
+        if cached is None or (fresh and cached[0] != tag):
+            cached = self.figures[slot] = (tag, build())
+        if self.shown.get(slot) == cached[0]:
+            return  # already on the page in this script run
+        self.shown[slot] = cached[0]
         self.slots[slot].plotly_chart(
-            fig, width="stretch", config=PLOT_CONFIG, key=f"{self.spec.name}.{slot}.{self.frame}"
+            cached[1], width="stretch", config=PLOT_CONFIG, key=f"{self.spec.name}.{slot}.{cached[0][0]}"
+        )
+
+    def show_progress(self, at: Snapshot | Trainer) -> None:
+        epochs = at.total_epochs if isinstance(at, Snapshot) else at.config.epochs
+        steps = at.total_steps
+        self.progress.progress(
+            min(1.0, at.step / max(steps, 1)),
+            text=self.ctx._("Epoch %(epoch)s of %(total)s · step %(step)s of %(steps)s")
+            % {"epoch": at.epoch, "total": epochs, "step": at.step, "steps": steps},
         )
 
     def draw(self, history: History, snap: Snapshot, log_y: bool, *, final: bool = True) -> None:
         """Redraw; between the first and the final frame the costly weight charts update every few frames."""
-        _, lang, projector = self.ctx._, self.ctx.lang, self.ctx.projector
-        self.frame += 1
-        self.progress.progress(
-            min(1.0, snap.progress),
-            text=_("Epoch %(epoch)s of %(total)s · step %(step)s of %(steps)s")
-            % {"epoch": snap.epoch, "total": snap.total_epochs, "step": snap.step, "steps": snap.total_steps},
-        )
-        self._chart("losses", plots.loss_figure(history, _, lang, log_y=log_y, projector=projector))
-        self._chart("outputs", plots.d_output_figure(history, _, lang, projector=projector))
+        _, lang, pro = self.ctx._, self.ctx.lang, self.ctx.projector
+        tag = (len(history), log_y, lang, pro)
+        self.show_progress(snap)
+        self._chart("losses", tag, lambda: plots.loss_figure(history, _, lang, log_y=log_y, projector=pro))
+        self._chart("outputs", tag, lambda: plots.d_output_figure(history, _, lang, projector=pro))
         if self.model in ("faces", "face_classifier"):
-            self._chart("samples", plots.faces_figure(snap.samples, _, lang, projector=projector))
+            self._chart("samples", tag, lambda: plots.faces_figure(snap.samples, _, lang, projector=pro))
         else:
-            self._chart("samples", plots.points_figure(snap, _, lang, projector=projector))
-        if not (final or len(history) % HEAVY_EVERY == 1):
-            return
+            self._chart("samples", tag, lambda: plots.points_figure(snap, _, lang, projector=pro))
+        heavy_due = final or len(history) % HEAVY_EVERY == 1
         if self.model == "faces":
-            self._chart("network", plots.network_figure(snap, _, lang, projector=projector))
-        self._chart("weights", plots.weights_figure(history, _, lang, projector=projector))
+            network = lambda: plots.network_figure(snap, _, lang, projector=pro)  # noqa: E731
+            self._chart("network", tag, network, fresh=heavy_due)
+        weights = lambda: plots.weights_figure(history, _, lang, projector=pro)  # noqa: E731
+        self._chart("weights", tag, weights, fresh=heavy_due)
 
 
 def _in_fragment_rerun() -> bool:
@@ -350,18 +373,36 @@ def _in_fragment_rerun() -> bool:
     return bool(ctx is not None and ctx.fragment_ids_this_run)
 
 
-def _train_chunk(run: RunState, canvas: Canvas, log_y: bool) -> None:
-    """Train up to the next snapshot and draw it. One chunk per widget rerun: Streamlit handles a click on
-    Pause between two reruns, never inside one, so short chunks are what keeps Pause responsive."""
-    assert run.trainer is not None
-    snap = next(run.trainer.run(run.trainer.config.every))
-    run.history.append(snap)
-    run.last = snap
-    if snap.status != "running":
-        run.running, run.note = False, snap.status
-    elif time.monotonic() - run.started > TIME_CAP_S:
+def _train_chunk(run: RunState, canvas: Canvas, log_y: bool, deadline: float | None) -> None:
+    """Train on towards the next snapshot, in slices of about SLICE_S; draw the snapshot if it was reached
+    before the deadline (None: no deadline), else only move the progress bar. Streamlit handles a click on
+    Pause between two reruns, never inside one, so short reruns are what keeps Pause responsive."""
+    trainer = run.trainer
+    assert trainer is not None
+    every = trainer.config.every
+    target = min((trainer.step // every + 1) * every, trainer.total_steps)
+    while trainer.step < target and not trainer.finished:
+        began = time.perf_counter()
+        trainer.advance(min(run.slice_steps, target - trainer.step))
+        took = max(time.perf_counter() - began, 1e-6)
+        run.slice_steps = max(1, min(10_000, int(run.slice_steps * SLICE_S / took)))
+        if deadline is not None and time.monotonic() > deadline:
+            break
+    if trainer.step < target and not trainer.finished:
+        if run.last is not None:
+            canvas.draw(run.history, run.last, log_y, final=False)
+        canvas.show_progress(trainer)
+    else:
+        snap = trainer.snapshot()  # at `target`, as Trainer.run(every) would have yielded it
+        run.history.append(snap)
+        run.last = snap
+        if snap.status != "running":
+            run.running, run.note = False, snap.status
+        canvas.draw(run.history, snap, log_y, final=not run.running)
+    if run.running and time.monotonic() - run.started > TIME_CAP_S:
         run.running, run.note = False, "time_cap"
-    canvas.draw(run.history, snap, log_y, final=not run.running)
+        if run.last is not None:
+            canvas.draw(run.history, run.last, log_y)
 
 
 def _train_compare(run: RunState, cfg: TrainConfig, ctx: Context) -> None:
@@ -458,18 +499,20 @@ def render(spec: Spec) -> None:
 
     model = cfg.model
     message = st.empty()
-    canvas = Canvas(spec, ctx, model)
+    canvas = Canvas(spec, ctx, model, run.figures)
     if run.running and run.trainer is not None:
         # Several frames per rerun, but never longer than CHUNK_S, so Pause is answered within it.
-        deadline = time.monotonic() + CHUNK_S
-        _train_chunk(run, canvas, log_y)
-        while run.running and (whole_page or time.monotonic() < deadline):
-            _train_chunk(run, canvas, log_y)
+        deadline = None if whole_page else time.monotonic() + CHUNK_S
+        _train_chunk(run, canvas, log_y, deadline)
+        while run.running and (deadline is None or time.monotonic() < deadline):
+            _train_chunk(run, canvas, log_y, deadline)
         if run.running:
             st.rerun(scope="fragment")
         _start_button(start_or_pause, spec, cfg, ctx)  # the run ended: Start takes Pause's place
-    elif run.last is not None:
-        canvas.draw(run.history, run.last, log_y)
+    elif run.trainer is not None and run.trainer.step:
+        if run.last is not None:
+            canvas.draw(run.history, run.last, log_y)
+        canvas.show_progress(run.trainer)  # a pause can fall between two snapshots
     else:
         canvas.status.caption(_("Press Start to train, or Step to make one update at a time."))
     _message(run, ctx, message)
