@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
@@ -18,8 +19,10 @@ from gan_course.plots.theme import (
     OKABE_ITO,
     PALETTE,
     REAL_COLOUR,
-    apply_theme,
+    axis,
+    line_trace,
     style,
+    theme_layout,
 )
 
 Translate = Callable[[str], str]
@@ -43,75 +46,96 @@ def _hover(_: Translate, name: str, y_label: str, y_format: str = ".3f") -> str:
     return f"{name}<br>{step}: %{{x}}<br>{y_label}: %{{y:{y_format}}}<extra></extra>"
 
 
-def loss_figure(
-    history: History, _: Translate, lang: str, *, log_y: bool = False, projector: bool = False
-) -> go.Figure:
-    """D's and G's loss over the steps; G's curve is left out where it is NaN (discriminator-only runs)."""
-    s = style(projector)
-    fig = go.Figure()
+def _loss_traces(
+    history: History,
+    curves: tuple[tuple[str, str, str, str], ...],
+    _: Translate,
+    width: float,
+    log_y: bool,
+    **extra: Any,
+) -> list[dict[str, Any]]:
+    """One line per (column, name, colour, dash); G's is left out where it is all NaN (D-only runs).
+
+    A log axis cannot show zero or negative losses, so those points are dropped rather than drawn at -inf.
+    """
     steps = history.column("step")
-    curves = (
-        ("d_loss", _("D loss"), D_COLOUR, "solid"),
-        ("g_loss", _("G loss"), G_COLOUR, "dash"),
-    )
+    traces = []
     for column, name, colour, dash in curves:
         x, y = _finite(steps, history.column(column))
         if column == "g_loss" and len(steps) and not len(y):
             continue
         if log_y:
             x, y = x[y > 0], y[y > 0]
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=y,
-                name=name,
-                mode="lines",
-                line={"color": colour, "width": s.line_width, "dash": dash},
-                hovertemplate=_hover(_, name, _("Loss")),
-            )
-        )
-    fig.update_layout(xaxis_title=_("Step"), yaxis_title=_("Loss"))
-    apply_theme(fig, lang, projector=projector)
-    fig.update_yaxes(type="log" if log_y else "linear")
-    return fig
+        traces.append(line_trace(x, y, name, colour, dash, width, _hover(_, name, _("Loss")), **extra))
+    return traces
+
+
+def loss_figure(
+    history: History, _: Translate, lang: str, *, log_y: bool = False, projector: bool = False
+) -> go.Figure:
+    """D's and G's loss over the steps; G's curve is left out where it is NaN (discriminator-only runs)."""
+    curves = (
+        ("d_loss", _("D loss"), D_COLOUR, "solid"),
+        ("g_loss", _("G loss"), G_COLOUR, "dash"),
+    )
+    layout = theme_layout(lang, projector)
+    layout["xaxis"] = axis(_("Step"))
+    layout["yaxis"] = axis(_("Loss"), type="log" if log_y else "linear")
+    traces = _loss_traces(history, curves, _, style(projector).line_width, log_y)
+    return go.Figure({"data": traces, "layout": layout})
 
 
 def d_output_figure(history: History, _: Translate, lang: str, *, projector: bool = False) -> go.Figure:
     """Mean D(x) on real and D(G(z)) on generated samples; both meet at 0.5 when D can no longer tell."""
     s = style(projector)
-    fig = go.Figure()
     steps = history.column("step")
     curves = (
         ("d_real", _("D(x) on real data"), REAL_COLOUR, "solid"),
         ("d_fake", _("D(G(z)) on generated data"), FAKE_COLOUR, "dash"),
     )
-    for column, name, colour, dash in curves:
-        x, y = _finite(steps, history.column(column))
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=y,
-                name=name,
-                mode="lines",
-                line={"color": colour, "width": s.line_width, "dash": dash},
-                hovertemplate=_hover(_, name, _("D output"), ".2f"),
-            )
+    traces = [
+        line_trace(
+            *_finite(steps, history.column(column)),
+            name,
+            colour,
+            dash,
+            s.line_width,
+            _hover(_, name, _("D output"), ".2f"),
         )
-    fig.add_hline(
-        y=0.5,
-        line={"dash": "dot", "color": OKABE_ITO["black"], "width": max(1.0, s.line_width / 2)},
-        annotation_text=_("%(value)s: D cannot tell real from generated")
-        % {"value": format_number(0.5, lang, 1)},
-        annotation_position="bottom right",
-        annotation_font_size=s.font_size * 0.85,
-    )
-    fig.update_layout(
-        xaxis_title=_("Step"),
-        yaxis_title=_("D output: probability of being real"),
-    )
-    apply_theme(fig, lang, projector=projector)
-    fig.update_yaxes(range=[0.0, 1.0])
-    return fig
+        for column, name, colour, dash in curves
+    ]
+    layout = theme_layout(lang, projector)
+    layout["xaxis"] = axis(_("Step"))
+    layout["yaxis"] = axis(_("D output: probability of being real"), range=[0.0, 1.0])
+    # "x domain" spans the plot's width whatever the steps; the label sits under the right end, where the
+    # curves have usually settled, rather than over their busy start.
+    layout["shapes"] = [
+        {
+            "type": "line",
+            "xref": "x domain",
+            "x0": 0,
+            "x1": 1,
+            "yref": "y",
+            "y0": 0.5,
+            "y1": 0.5,
+            "line": {"dash": "dot", "color": OKABE_ITO["black"], "width": max(1.0, s.line_width / 2)},
+        }
+    ]
+    label = _("%(value)s: D cannot tell real from generated") % {"value": format_number(0.5, lang, 1)}
+    layout["annotations"] = [
+        {
+            "text": label,
+            "xref": "x domain",
+            "x": 1,
+            "xanchor": "right",
+            "yref": "y",
+            "y": 0.5,
+            "yanchor": "top",
+            "showarrow": False,
+            "font": {"size": s.font_size * 0.85},
+        }
+    ]
+    return go.Figure({"data": traces, "layout": layout})
 
 
 def _weight_labels(name: str, size: int, _: Translate) -> list[str]:
@@ -153,7 +177,6 @@ def weights_figure(history: History, _: Translate, lang: str, *, projector: bool
     on, and past MAX_WEIGHT_TRACES a note says how many were left out.
     """
     s = style(projector)
-    fig = go.Figure()
     steps = history.column("step")
     first = history.snapshots[0] if history.snapshots else None
     names = list(first.params) if first else []
@@ -169,6 +192,7 @@ def weights_figure(history: History, _: Translate, lang: str, *, projector: bool
     left_out = max(0, len(shown) + len(hidden) - MAX_WEIGHT_TRACES)
     hidden = hidden[: len(hidden) - left_out]
 
+    traces = []
     for t, name, i, label, y in shown + hidden:
         in_hidden = (t, i) not in visible
         if is_face:
@@ -180,40 +204,42 @@ def weights_figure(history: History, _: Translate, lang: str, *, projector: bool
             dash = DASHES[t % len(DASHES)]
         group = "hidden" if in_hidden else name.split(".", 1)[0]
         group_title = _("More parameters (click to show)") if in_hidden else _network_title(name, _)
-        x, y = _finite(steps, y)
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=y,
-                name=label,
-                mode="lines",
-                line={"color": colour, "width": s.line_width, "dash": dash},
+        traces.append(
+            line_trace(
+                *_finite(steps, y),
+                label,
+                colour,
+                dash,
+                s.line_width,
+                _hover(_, label, _("Value")),
                 legendgroup=group,
-                legendgrouptitle_text=group_title,
+                legendgrouptitle={"text": group_title},
                 visible="legendonly" if in_hidden else True,
-                hovertemplate=_hover(_, label, _("Value")),
             )
         )
+    layout = theme_layout(lang, projector)
+    layout["xaxis"] = axis(_("Step"))
+    layout["yaxis"] = axis(_("Value"))
     if left_out:
-        fig.add_annotation(
-            text=_("%(count)s more parameters not drawn") % {"count": format_number(left_out, lang, 0)},
-            xref="paper",
-            yref="paper",
-            x=1.0,
-            y=0.0,
-            xanchor="right",
-            yanchor="bottom",
-            showarrow=False,
-        )
-    fig.update_layout(xaxis_title=_("Step"), yaxis_title=_("Value"))
-    apply_theme(fig, lang, projector=projector)
+        count = format_number(left_out, lang, 0)
+        layout["annotations"] = [
+            {
+                "text": _("%(count)s more parameters not drawn") % {"count": count},
+                "xref": "paper",
+                "yref": "paper",
+                "x": 1.0,
+                "y": 0.0,
+                "xanchor": "right",
+                "yanchor": "bottom",
+                "showarrow": False,
+            }
+        ]
     # Too many entries for a legend on top: a scrolling column at the side leaves the plot its full height.
-    fig.update_layout(
-        legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1.0, "yanchor": "top"},
-        legend_groupclick="toggleitem",
-        height=int(s.height * 1.3),
+    layout["legend"].update(
+        orientation="v", x=1.02, xanchor="left", y=1.0, yanchor="top", groupclick="toggleitem"
     )
-    return fig
+    layout["height"] = int(s.height * 1.3)
+    return go.Figure({"data": traces, "layout": layout})
 
 
 def compare_figure(
@@ -225,34 +251,17 @@ def compare_figure(
     projector: bool = False,
 ) -> go.Figure:
     """G and D loss of several runs on one chart: colour says which loss, dash says which run."""
-    s = style(projector)
-    fig = go.Figure()
+    width = style(projector).line_width
+    traces = []
     for r, (key, history) in enumerate(histories.items()):
         run = run_label(key, _)
         dash = DASHES[r % len(DASHES)]
-        steps = history.column("step")
         curves = (
-            ("g_loss", _("G loss (%(run)s)") % {"run": run}, G_COLOUR),
-            ("d_loss", _("D loss (%(run)s)") % {"run": run}, D_COLOUR),
+            ("g_loss", _("G loss (%(run)s)") % {"run": run}, G_COLOUR, dash),
+            ("d_loss", _("D loss (%(run)s)") % {"run": run}, D_COLOUR, dash),
         )
-        for column, name, colour in curves:
-            x, y = _finite(steps, history.column(column))
-            if column == "g_loss" and len(steps) and not len(y):
-                continue
-            if log_y:
-                x, y = x[y > 0], y[y > 0]
-            fig.add_trace(
-                go.Scatter(
-                    x=x,
-                    y=y,
-                    name=name,
-                    mode="lines",
-                    legendgroup=key,
-                    line={"color": colour, "width": s.line_width, "dash": dash},
-                    hovertemplate=_hover(_, name, _("Loss")),
-                )
-            )
-    fig.update_layout(xaxis_title=_("Step"), yaxis_title=_("Loss"))
-    apply_theme(fig, lang, projector=projector)
-    fig.update_yaxes(type="log" if log_y else "linear")
-    return fig
+        traces += _loss_traces(history, curves, _, width, log_y, legendgroup=key)
+    layout = theme_layout(lang, projector)
+    layout["xaxis"] = axis(_("Step"))
+    layout["yaxis"] = axis(_("Loss"), type="log" if log_y else "linear")
+    return go.Figure({"data": traces, "layout": layout})

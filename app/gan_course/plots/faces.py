@@ -14,11 +14,13 @@ from gan_course.plots.labels import pixel_labels
 from gan_course.plots.theme import (
     AXIS_COLOUR,
     NEGATIVE_COLOUR,
+    PICTURE,
     POSITIVE_COLOUR,
     TEXT_COLOUR,
-    apply_theme,
-    hide_axes,
+    axis,
+    line_trace,
     style,
+    theme_layout,
 )
 
 Translate = Callable[[str], str]
@@ -62,55 +64,58 @@ def faces_figure(
         # A frame keeps white pixels visible against the white page.
         outline_x += [x - 0.5, x + 1.5, x + 1.5, x - 0.5, x - 0.5, None]
         outline_y += [y - 0.5, y - 0.5, y + 1.5, y + 1.5, y - 0.5, None]
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            text=text,
-            zmin=0.0,
-            zmax=1.0,
-            colorscale=GREYS,
-            showscale=False,
-            hoverongaps=False,
-            xgap=1,
-            ygap=1,
-            hovertemplate="%{text}: %{z:.2f}<extra></extra>",
-            name=_("Image %(number)s") % {"number": n},
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=outline_x, y=outline_y, mode="lines", line={"color": FRAME_COLOUR, "width": 1}, hoverinfo="skip"
-        )
-    )
+    grid = {
+        "type": "heatmap",
+        "z": z,
+        "text": text,
+        "zmin": 0.0,
+        "zmax": 1.0,
+        "colorscale": GREYS,
+        "showscale": False,
+        "hoverongaps": False,
+        "xgap": 1,
+        "ygap": 1,
+        "hovertemplate": "%{text}: %{z:.2f}<extra></extra>",
+        "name": _("Image %(number)s") % {"number": n},
+    }
+    frames = {
+        "type": "scatter",
+        "x": outline_x,
+        "y": outline_y,
+        "mode": "lines",
+        "line": {"color": FRAME_COLOUR, "width": 1},
+        "hoverinfo": "skip",
+    }
     s = style(projector)
+    layout = theme_layout(lang, projector)
     title_room = 0.0
     if titles is not None:
         title_room = 1.0
+        layout["annotations"] = []
         for k, title in enumerate(titles[:n]):
             y, x = face_origin(k, cols)
-            fig.add_annotation(
-                x=x + 0.5,
-                y=y + 1.6,
-                text=title,
-                showarrow=False,
-                yanchor="top",
-                font={"size": s.font_size - 2},
+            layout["annotations"].append(
+                {
+                    "x": x + 0.5,
+                    "y": y + 1.6,
+                    "text": title,
+                    "showarrow": False,
+                    "yanchor": "top",
+                    "font": {"size": s.font_size - 2},
+                }
             )
-    apply_theme(fig, lang, projector=projector)
-    hide_axes(fig)
     # Row 0 of each image is its top row (reversed y); equal aspect keeps pixels square.
-    fig.update_layout(
-        xaxis={"range": [-0.6, z.shape[1] - 0.4], "constrain": "domain"},
-        yaxis={
-            "range": [z.shape[0] - 0.4 + title_room, -0.6],
-            "scaleanchor": "x",
-            "scaleratio": 1,
-            "constrain": "domain",
-        },
-        height=int(rows * 2.2 * s.font_size * 4 + (40 if titles is not None else 20)),
-        showlegend=False,
+    layout["xaxis"] = axis(**PICTURE, range=[-0.6, z.shape[1] - 0.4], constrain="domain")
+    layout["yaxis"] = axis(
+        **PICTURE,
+        range=[z.shape[0] - 0.4 + title_room, -0.6],
+        scaleanchor="x",
+        scaleratio=1,
+        constrain="domain",
     )
-    return fig
+    layout["height"] = int(rows * 2.2 * s.font_size * 4 + (40 if titles is not None else 20))
+    layout["showlegend"] = False
+    return go.Figure({"data": [grid, frames], "layout": layout})
 
 
 FACE_STRIDE = 3  # a 2×2 face and one empty cell
@@ -151,45 +156,34 @@ def network_figure(snapshot: Snapshot, _: Translate, lang: str, *, projector: bo
     def num(v: float) -> str:
         return format_number(float(v), lang)
 
-    fig = go.Figure()
     g_edge, d_edge = _("G weight, z → %(pixel)s"), _("D weight, %(pixel)s → D")
     edges = [(_Z_POS, _PIXEL_POS[i], g_w[i], g_edge % {"pixel": pixels[i]}) for i in range(4)]
     edges += [(_PIXEL_POS[i], _D_POS, d_w[i], d_edge % {"pixel": pixels[i]}) for i in range(4)]
+    traces = []
     mid_x, mid_y, mid_text, mid_colour = [], [], [], []
     for (x0, y0), (x1, y1), w, label in edges:
         positive = w >= 0
         colour = POSITIVE_COLOUR if positive else NEGATIVE_COLOUR
-        fig.add_trace(
-            go.Scatter(
-                x=[x0, x1],
-                y=[y0, y1],
-                mode="lines",
-                name=label,
-                line={
-                    "color": colour,
-                    "width": _edge_width(w, projector),
-                    "dash": "solid" if positive else "dash",
-                },
-                hoverinfo="skip",
-                showlegend=False,
-            )
-        )
+        dash = "solid" if positive else "dash"
+        width = _edge_width(w, projector)
+        traces.append(line_trace([x0, x1], [y0, y1], label, colour, dash, width, None, showlegend=False))
         # Lines only hover at their ends, so a dot in the middle carries the value.
         mid_x.append(0.5 * (x0 + x1))
         mid_y.append(0.5 * (y0 + y1))
         mid_text.append(f"{label}: {num(w)}")
         mid_colour.append(colour)
-    fig.add_trace(
-        go.Scatter(
-            x=mid_x,
-            y=mid_y,
-            mode="markers",
-            name=_("Weight"),
-            marker={"size": s.marker_size, "color": mid_colour, "line": {"color": "white", "width": 1}},
-            hovertext=mid_text,
-            hovertemplate="%{hovertext}<extra></extra>",
-            showlegend=False,
-        )
+    traces.append(
+        {
+            "type": "scatter",
+            "x": mid_x,
+            "y": mid_y,
+            "mode": "markers",
+            "name": _("Weight"),
+            "marker": {"size": s.marker_size, "color": mid_colour, "line": {"color": "white", "width": 1}},
+            "hovertext": mid_text,
+            "hovertemplate": "%{hovertext}<extra></extra>",
+            "showlegend": False,
+        }
     )
 
     node_x = [_Z_POS[0]] + [p[0] for p in _PIXEL_POS] + [_D_POS[0]]
@@ -201,41 +195,41 @@ def network_figure(snapshot: Snapshot, _: Translate, lang: str, *, projector: bo
         + [f"{pixels[i]}<br>{g_bias}: {num(g_b[i])}" for i in range(4)]
         + [f"{d_output}<br>{d_bias}: {num(d_b)}"]
     )
-    fig.add_trace(
-        go.Scatter(
-            x=node_x,
-            y=node_y,
-            mode="markers+text",
-            name=_("Neurons"),
-            text=node_text,
-            textposition=["bottom center"] + ["top center"] * 4 + ["bottom center"],
-            textfont={"size": s.font_size, "color": TEXT_COLOUR},
-            marker={"size": s.marker_size * 4, "color": "white", "line": {"color": AXIS_COLOUR, "width": 2}},
-            hovertext=node_hover,
-            hovertemplate="%{hovertext}<extra></extra>",
-            showlegend=False,
-        )
+    traces.append(
+        {
+            "type": "scatter",
+            "x": node_x,
+            "y": node_y,
+            "mode": "markers+text",
+            "name": _("Neurons"),
+            "text": node_text,
+            "textposition": ["bottom center"] + ["top center"] * 4 + ["bottom center"],
+            "textfont": {"size": s.font_size, "color": TEXT_COLOUR},
+            "marker": {
+                "size": s.marker_size * 4,
+                "color": "white",
+                "line": {"color": AXIS_COLOUR, "width": 2},
+            },
+            "hovertext": node_hover,
+            "hovertemplate": "%{hovertext}<extra></extra>",
+            "showlegend": False,
+        }
     )
     # Legend-only entries explain the encoding in words, not just in colour.
-    for name, colour, dash in (
-        (_("positive weight"), POSITIVE_COLOUR, "solid"),
-        (_("negative weight"), NEGATIVE_COLOUR, "dash"),
-    ):
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="lines",
-                name=name,
-                line={"color": colour, "width": s.line_width, "dash": dash},
-                hoverinfo="skip",
-            )
+    traces += [
+        line_trace([None], [None], name, colour, dash, s.line_width, None)
+        for name, colour, dash in (
+            (_("positive weight"), POSITIVE_COLOUR, "solid"),
+            (_("negative weight"), NEGATIVE_COLOUR, "dash"),
         )
-    for x, text in ((0.5, _("Generator")), (1.5, _("Discriminator"))):
-        fig.add_annotation(x=x, y=3.6, text=f"<b>{text}</b>", showarrow=False, font={"size": s.font_size})
-    apply_theme(fig, lang, projector=projector)
-    hide_axes(fig)
-    fig.update_xaxes(range=[-0.35, 2.35])
-    fig.update_yaxes(range=[-0.6, 3.9])
-    fig.update_layout(height=int(s.height * 1.2), hovermode="closest")
-    return fig
+    ]
+    layout = theme_layout(lang, projector)
+    layout["annotations"] = [
+        {"x": x, "y": 3.6, "text": f"<b>{text}</b>", "showarrow": False, "font": {"size": s.font_size}}
+        for x, text in ((0.5, _("Generator")), (1.5, _("Discriminator")))
+    ]
+    layout["xaxis"] = axis(**PICTURE, range=[-0.35, 2.35])
+    layout["yaxis"] = axis(**PICTURE, range=[-0.6, 3.9])
+    layout["height"] = int(s.height * 1.2)
+    layout["hovermode"] = "closest"
+    return go.Figure({"data": traces, "layout": layout})

@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from gan_course.core.snapshot import Snapshot
-from gan_course.plots.theme import FAKE_COLOUR, REAL_COLOUR, apply_theme, style
+from gan_course.plots.theme import FAKE_COLOUR, REAL_COLOUR, axis, style, theme_layout
 
 Translate = Callable[[str], str]
 
@@ -30,22 +30,24 @@ def points_figure(snapshot: Snapshot, _: Translate, lang: str, *, projector: boo
     """Real points (green circles), generated points (purple diamonds) and, behind them, D(x) as a heatmap."""
     s = style(projector)
     x1, x2 = _("x₁"), _("x₂")
-    fig = go.Figure()
+    traces = []
     surface = snapshot.surface
     if surface is not None:
         d_label = _("D(x): probability of being real")
-        fig.add_trace(
-            go.Heatmap(
-                x=np.asarray(surface["x"], dtype=float),
-                y=np.asarray(surface["y"], dtype=float),
-                z=np.asarray(surface["z"], dtype=float),
-                zmin=0.0,
-                zmax=1.0,
-                colorscale=D_SURFACE_COLOURS,
-                name=d_label,
-                colorbar={"title": {"text": d_label, "side": "right"}, "thickness": s.font_size},
-                hovertemplate=f"{x1}: %{{x:.2f}}<br>{x2}: %{{y:.2f}}<br>{d_label}: %{{z:.2f}}<extra></extra>",
-            )
+        hover = f"{x1}: %{{x:.2f}}<br>{x2}: %{{y:.2f}}<br>{d_label}: %{{z:.2f}}<extra></extra>"
+        traces.append(
+            {
+                "type": "heatmap",
+                "x": np.asarray(surface["x"], dtype=float),
+                "y": np.asarray(surface["y"], dtype=float),
+                "z": np.asarray(surface["z"], dtype=float),
+                "zmin": 0.0,
+                "zmax": 1.0,
+                "colorscale": D_SURFACE_COLOURS,
+                "name": d_label,
+                "colorbar": {"title": {"text": d_label, "side": "right"}, "thickness": s.font_size},
+                "hovertemplate": hover,
+            }
         )
     layers = (
         (_xy(snapshot.real), _("Real data"), REAL_COLOUR, "circle"),
@@ -54,24 +56,26 @@ def points_figure(snapshot: Snapshot, _: Translate, lang: str, *, projector: boo
     for pts, name, colour, symbol in layers:
         if pts is None:
             continue
-        fig.add_trace(
-            go.Scatter(
-                x=pts[:, 0],
-                y=pts[:, 1],
-                mode="markers",
-                name=name,
-                marker={
+        traces.append(
+            {
+                "type": "scatter",
+                "x": pts[:, 0],
+                "y": pts[:, 1],
+                "mode": "markers",
+                "name": name,
+                "marker": {
                     "color": colour,
                     "symbol": symbol,
                     "size": s.marker_size,
                     "line": {"color": "#333333", "width": 1 if not projector else 1.5},
                 },
-                hovertemplate=f"{name}<br>{x1}: %{{x:.2f}}<br>{x2}: %{{y:.2f}}<extra></extra>",
-            )
+                "hovertemplate": f"{name}<br>{x1}: %{{x:.2f}}<br>{x2}: %{{y:.2f}}<extra></extra>",
+            }
         )
-    fig.update_layout(xaxis_title=x1, yaxis_title=x2, hovermode="closest")
-    apply_theme(fig, lang, projector=projector)
+    layout = theme_layout(lang, projector)
+    layout["xaxis"] = axis(x1)
     # Square units, so a ring looks like a ring.
-    fig.update_yaxes(scaleanchor="x", scaleratio=1)
-    fig.update_layout(height=int(s.height * 1.3))
-    return fig
+    layout["yaxis"] = axis(x2, scaleanchor="x", scaleratio=1)
+    layout["hovermode"] = "closest"
+    layout["height"] = int(s.height * 1.3)
+    return go.Figure({"data": traces, "layout": layout})

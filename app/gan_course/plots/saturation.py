@@ -6,9 +6,8 @@ from collections.abc import Callable
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from gan_course.plots.theme import OKABE_ITO, apply_theme, style
+from gan_course.plots.theme import OKABE_ITO, axis, line_trace, style, theme_layout
 
 Translate = Callable[[str], str]
 
@@ -17,6 +16,11 @@ D_GRID = np.round(np.linspace(0.001, 0.999, 999), 3)
 
 SATURATING_COLOUR = OKABE_ITO["vermillion"]
 NON_SATURATING_COLOUR = OKABE_ITO["blue"]
+
+# Two rows sharing one x axis, laid out as make_subplots(rows=2, shared_xaxes=True) would: written out
+# because make_subplots builds a figure property by property, which costs more than the whole chart.
+ROW_GAP = 0.14
+ROW_HEIGHT = (1 - ROW_GAP) / 2
 
 
 def saturation_curves(d: np.ndarray = D_GRID) -> dict[str, np.ndarray]:
@@ -38,13 +42,6 @@ def saturation_figure(_: Translate, lang: str, *, projector: bool = False) -> go
     """Top: log(1 − D) and −log D against D(G(z)); bottom: their gradients with respect to the logit."""
     s = style(projector)
     c = saturation_curves()
-    fig = make_subplots(
-        rows=2,
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=0.14,
-        subplot_titles=(_("Generator loss"), _("Gradient with respect to D's logit a")),
-    )
     sat, non_sat = _("saturating"), _("non-saturating")
     curves = (
         (1, "saturating", _("%(run)s: log(1 − D)") % {"run": sat}, SATURATING_COLOUR, "solid", "sat"),
@@ -59,46 +56,66 @@ def saturation_figure(_: Translate, lang: str, *, projector: bool = False) -> go
             "non",
         ),
     )
-    for row, key, name, colour, dash, group in curves:
-        fig.add_trace(
-            go.Scatter(
-                x=D_GRID,
-                y=c[key],
-                name=name,
-                mode="lines",
-                legendgroup=group,
-                line={"color": colour, "width": s.line_width, "dash": dash},
-                # Unified hover puts D(G(z)) in the header; each line only needs its own value.
-                hovertemplate=f"{name}: %{{y:.3f}}<extra></extra>",
-            ),
-            row=row,
-            col=1,
+    traces = [
+        line_trace(
+            D_GRID,
+            c[key],
+            name,
+            colour,
+            dash,
+            s.line_width,
+            # Unified hover puts D(G(z)) in the header; each line only needs its own value.
+            f"{name}: %{{y:.3f}}<extra></extra>",
+            legendgroup=group,
+            xaxis="x" if row == 1 else "x2",
+            yaxis="y" if row == 1 else "y2",
         )
-    fig.add_annotation(
-        x=0.03,
-        y=-0.03,
-        xref="x2",
-        yref="y2",
-        ax=0.45,
-        ay=-0.1,
-        axref="x2",
-        ayref="y2",
-        text=_("early in training D(G(z)) ≈ 0:<br>the saturating gradient vanishes"),
-        showarrow=True,
-        arrowhead=2,
-        xanchor="left",
-        font={"size": s.font_size * 0.85},
+        for row, key, name, colour, dash, group in curves
+    ]
+    layout = theme_layout(lang, projector)
+    top, bottom = [ROW_HEIGHT + ROW_GAP, 1.0], [0.0, ROW_HEIGHT]
+    layout["xaxis"] = axis(anchor="y", domain=[0.0, 1.0], matches="x2", showticklabels=False)
+    layout["xaxis2"] = axis(
+        _("D(G(z)): how real D thinks a generated sample is"), anchor="y2", domain=[0.0, 1.0], range=[0, 1]
     )
-    fig.update_xaxes(
-        title_text=_("D(G(z)): how real D thinks a generated sample is"), range=[0, 1], row=2, col=1
+    layout["yaxis"] = axis(_("Loss"), anchor="x", domain=top)
+    layout["yaxis2"] = axis(_("Gradient"), anchor="x2", domain=bottom, range=[-1.05, 0.05])
+    # Subplot titles and the arrow's note in the theme's font size, like every other text of the chart.
+    font = {"size": s.font_size}
+    layout["annotations"] = [
+        {
+            "text": title,
+            "x": 0.5,
+            "xanchor": "center",
+            "xref": "paper",
+            "y": domain[1],
+            "yanchor": "bottom",
+            "yref": "paper",
+            "showarrow": False,
+            "font": font,
+        }
+        for title, domain in ((_("Generator loss"), top), (_("Gradient with respect to D's logit a"), bottom))
+    ]
+    layout["annotations"].append(
+        {
+            "x": 0.03,
+            "y": -0.03,
+            "xref": "x2",
+            "yref": "y2",
+            "ax": 0.45,
+            "ay": -0.1,
+            "axref": "x2",
+            "ayref": "y2",
+            "text": _("early in training D(G(z)) ≈ 0:<br>the saturating gradient vanishes"),
+            "showarrow": True,
+            "arrowhead": 2,
+            "xanchor": "left",
+            "font": font,
+        }
     )
-    fig.update_yaxes(title_text=_("Loss"), row=1, col=1)
-    fig.update_yaxes(title_text=_("Gradient"), range=[-1.05, 0.05], row=2, col=1)
-    apply_theme(fig, lang, projector=projector)
-    # Subplot titles are annotations and miss the theme's font size otherwise.
-    fig.update_annotations(font_size=s.font_size)
     # The legend goes above the first subplot title rather than on top of it.
-    fig.update_layout(
-        height=int(s.height * 1.8), hovermode="x unified", margin_t=4 * s.font_size + 50, legend_y=1.06
-    )
-    return fig
+    layout["margin"]["t"] = 4 * s.font_size + 50
+    layout["legend"]["y"] = 1.06
+    layout["height"] = int(s.height * 1.8)
+    layout["hovermode"] = "x unified"
+    return go.Figure({"data": traces, "layout": layout})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import plotly.graph_objects as go
 
@@ -60,18 +61,47 @@ def style(projector: bool = False) -> Style:
     return PROJECTOR if projector else NORMAL
 
 
-def apply_theme(fig: go.Figure, lang: str, *, projector: bool = False) -> go.Figure:
-    """Give `fig` the course look in place (and return it): language-aware number separators, fonts, grid."""
+# automargin lets the tight margins grow just enough for long (e.g. German) axis titles.
+AXIS: dict[str, Any] = {
+    "showgrid": True,
+    "gridcolor": GRID_COLOUR,
+    "gridwidth": 1,
+    "zeroline": True,
+    "zerolinecolor": AXIS_COLOUR,
+    "showline": True,
+    "linecolor": AXIS_COLOUR,
+    "linewidth": 1,
+    "ticks": "outside",
+    "tickcolor": AXIS_COLOUR,
+    "automargin": True,
+}
+# For pictures rather than charts (faces, the network): no ticks, grid or lines.
+PICTURE: dict[str, Any] = {"visible": False, "showgrid": False, "zeroline": False}
+
+
+def axis(title: str | None = None, **overrides: Any) -> dict[str, Any]:
+    """A themed axis with this figure's own settings (range, type, ...) on top."""
+    if title is not None:
+        overrides["title"] = {"text": title}
+    return {**AXIS, **overrides}
+
+
+def theme_layout(lang: str, projector: bool = False) -> dict[str, Any]:
+    """The course look as a fresh layout dict, for the figure to add its own keys to before building.
+
+    Figures are assembled as plain dicts and validated once by go.Figure: plotly's update_* calls walk its
+    validators property by property, which made live redraws cost tens of milliseconds each.
+    """
     s = style(projector)
-    fig.update_layout(
-        separators=plotly_separators(lang),
-        font={"family": FONT_FAMILY, "size": s.font_size, "color": TEXT_COLOUR},
-        colorway=list(PALETTE),
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-        height=s.height,
-        margin={"l": 10, "r": 10, "t": 40 if not projector else 60, "b": 10, "pad": 2},
-        legend={
+    return {
+        "separators": plotly_separators(lang),
+        "font": {"family": FONT_FAMILY, "size": s.font_size, "color": TEXT_COLOUR},
+        "colorway": list(PALETTE),
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "height": s.height,
+        "margin": {"l": 10, "r": 10, "t": 40 if not projector else 60, "b": 10, "pad": 2},
+        "legend": {
             "orientation": "h",
             "yanchor": "bottom",
             "y": 1.02,
@@ -80,28 +110,33 @@ def apply_theme(fig: go.Figure, lang: str, *, projector: bool = False) -> go.Fig
             "font": {"size": s.font_size},
             "bgcolor": "rgba(255,255,255,0.8)",
         },
-        hoverlabel={"font": {"family": FONT_FAMILY, "size": s.font_size}},
-    )
-    # automargin lets the tight margins grow just enough for long (e.g. German) axis titles.
-    axis = {
-        "showgrid": True,
-        "gridcolor": GRID_COLOUR,
-        "gridwidth": 1,
-        "zeroline": True,
-        "zerolinecolor": AXIS_COLOUR,
-        "showline": True,
-        "linecolor": AXIS_COLOUR,
-        "linewidth": 1,
-        "ticks": "outside",
-        "tickcolor": AXIS_COLOUR,
-        "automargin": True,
+        "hoverlabel": {"font": {"family": FONT_FAMILY, "size": s.font_size}},
+        "xaxis": axis(),
+        "yaxis": axis(),
     }
-    fig.update_xaxes(**axis)
-    fig.update_yaxes(**axis)
+
+
+def apply_theme(fig: go.Figure, lang: str, *, projector: bool = False) -> go.Figure:
+    """Give an existing `fig` the course look in place (and return it); every axis of subplots included."""
+    layout = {k: v for k, v in theme_layout(lang, projector).items() if k not in ("xaxis", "yaxis")}
+    fig.update_layout(layout)
+    fig.update_xaxes(AXIS)
+    fig.update_yaxes(AXIS)
     return fig
 
 
-def hide_axes(fig: go.Figure) -> None:
-    """For pictures rather than charts (faces, the network): no ticks, grid or lines."""
-    fig.update_xaxes(visible=False, showgrid=False, zeroline=False)
-    fig.update_yaxes(visible=False, showgrid=False, zeroline=False)
+def line_trace(
+    x: Any, y: Any, name: str, colour: str, dash: str, width: float, hover: str | None, **extra: Any
+) -> dict[str, Any]:
+    """A line as a scatter-trace dict; `hover=None` for lines the mouse should pass over."""
+    hovering = {"hoverinfo": "skip"} if hover is None else {"hovertemplate": hover}
+    return {
+        "type": "scatter",
+        "x": x,
+        "y": y,
+        "name": name,
+        "mode": "lines",
+        "line": {"color": colour, "width": width, "dash": dash},
+        **hovering,
+        **extra,
+    }

@@ -11,6 +11,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import streamlit as st
@@ -353,17 +354,17 @@ class Canvas:
         _, lang, pro = self.ctx._, self.ctx.lang, self.ctx.projector
         tag = (len(history), log_y, lang, pro)
         self.show_progress(snap)
-        self._chart("losses", tag, lambda: plots.loss_figure(history, _, lang, log_y=log_y, projector=pro))
-        self._chart("outputs", tag, lambda: plots.d_output_figure(history, _, lang, projector=pro))
+        self._chart("losses", tag, partial(plots.loss_figure, history, _, lang, log_y=log_y, projector=pro))
+        self._chart("outputs", tag, partial(plots.d_output_figure, history, _, lang, projector=pro))
         if self.model in ("faces", "face_classifier"):
-            self._chart("samples", tag, lambda: plots.faces_figure(snap.samples, _, lang, projector=pro))
+            self._chart("samples", tag, partial(plots.faces_figure, snap.samples, _, lang, projector=pro))
         else:
-            self._chart("samples", tag, lambda: plots.points_figure(snap, _, lang, projector=pro))
+            self._chart("samples", tag, partial(plots.points_figure, snap, _, lang, projector=pro))
         heavy_due = final or len(history) % HEAVY_EVERY == 1
         if self.model == "faces":
-            network = lambda: plots.network_figure(snap, _, lang, projector=pro)  # noqa: E731
+            network = partial(plots.network_figure, snap, _, lang, projector=pro)
             self._chart("network", tag, network, fresh=heavy_due)
-        weights = lambda: plots.weights_figure(history, _, lang, projector=pro)  # noqa: E731
+        weights = partial(plots.weights_figure, history, _, lang, projector=pro)
         self._chart("weights", tag, weights, fresh=heavy_due)
 
 
