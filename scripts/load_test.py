@@ -59,6 +59,7 @@ FACE_PATH = "slanted-island"
 DEFAULT_EPOCHS = 1000
 DEFAULT_TIMEOUT_S = 600.0
 SAMPLE_EVERY_S = 0.2
+PAUSED_S = 2.0  # how long Start must stand alone, the run short of its end, to count as a pause
 PROGRESS_MSGID = "Epoch %(epoch)s of %(total)s · step %(step)s of %(steps)s"  # ui/trainer.py, Canvas.draw
 TRAIN_BUTTON = '.st-key-train:not([data-stale="true"]) button'
 WEIGHTS_BUTTON = ".st-key-face_gan-download_weights button"  # key "face_gan.download_weights"
@@ -240,6 +241,7 @@ class Session:
     seconds: float | None = None
     weights: dict[str, Any] | None = None
     resumes: int = 0
+    pauses: list[str] = field(default_factory=list)  # why each early pause happened (the app's message)
     problems: list[str] = field(default_factory=list)
     error: str | None = None
 
@@ -278,6 +280,27 @@ async def _open(session: Session, browser: Any, url: str, epochs: int, timeout_m
         session.error = f"opening the page: {type(err).__name__}: {err}".splitlines()[0]
 
 
+async def _wait_until_over(page: Any, order: list[str], timeout_ms: float) -> bool:
+    """True once the run reached its last epoch; False once it has stood paused before it for PAUSED_S.
+
+    While the widget redraws, the page passes through states that look like a pause for a moment (the
+    Pause button is replaced in place), so a pause only counts once it has lasted.
+    """
+    deadline = time.monotonic() + timeout_ms / 1000
+    over_since = None
+    while time.monotonic() < deadline:
+        if await page.evaluate(RUN_FINISHED_JS, order):
+            return True
+        if await page.evaluate(RUN_OVER_JS):
+            over_since = over_since or time.monotonic()
+            if time.monotonic() - over_since >= PAUSED_S:
+                return False
+        else:
+            over_since = None
+        await asyncio.sleep(0.1)
+    raise TimeoutError(f"the run neither finished nor paused within {timeout_ms / 1000:.0f} s")
+
+
 async def _train(session: Session, timeout_ms: float, resumes: int) -> None:
     page = session.page
     try:
@@ -287,15 +310,16 @@ async def _train(session: Session, timeout_ms: float, resumes: int) -> None:
             await page.locator(TRAIN_BUTTON).click(timeout=timeout_ms)
             # The run has begun once Pause shows (or, for a very short run, once it has already finished).
             await page.wait_for_function(RUN_STARTED_JS, arg=order, timeout=timeout_ms, polling=100)
-            # It is over once Start is back; it must then be at its last epoch (not paused by the time cap).
-            await page.wait_for_function(RUN_OVER_JS, timeout=timeout_ms, polling=100)
-            if await page.evaluate(RUN_FINISHED_JS, order):
+            if await _wait_until_over(page, order, timeout_ms):
                 session.seconds = time.monotonic() - started
                 session.finished = True
                 return
+            notes = await page.locator('[data-testid="stAlert"]').all_inner_texts()
+            progress = await page.locator('[data-testid="stProgress"]').all_inner_texts()
+            session.pauses.append(" | ".join(n.strip() for n in [*progress[:1], *notes])[:200])
             if session.resumes >= resumes:
                 break
-            session.resumes += 1  # paused early (the app's time cap): press Start again, as a student would
+            session.resumes += 1  # paused early (the CPU cap, say): press Start again, as a student would
         notes = await page.locator('[data-testid="stAlert"]').all_inner_texts()
         session.error = f"the run stopped before its last epoch after {time.monotonic() - started:.0f} s"
         if notes:
@@ -434,6 +458,7 @@ def run_load(
         "rss_samples": len(sampler.samples),
         "weights_compared": sum(s.weights is not None for s in done),
         "resumes": sum(s.resumes for s in done),
+        "pauses": [{"session": s.index, "lang": s.lang, "why": why} for s in done for why in s.pauses],
         "isolation_problems": isolation,
         "wall_s": time.monotonic() - started,
         "ok": finished == sessions
@@ -469,6 +494,8 @@ def format_report(report: dict[str, Any]) -> str:
         f"Start pressed again:        {report['resumes']} time(s) after a pause before the end",
         f"wall time:                  {secs(report['wall_s'])}",
     ]
+    for p in report["pauses"]:
+        lines.append(f"  session {p['session']} ({p['lang']}) paused early: {p['why']}")
     for f in report["failed"]:
         lines.append(f"  FAILED session {f['session']} ({f['lang']}, seed {f['seed']}): {f['error']}")
     for e in report["exceptions"]:

@@ -138,6 +138,23 @@ def test_reruns_that_end_between_snapshots_give_the_headless_history(monkeypatch
         np.testing.assert_array_equal(run.last.params[name], value)
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_run_past_its_cpu_cap_pauses_with_a_message_and_goes_on(monkeypatch, lang):
+    monkeypatch.setattr(trainer, "CPU_CAP_S", 0.0)  # every Start pauses after its first piece of work
+    at = face_page(epochs="200", lang=lang)
+    at.button(key="train").click().run()
+    assert_clean(at)
+    first = run_state(at).trainer.step
+    assert 0 < first < 1000 and run_state(at).note == "time_cap"
+    msgid = (
+        "Paused after %(seconds)s seconds of computing so the server stays free for others. "
+        "Press Start to go on."
+    )
+    assert gettext_for(lang)(msgid) % {"seconds": 0} in [i.value for i in at.info]
+    at.button(key="train").click().run()  # Start goes on from there
+    assert first < run_state(at).trainer.step < 1000
+
+
 def test_step_walks_through_the_three_updates():
     at = face_page()
     phases = []

@@ -33,9 +33,13 @@ FRAMES = 25  # live redraws in a default run: smooth enough to watch, cheap enou
 # The weight charts cost more than the rest together; live, they follow every HEAVY_EVERY-th frame, so a
 # busy server (a class of twenty on two cores) spends its time on training and the loss curves.
 HEAVY_EVERY = 5
-CHUNK_S = 0.3  # longest a widget rerun trains before it hands back (Pause is handled between reruns)
+# Budgets count this session's own CPU time (time.thread_time), not the clock: on a server shared by a class
+# the clock runs twenty times faster than a session's share of the CPU, and clock-timed reruns would spend
+# their time redrawing instead of training.
+CHUNK_S = 0.3  # CPU time a widget rerun works before it hands back (Pause is handled between reruns)
+CHUNK_WALL_S = 3.0  # ... or this long on the clock, so Pause still answers on a crowded server
 SLICE_S = 0.05  # training goes in slices this long, so a rerun can end between two snapshots
-TIME_CAP_S = 120.0  # one click never holds the CPU longer than this; the run pauses and can be resumed
+CPU_CAP_S = 120.0  # one Start never uses more CPU time than this; the run pauses and can be resumed
 PLOT_CONFIG = {"displaylogo": False, "displayModeBar": False}
 
 PRESET_LABELS: dict[str, str] = {
@@ -96,7 +100,7 @@ class RunState:
     last: Snapshot | None = None
     compare: dict[str, History] = field(default_factory=dict)
     note: str = ""
-    started: float = 0.0  # time.monotonic() of the last Start, for the time cap
+    cpu_s: float = 0.0  # CPU time used since the last Start, for CPU_CAP_S
     just_started: bool = False  # Start was clicked for the script run now under way
     figures: dict[str, tuple[tuple, Any]] = field(default_factory=dict)  # slot → (tag, last figure drawn)
     slice_steps: int = 16  # steps per training slice, tuned to last about SLICE_S
@@ -262,7 +266,7 @@ def _ensure_trainer(run: RunState, cfg: TrainConfig) -> Trainer:
 def _start(spec: Spec, cfg: TrainConfig) -> None:
     run = _run_state(spec)
     _ensure_trainer(run, cfg)
-    run.running, run.note, run.started, run.just_started = True, "", time.monotonic(), True
+    run.running, run.note, run.cpu_s, run.just_started = True, "", 0.0, True
 
 
 def _stop(spec: Spec) -> None:
@@ -300,45 +304,54 @@ def _write_link(spec: Spec, values: dict[str, Any]) -> None:
 class Canvas:
     """The placeholders of one widget, redrawn in place at every frame.
 
-    Figures are kept in the run's state with a tag (snapshot count, log scale, language, projector): a rerun
-    that has nothing new to show re-sends the same figure under the same key instead of building it again,
-    and the browser does not redraw it.
+    Figures are kept in the run's state with a tag (snapshot count, log scale, language, projector). Every
+    rerun first puts back what the last one showed, so nothing blinks out while it trains; a figure whose
+    tag has not changed is re-sent as it is, under the same key, and the browser does not redraw it.
     """
 
-    def __init__(self, spec: Spec, ctx: Context, model: str, figures: dict[str, tuple[tuple, Any]]) -> None:
-        self.spec, self.ctx, self.model, self.figures = spec, ctx, model, figures
+    def __init__(self, spec: Spec, ctx: Context, run: RunState, model: str, log_y: bool) -> None:
+        self.spec, self.ctx, self.model, self.log_y = spec, ctx, model, log_y
+        self.figures = run.figures
         self.shown: dict[str, tuple] = {}  # slot → tag drawn in this script run (a key may appear once)
         self.progress = st.empty()
+        if run.trainer is not None and run.trainer.step:
+            self.show_progress(run.trainer)
         self.status = st.empty()
         left, right = st.columns(2)
         self.slots = {"losses": left.empty(), "outputs": right.empty()}
         left, right = st.columns(2)
         if model in ("faces", "face_classifier"):
-            # The training data never changes, so it is drawn once, not at every frame.
+            # The training data never changes: built once per language and mode, not at every frame.
             left.caption(ctx._("The five real faces"))
-            left.plotly_chart(
-                plots.faces_figure(FACES, ctx._, ctx.lang, projector=ctx.projector),
-                width="stretch",
-                config=PLOT_CONFIG,
-                key=f"{spec.name}.real_faces",
-            )
+            self.slots["real"] = left.empty()
+            real = partial(plots.faces_figure, FACES, ctx._, ctx.lang, projector=ctx.projector)
+            self._chart("real", self._tag(0), real)
         left.caption(ctx._(SAMPLE_CAPTIONS[model]))
         self.slots["samples"] = left.empty()
         self.slots["network" if model == "faces" else "weights"] = right.empty()
         if model == "faces":
             self.slots["weights"] = st.empty()
+        for slot, cached in self.figures.items():
+            if slot in self.slots and cached[0][1:] == self._tag(0)[1:]:
+                self._show(slot, cached)
 
-    def _chart(self, slot: str, tag: tuple, build: Callable[[], Any], *, fresh: bool = True) -> None:
-        """Show the slot's figure for `tag`; with fresh=False an older figure of the slot will do."""
-        cached = self.figures.get(slot)
-        if cached is None or (fresh and cached[0] != tag):
-            cached = self.figures[slot] = (tag, build())
+    def _tag(self, frames: int) -> tuple:
+        return (frames, self.log_y, self.ctx.lang, self.ctx.projector)
+
+    def _show(self, slot: str, cached: tuple[tuple, Any]) -> None:
         if self.shown.get(slot) == cached[0]:
             return  # already on the page in this script run
         self.shown[slot] = cached[0]
         self.slots[slot].plotly_chart(
             cached[1], width="stretch", config=PLOT_CONFIG, key=f"{self.spec.name}.{slot}.{cached[0][0]}"
         )
+
+    def _chart(self, slot: str, tag: tuple, build: Callable[[], Any], *, fresh: bool = True) -> None:
+        """Show the slot's figure for `tag`; with fresh=False an older figure of the slot will do."""
+        cached = self.figures.get(slot)
+        if cached is None or cached[0][1:] != tag[1:] or (fresh and cached[0] != tag):
+            cached = self.figures[slot] = (tag, build())
+        self._show(slot, cached)
 
     def show_progress(self, at: Snapshot | Trainer) -> None:
         epochs = at.total_epochs if isinstance(at, Snapshot) else at.config.epochs
@@ -349,12 +362,13 @@ class Canvas:
             % {"epoch": at.epoch, "total": epochs, "step": at.step, "steps": steps},
         )
 
-    def draw(self, history: History, snap: Snapshot, log_y: bool, *, final: bool = True) -> None:
+    def draw(self, history: History, snap: Snapshot, *, final: bool = True) -> None:
         """Redraw; between the first and the final frame the costly weight charts update every few frames."""
         _, lang, pro = self.ctx._, self.ctx.lang, self.ctx.projector
-        tag = (len(history), log_y, lang, pro)
+        tag = self._tag(len(history))
         self.show_progress(snap)
-        self._chart("losses", tag, partial(plots.loss_figure, history, _, lang, log_y=log_y, projector=pro))
+        loss = partial(plots.loss_figure, history, _, lang, log_y=self.log_y, projector=pro)
+        self._chart("losses", tag, loss)
         self._chart("outputs", tag, partial(plots.d_output_figure, history, _, lang, projector=pro))
         if self.model in ("faces", "face_classifier"):
             self._chart("samples", tag, partial(plots.faces_figure, snap.samples, _, lang, projector=pro))
@@ -374,24 +388,40 @@ def _in_fragment_rerun() -> bool:
     return bool(ctx is not None and ctx.fragment_ids_this_run)
 
 
-def _train_chunk(run: RunState, canvas: Canvas, log_y: bool, deadline: float | None) -> None:
+@dataclass(frozen=True)
+class Budget:
+    """When a widget rerun hands back: after CHUNK_S of its own CPU time or CHUNK_WALL_S on the clock."""
+
+    cpu_end: float
+    wall_end: float
+
+    @classmethod
+    def start(cls) -> Budget:
+        return cls(time.thread_time() + CHUNK_S, time.monotonic() + CHUNK_WALL_S)
+
+    def spent(self) -> bool:
+        return time.thread_time() > self.cpu_end or time.monotonic() > self.wall_end
+
+
+def _train_chunk(run: RunState, canvas: Canvas, budget: Budget | None) -> None:
     """Train on towards the next snapshot, in slices of about SLICE_S; draw the snapshot if it was reached
-    before the deadline (None: no deadline), else only move the progress bar. Streamlit handles a click on
+    within the budget (None: no limit), else only move the progress bar. Streamlit handles a click on
     Pause between two reruns, never inside one, so short reruns are what keeps Pause responsive."""
     trainer = run.trainer
     assert trainer is not None
+    began = time.thread_time()
     every = trainer.config.every
     target = min((trainer.step // every + 1) * every, trainer.total_steps)
     while trainer.step < target and not trainer.finished:
-        began = time.perf_counter()
+        slice_began = time.thread_time()
         trainer.advance(min(run.slice_steps, target - trainer.step))
-        took = max(time.perf_counter() - began, 1e-6)
+        took = max(time.thread_time() - slice_began, 1e-6)
         run.slice_steps = max(1, min(10_000, int(run.slice_steps * SLICE_S / took)))
-        if deadline is not None and time.monotonic() > deadline:
+        if budget is not None and budget.spent():
             break
     if trainer.step < target and not trainer.finished:
         if run.last is not None:
-            canvas.draw(run.history, run.last, log_y, final=False)
+            canvas.draw(run.history, run.last, final=False)
         canvas.show_progress(trainer)
     else:
         snap = trainer.snapshot()  # at `target`, as Trainer.run(every) would have yielded it
@@ -399,11 +429,13 @@ def _train_chunk(run: RunState, canvas: Canvas, log_y: bool, deadline: float | N
         run.last = snap
         if snap.status != "running":
             run.running, run.note = False, snap.status
-        canvas.draw(run.history, snap, log_y, final=not run.running)
-    if run.running and time.monotonic() - run.started > TIME_CAP_S:
+        canvas.draw(run.history, snap, final=not run.running)
+    run.cpu_s += time.thread_time() - began
+    if run.running and run.cpu_s > CPU_CAP_S:
         run.running, run.note = False, "time_cap"
         if run.last is not None:
-            canvas.draw(run.history, run.last, log_y)
+            canvas.draw(run.history, run.last)
+        canvas.show_progress(trainer)
 
 
 def _train_compare(run: RunState, cfg: TrainConfig, ctx: Context) -> None:
@@ -445,8 +477,11 @@ def _message(run: RunState, ctx: Context, slot: Any) -> None:
         slot.info(_(PHASE_TEXT[run.note]))
     elif run.note == "time_cap":
         slot.info(
-            _("Paused after %(seconds)s seconds so the server stays free for others. Press Start to go on.")
-            % {"seconds": int(TIME_CAP_S)}
+            _(
+                "Paused after %(seconds)s seconds of computing so the server stays free for others. "
+                "Press Start to go on."
+            )
+            % {"seconds": int(CPU_CAP_S)}
         )
     elif run.note == "diverged":
         slot.error(_(STATUS_TEXT[run.note]))
@@ -500,19 +535,19 @@ def render(spec: Spec) -> None:
 
     model = cfg.model
     message = st.empty()
-    canvas = Canvas(spec, ctx, model, run.figures)
+    canvas = Canvas(spec, ctx, run, model, log_y)
     if run.running and run.trainer is not None:
-        # Several frames per rerun, but never longer than CHUNK_S, so Pause is answered within it.
-        deadline = None if whole_page else time.monotonic() + CHUNK_S
-        _train_chunk(run, canvas, log_y, deadline)
-        while run.running and (deadline is None or time.monotonic() < deadline):
-            _train_chunk(run, canvas, log_y, deadline)
+        # Several frames per rerun, but within a budget, so Pause is answered soon.
+        budget = None if whole_page else Budget.start()
+        _train_chunk(run, canvas, budget)
+        while run.running and (budget is None or not budget.spent()):
+            _train_chunk(run, canvas, budget)
         if run.running:
             st.rerun(scope="fragment")
         _start_button(start_or_pause, spec, cfg, ctx)  # the run ended: Start takes Pause's place
     elif run.trainer is not None and run.trainer.step:
         if run.last is not None:
-            canvas.draw(run.history, run.last, log_y)
+            canvas.draw(run.history, run.last)
         canvas.show_progress(run.trainer)  # a pause can fall between two snapshots
     else:
         canvas.status.caption(_("Press Start to train, or Step to make one update at a time."))
