@@ -90,10 +90,16 @@ RUN_STARTED_JS = (
     + RUN_FINISHED_JS.strip()
     + ")(order)"
 )
-RUN_OVER_JS = """
-() => !document.querySelector('[data-testid="stStatusWidget"]')
-  && !!document.querySelector('.st-key-train:not([data-stale="true"]) button')
-  && !document.querySelector('.st-key-stop')
+# Paused short of the end: Start is back and the progress bar stands before its last step. (While the page
+# redraws, the bar can be missing for a moment; that is not a pause.)
+RUN_PAUSED_JS = """
+() => {
+  if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
+  if (!document.querySelector('.st-key-train:not([data-stale="true"]) button')) return false;
+  if (document.querySelector('.st-key-stop')) return false;
+  const bar = document.querySelector('[data-testid="stProgress"]');
+  return !!bar && !!(bar.innerText.match(/\\d+/g) || []).length;
+}
 """
 PROBLEMS_JS = """
 () => {
@@ -291,7 +297,7 @@ async def _wait_until_over(page: Any, order: list[str], timeout_ms: float) -> bo
     while time.monotonic() < deadline:
         if await page.evaluate(RUN_FINISHED_JS, order):
             return True
-        if await page.evaluate(RUN_OVER_JS):
+        if await page.evaluate(RUN_PAUSED_JS):
             over_since = over_since or time.monotonic()
             if time.monotonic() - over_since >= PAUSED_S:
                 return False
