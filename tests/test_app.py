@@ -1,5 +1,7 @@
 """The app as Streamlit runs it (AppTest): every page in every language, the picker, links and the widgets."""
 
+import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -7,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from gan_course import lessons
+from gan_course.core.data import PIXELS
 from gan_course.core.runner import Trainer
 from gan_course.i18n import LANGUAGES, gettext_for
 from gan_course.ui import trainer
@@ -242,6 +245,29 @@ def test_reproduce_button_matches_the_article():
     at.button(key="reproduce").click().run()
     assert_clean(at)
     assert at.success, "the article's numbers were not reproduced"
+
+
+def _manual_scores(at: AppTest) -> list[float]:
+    """D's verdicts printed over the manual tool's five faces."""
+    chart = next(c for c in at.get("plotly_chart") if "manual.faces" in c.proto.id)
+    text = json.dumps(json.loads(chart.proto.spec)["layout"].get("annotations", []))
+    return [float(v.replace(",", ".")) for v in re.findall(r"D = ([0-9]+[.,][0-9]+)", text)]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_manual_sliders_redraw_the_faces_and_d_verdict(lang):
+    at = face_page(lang=lang)
+    article = _manual_scores(at)
+    # After the article's run its D can no longer tell G's faces from real ones: about 0.5 for every z.
+    assert len(article) == 5 and all(0.45 <= d <= 0.55 for d in article)
+    for pixel in PIXELS:  # a blank generator at the slider's far end: every pixel white
+        at.slider(key=f"manual.w.{pixel}").set_value(0.0)
+        at.slider(key=f"manual.b.{pixel}").set_value(-6.0)
+    at.run()
+    assert_clean(at)
+    blank = _manual_scores(at)
+    # Every pixel is sigmoid(-6) = 0.00247, so D = sigmoid(0.00247 · Σ w_D + b_D) = sigmoid(-0.8948) = 0.29.
+    assert blank == [0.29] * 5
 
 
 def test_minimax_compares_both_losses():

@@ -93,22 +93,15 @@ def manual(ctx: Context) -> None:
     for i, pixel in enumerate(PIXELS):
         label = _(PIXEL_LABELS[pixel])
         with cols[i]:
-            weights[i] = st.slider(
-                f"w · {label}",
-                -SLIDER_RANGE,
-                SLIDER_RANGE,
-                float(np.clip(start["G.weight"][i], -6, 6)),
-                0.05,
-                key=f"manual.w.{pixel}",
-            )
-            biases[i] = st.slider(
-                f"b · {label}",
-                -SLIDER_RANGE,
-                SLIDER_RANGE,
-                float(np.clip(start["G.bias"][i], -6, 6)),
-                0.05,
-                key=f"manual.b.{pixel}",
-            )
+            for name, letter, values in (("G.weight", "w", weights), ("G.bias", "b", biases)):
+                values[i] = st.slider(
+                    f"{letter} · {label}",
+                    -SLIDER_RANGE,
+                    SLIDER_RANGE,
+                    float(np.clip(start[name][i], -SLIDER_RANGE, SLIDER_RANGE)),
+                    0.05,
+                    key=f"manual.{letter}.{pixel}",
+                )
     z = np.array(MANUAL_Z)
     faces, scores = face_outputs(weights, biases, start["D.weight"], start["D.bias"], z)
     titles = [
