@@ -1,7 +1,9 @@
 """The app as Streamlit runs it (AppTest): every page in every language, the picker, links and the widgets."""
 
+import gc
 import json
 import re
+import weakref
 from pathlib import Path
 
 import numpy as np
@@ -156,6 +158,18 @@ def test_a_run_past_its_cpu_cap_pauses_with_a_message_and_goes_on(monkeypatch, l
     assert gettext_for(lang)(msgid) % {"seconds": 0} in [i.value for i in at.info]
     at.button(key="train").click().run()  # Start goes on from there
     assert first < run_state(at).trainer.step < 1000
+
+
+def test_a_finished_session_leaves_nothing_behind():
+    """Nothing outside the session (no cache, no module global) keeps its model: once the session goes, the
+    trainer and its history can be freed."""
+    at = face_page(epochs="5")
+    at.button(key="train").click().run()
+    run = run_state(at)
+    refs = [weakref.ref(run.trainer), weakref.ref(run.history)]
+    del at, run
+    gc.collect()
+    assert [r() for r in refs] == [None, None]
 
 
 def test_step_walks_through_the_three_updates():
