@@ -114,6 +114,15 @@ def test_run_yields_on_the_rhythm_and_ends_with_done() -> None:
     assert trainer.done and list(trainer.run())[-1].status == "done"  # nothing left: one final snapshot
 
 
+def test_next_snapshot_step_is_the_next_multiple_or_the_end() -> None:
+    t = Trainer(preset("faces", epochs=3))  # 15 steps
+    assert t.next_snapshot_step(4) == 4
+    t.advance(4)
+    assert t.next_snapshot_step(4) == 8  # a snapshot step itself is behind us: the next one
+    t.advance(9)  # step 13
+    assert t.next_snapshot_step(4) == 15  # 16 would be past the end
+
+
 def test_default_rhythm_gives_about_fifty_snapshots() -> None:
     assert 45 <= len(list(Trainer(preset("faces", device="cpu")).run())) <= 55
     trainer = _faces(every=0)

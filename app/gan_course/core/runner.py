@@ -420,6 +420,10 @@ class Trainer:
                 return start + i
         return None
 
+    def next_snapshot_step(self, every: int) -> int:
+        """The step of the next snapshot run(every) yields: the next multiple of `every`, or the last step."""
+        return min((self.step // every + 1) * every, self.total_steps)
+
     def run(self, every: int | None = None) -> Iterator[Snapshot]:
         """Trains on from `step`, yielding a snapshot every `every` steps and a final one (done or diverged).
 
@@ -435,8 +439,7 @@ class Trainer:
             if self.finished:
                 yield self.snapshot()
                 return
-            target = min((self.step // every + 1) * every, self.total_steps)
-            self.advance(target - self.step)
+            self.advance(self.next_snapshot_step(every) - self.step)
             snap = self.snapshot()
             yield snap
             if self.finished:

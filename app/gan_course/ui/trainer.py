@@ -410,8 +410,7 @@ def _train_chunk(run: RunState, canvas: Canvas, budget: Budget | None) -> None:
     trainer = run.trainer
     assert trainer is not None
     began = time.thread_time()
-    every = trainer.config.every
-    target = min((trainer.step // every + 1) * every, trainer.total_steps)
+    target = trainer.next_snapshot_step(trainer.config.every)
     while trainer.step < target and not trainer.finished:
         slice_began = time.thread_time()
         trainer.advance(min(run.slice_steps, target - trainer.step))
