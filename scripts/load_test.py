@@ -69,14 +69,19 @@ IDLE_JS = """
 () => !document.querySelector('[data-testid="stStatusWidget"]')
   && !document.querySelector('[data-testid="stSkeleton"]')
 """
-# True once a run is over: Start is back, Pause is gone, nothing is running, the progress bar is at its end.
-# While a run is going, the previous run's elements stay in the page greyed out, marked data-stale="true".
-RUN_FINISHED_JS = """
-(order) => {
+# Start is back, Pause is gone, nothing is running. While a run is going, the previous run's elements stay
+# in the page greyed out, marked data-stale="true".
+START_IS_BACK = """
   if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
   if (!document.querySelector('.st-key-train:not([data-stale="true"]) button')) return false;
   if (document.querySelector('.st-key-stop')) return false;
-  const bar = document.querySelector('[data-testid="stProgress"]');
+"""
+# True once a run is over: Start is back and the progress bar is at its end.
+RUN_FINISHED_JS = (
+    """
+(order) => {"""
+    + START_IS_BACK
+    + """  const bar = document.querySelector('[data-testid="stProgress"]');
   if (!bar) return false;
   const nums = (bar.innerText.match(/\\d+/g) || []).map(Number);
   if (nums.length !== order.length) return false;
@@ -85,6 +90,7 @@ RUN_FINISHED_JS = """
   return v.epoch === v.total && v.step === v.steps;
 }
 """
+)
 RUN_STARTED_JS = (
     "(order) => !!document.querySelector('.st-key-stop:not([data-stale=\"true\"]) button') || ("
     + RUN_FINISHED_JS.strip()
@@ -92,15 +98,15 @@ RUN_STARTED_JS = (
 )
 # Paused short of the end: Start is back and the progress bar stands before its last step. (While the page
 # redraws, the bar can be missing for a moment; that is not a pause.)
-RUN_PAUSED_JS = """
-() => {
-  if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
-  if (!document.querySelector('.st-key-train:not([data-stale="true"]) button')) return false;
-  if (document.querySelector('.st-key-stop')) return false;
-  const bar = document.querySelector('[data-testid="stProgress"]');
+RUN_PAUSED_JS = (
+    """
+() => {"""
+    + START_IS_BACK
+    + """  const bar = document.querySelector('[data-testid="stProgress"]');
   return !!bar && !!(bar.innerText.match(/\\d+/g) || []).length;
 }
 """
+)
 PROBLEMS_JS = """
 () => {
   const out = [];
