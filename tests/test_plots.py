@@ -13,7 +13,6 @@ from gan_course.core.data import FACES, PIXELS
 from gan_course.core.snapshot import History, Snapshot
 from gan_course.i18n import LANGUAGES, gettext_for
 from gan_course.plots import (
-    apply_theme,
     compare_figure,
     d_output_figure,
     faces_figure,
@@ -21,6 +20,7 @@ from gan_course.plots import (
     network_figure,
     points_figure,
     saturation_figure,
+    theme_layout,
     weights_figure,
 )
 from gan_course.plots.curves import MAX_VISIBLE_WEIGHTS
@@ -199,7 +199,7 @@ def test_projector_mode_enlarges_text_lines_and_markers():
 
 
 def test_theme_legend_on_top_and_white_background():
-    fig = apply_theme(go.Figure(), "zh")
+    fig = go.Figure(layout=theme_layout("zh", projector=False))
     assert fig.layout.legend.orientation == "h" and fig.layout.legend.y > 1
     assert fig.layout.plot_bgcolor == "white" and fig.layout.separators == ".,"
 

@@ -8,10 +8,9 @@ from gan_course.plots.curves import compare_figure, d_output_figure, loss_figure
 from gan_course.plots.faces import faces_figure, network_figure
 from gan_course.plots.points import points_figure
 from gan_course.plots.saturation import saturation_curves, saturation_figure
-from gan_course.plots.theme import apply_theme
+from gan_course.plots.theme import theme_layout
 
 __all__ = [
-    "apply_theme",
     "compare_figure",
     "d_output_figure",
     "faces_figure",
@@ -20,5 +19,6 @@ __all__ = [
     "points_figure",
     "saturation_curves",
     "saturation_figure",
+    "theme_layout",
     "weights_figure",
 ]

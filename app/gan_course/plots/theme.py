@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import plotly.graph_objects as go
-
 from gan_course.i18n import plotly_separators
 
 # Okabe & Ito (2008): distinguishable under the common colour-vision deficiencies.
@@ -114,15 +112,6 @@ def theme_layout(lang: str, projector: bool = False) -> dict[str, Any]:
         "xaxis": axis(),
         "yaxis": axis(),
     }
-
-
-def apply_theme(fig: go.Figure, lang: str, *, projector: bool = False) -> go.Figure:
-    """Give an existing `fig` the course look in place (and return it); every axis of subplots included."""
-    layout = {k: v for k, v in theme_layout(lang, projector).items() if k not in ("xaxis", "yaxis")}
-    fig.update_layout(layout)
-    fig.update_xaxes(AXIS)
-    fig.update_yaxes(AXIS)
-    return fig
 
 
 def line_trace(
