@@ -293,6 +293,17 @@ def test_minimax_compares_both_losses():
     assert all(len(h) > 0 for h in compare.values())
 
 
+def test_a_new_comparison_redraws_its_chart():
+    at = open_app("02_minimax", epochs="2")
+    at.button(key="compare").click().run()
+    first = next(c for c in at.get("plotly_chart") if "compare_chart" in c.proto.id).proto.spec
+    at.number_input(key="minimax.seed").set_value(7).run()
+    at.button(key="compare").click().run()
+    assert_clean(at)
+    second = next(c for c in at.get("plotly_chart") if "compare_chart" in c.proto.id).proto.spec
+    assert second != first  # same number of points, other seed: other curves
+
+
 @pytest.mark.parametrize("preset", ["face_classifier", "toy_ring"])
 def test_explorer_presets_train(preset):
     at = open_app("01_generative_discriminative", preset=preset, epochs="3")

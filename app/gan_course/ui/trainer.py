@@ -90,6 +90,9 @@ class Spec:
     compare: bool = False
 
 
+Figures = dict[str, tuple[tuple, Any]]  # slot → (tag, the figure last drawn there)
+
+
 @dataclass
 class RunState:
     """One user's run of one widget: kept in session state, never in a cache or a module global."""
@@ -102,7 +105,7 @@ class RunState:
     note: str = ""
     cpu_s: float = 0.0  # CPU time used since the last Start, for CPU_CAP_S
     just_started: bool = False  # Start was clicked for the script run now under way
-    figures: dict[str, tuple[tuple, Any]] = field(default_factory=dict)  # slot → (tag, last figure drawn)
+    figures: Figures = field(default_factory=dict)
     slice_steps: int = 16  # steps per training slice, tuned to last about SLICE_S
 
 
@@ -290,6 +293,7 @@ def _compare(spec: Spec) -> None:
     """Mark both generator losses for training from the same seed; the run happens in the widget body."""
     run = _run_state(spec)
     run.compare = {loss: History() for loss in GEN_LOSSES}
+    run.figures.pop("compare", None)  # a new comparison may have as many points as the last one
     run.running = False
 
 
@@ -299,6 +303,17 @@ def _write_link(spec: Spec, values: dict[str, Any]) -> None:
     for key, value in query.items():
         if st.query_params.get(key) != value:
             st.query_params[key] = value
+
+
+def _cached_figure(
+    figures: Figures, slot: str, tag: tuple, build: Callable[[], Any], *, fresh: bool = True
+) -> tuple[tuple, Any]:
+    """(tag, figure) for a slot, built only when the tag changed; tag = (frames, *what the page shows it in).
+    With fresh=False an older frame's figure will do, as long as it was drawn for the same page."""
+    cached = figures.get(slot)
+    if cached is None or cached[0][1:] != tag[1:] or (fresh and cached[0] != tag):
+        cached = figures[slot] = (tag, build())
+    return cached
 
 
 class Canvas:
@@ -348,10 +363,7 @@ class Canvas:
 
     def _chart(self, slot: str, tag: tuple, build: Callable[[], Any], *, fresh: bool = True) -> None:
         """Show the slot's figure for `tag`; with fresh=False an older figure of the slot will do."""
-        cached = self.figures.get(slot)
-        if cached is None or cached[0][1:] != tag[1:] or (fresh and cached[0] != tag):
-            cached = self.figures[slot] = (tag, build())
-        self._show(slot, cached)
+        self._show(slot, _cached_figure(self.figures, slot, tag, build, fresh=fresh))
 
     def show_progress(self, at: Snapshot | Trainer) -> None:
         epochs = at.total_epochs if isinstance(at, Snapshot) else at.config.epochs
@@ -556,8 +568,12 @@ def render(spec: Spec) -> None:
         if run.compare and not all(len(h) for h in run.compare.values()):
             _train_compare(run, cfg, ctx)
         if run.compare:
+            # Built once per result and page look, not at every rerun of a training run beside it.
+            lang, pro = ctx.lang, ctx.projector
+            tag = (sum(len(h) for h in run.compare.values()), log_y, lang, pro)
+            build = partial(plots.compare_figure, run.compare, _, lang, log_y=log_y, projector=pro)
             st.plotly_chart(
-                plots.compare_figure(run.compare, _, ctx.lang, log_y=log_y, projector=ctx.projector),
+                _cached_figure(run.figures, "compare", tag, build)[1],
                 width="stretch",
                 config=PLOT_CONFIG,
                 key=f"{spec.name}.compare_chart",
