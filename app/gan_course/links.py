@@ -6,12 +6,11 @@ and its key reported, so the page can fall back to the default and show a transl
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from gan_course.core.config import GEN_LOSSES, LIMITS, OPTIMIZERS, PRESETS
+from gan_course.core.config import PRESETS, ConfigError, parse_field
 from gan_course.i18n import is_language
 
 MAX_VALUE_LENGTH = 64  # longer values are never valid here, so nothing long is ever parsed
@@ -51,41 +50,23 @@ def _single(value: Any) -> str | None:
     return value.strip()
 
 
-def _int_in(text: str, name: str) -> int | None:
-    low, high = LIMITS[name]
-    if not text.isdigit():  # digits only: no signs, exponents or decimals (seed=-5, epochs=1e12)
-        return None
-    value = int(text)
-    return value if low <= value <= high else None
-
-
-def _float_in(text: str, name: str) -> float | None:
-    low, high = LIMITS[name]
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) and low <= value <= high else None
-
-
 def _bool(text: str) -> bool | None:
     word = text.lower()
     return True if word in TRUE_WORDS else False if word in FALSE_WORDS else None
 
 
 def parse_widget_value(key: str, text: str) -> Any | None:
-    """One training setting from its query text, or None if it is not valid."""
+    """One training setting from its query text, or None if it is not valid (TrainConfig's own check)."""
     if key == "preset":
         return text if text in PRESETS else None
-    if key in ("seed", "epochs"):
-        return _int_in(text, key)
-    if key in ("lr", "lr_d", "lr_g"):
-        return _float_in(text, "lr_d" if key == "lr" else key)
-    if key == "loss":
-        return text if text in GEN_LOSSES else None
-    if key == "optimizer":
-        return text if text in OPTIMIZERS else None
-    return None
+    if key not in WIDGET_KEYS:
+        return None
+    if key in ("seed", "epochs") and not text.isdigit():
+        return None  # digits only: no signs, exponents or decimals (seed=-5, epochs=1e12)
+    try:
+        return parse_field("lr_d" if key == "lr" else WIDGET_KEYS[key], text)
+    except ConfigError:
+        return None
 
 
 def parse_query(params: Mapping[str, Any]) -> LinkState:

@@ -97,59 +97,79 @@ class TrainConfig:
     def from_dict(cls, data: Mapping[str, Any], base: TrainConfig | None = None) -> TrainConfig:
         """A validated config from loose values (URL query, JSON): numeric strings are parsed.
 
-        Unknown keys raise ValueError; missing keys keep the value of `base` (default: TrainConfig()).
+        Unknown keys raise ConfigError; missing keys keep the value of `base` (default: TrainConfig()).
         """
         base = base or cls()
         names = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(data) - names)
         if unknown:
-            raise ValueError(f"unknown field(s): {', '.join(unknown)}; allowed: {', '.join(sorted(names))}")
-        values: dict[str, Any] = {}
-        for key, value in data.items():
-            if isinstance(value, str) and key in _INT_FIELDS:
-                value = _parse(key, value, int)
-            elif isinstance(value, str) and key in _FLOAT_FIELDS:
-                value = _parse(key, value, float)
-            values[key] = value
+            raise ConfigError(unknown[0], f"unknown field; allowed: {', '.join(sorted(names))}")
+        values = {key: parse_field(key, value) for key, value in data.items()}
         return base.replace(**values).validate()
 
     def validate(self) -> TrainConfig:
-        """This config, ints widened to floats where floats are meant; ValueError naming the field if bad."""
-        for name, allowed in _CHOICES.items():
-            value = getattr(self, name)
-            if not isinstance(value, str) or value not in allowed:
-                raise ValueError(f"{name}: must be one of {', '.join(allowed)}, got {value!r}")
-        for name in _INT_FIELDS:
-            value = getattr(self, name)
-            lo, hi = LIMITS[name]
-            ok = isinstance(value, int) and not isinstance(value, bool)
-            if name == "every" and ok and value == 0:
-                continue
-            if not ok or not lo <= value <= hi:
-                extra = " (or 0 for auto)" if name == "every" else ""
-                raise ValueError(f"{name}: must be an integer in [{lo}, {hi}]{extra}, got {value!r}")
-        floats = {}
-        for name in _FLOAT_FIELDS:
-            value = getattr(self, name)
-            lo, hi = LIMITS[name]
-            ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-            if not ok or not lo <= value <= hi:
-                raise ValueError(f"{name}: must be a finite number in [{lo:g}, {hi:g}], got {value!r}")
-            floats[name] = float(value)
-        lo, hi = LIMITS["steps"]
-        if self.total_steps > hi:
-            raise ValueError(
-                f"epochs: {self.epochs} epochs × {self.steps_per_epoch} steps per epoch = {self.total_steps} "
-                f"steps, more than the cap of {int(hi)}; lower epochs (or raise batch_size)"
+        """This config, ints widened to floats where floats are meant; ConfigError naming the field if bad."""
+        values = {f.name: check_field(f.name, getattr(self, f.name)) for f in dataclasses.fields(self)}
+        checked = self.replace(**values)
+        cap = int(LIMITS["steps"][1])
+        if checked.total_steps > cap:
+            raise ConfigError(
+                "epochs",
+                f"{checked.epochs} epochs × {checked.steps_per_epoch} steps per epoch = "
+                f"{checked.total_steps} steps, more than the cap of {cap}; lower epochs or raise batch_size",
             )
-        return self.replace(**floats)
+        return checked
+
+
+class ConfigError(ValueError):
+    """A setting that is not valid; `field` names it, so a page can say which one in the user's language."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"{field}: {problem}")
+        self.field = field
+        self.problem = problem
+
+
+def check_field(name: str, value: Any) -> Any:
+    """The one check of one TrainConfig field: the value (ints widened to float for rates) or ConfigError."""
+    if name in _CHOICES:
+        allowed = _CHOICES[name]
+        if not isinstance(value, str) or value not in allowed:
+            raise ConfigError(name, f"must be one of {', '.join(allowed)}, got {value!r}")
+        return value
+    if name in _INT_FIELDS:
+        lo, hi = LIMITS[name]
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        if name == "every" and ok and value == 0:
+            return value
+        if not ok or not lo <= value <= hi:
+            extra = " (or 0 for auto)" if name == "every" else ""
+            raise ConfigError(name, f"must be an integer in [{lo}, {hi}]{extra}, got {value!r}")
+        return value
+    if name in _FLOAT_FIELDS:
+        lo, hi = LIMITS[name]
+        ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+        if not ok or not lo <= value <= hi:
+            raise ConfigError(name, f"must be a finite number in [{lo:g}, {hi:g}], got {value!r}")
+        return float(value)
+    names = ", ".join(f.name for f in dataclasses.fields(TrainConfig))
+    raise ConfigError(name, f"unknown field; allowed: {names}")
+
+
+def parse_field(name: str, value: Any) -> Any:
+    """check_field for loose input (a query string, a text box): numeric text is parsed first."""
+    if isinstance(value, str) and name in _INT_FIELDS:
+        value = _parse(name, value, int)
+    elif isinstance(value, str) and name in _FLOAT_FIELDS:
+        value = _parse(name, value, float)
+    return check_field(name, value)
 
 
 def _parse(name: str, text: str, kind: type) -> Any:
     try:
         return kind(text.strip())
     except ValueError:
-        raise ValueError(f"{name}: not a number: {text!r}") from None
+        raise ConfigError(name, f"not a number: {text!r}") from None
 
 
 def _toy(dataset: str, epochs: int) -> TrainConfig:
@@ -201,5 +221,5 @@ PRESETS: dict[str, TrainConfig] = {
 def preset(name: str, **overrides: Any) -> TrainConfig:
     """The named preset with some fields changed, validated."""
     if name not in PRESETS:
-        raise ValueError(f"preset: unknown preset {name!r}; allowed: {', '.join(PRESETS)}")
-    return PRESETS[name].replace(**overrides).validate()
+        raise ConfigError("preset", f"unknown preset {name!r}; allowed: {', '.join(PRESETS)}")
+    return TrainConfig.from_dict(overrides, base=PRESETS[name])
