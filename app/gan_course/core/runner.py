@@ -9,7 +9,6 @@ d_loss = ½[−log D(x) − log(1 − D(G(z)))] (d2l's form, ln 2 at equilibrium
 
 from __future__ import annotations
 
-import copy
 import math
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -23,13 +22,15 @@ from gan_course.core import steps
 from gan_course.core.config import TrainConfig
 from gan_course.core.data import FACES, gaussian_data, noise_images, toy_data
 from gan_course.core.device import device_label, resolve_device
+from gan_course.core.mlp import FlatAdam, FlatMLP, FlatSGD
 from gan_course.core.models import FaceGAN, build_mlp_gan, draw_face_init
 from gan_course.core.snapshot import Snapshot
+from gan_course.core.steps import FlatOptimizer
 
 N_FACE_SAMPLES = 8  # faces G draws in a snapshot, for z evenly spaced in [0, 1]
 N_POINTS = 256  # generated and real points in a 2-D snapshot
 GRID = 40  # D's surface is sampled on GRID × GRID points
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: the 2-D models save flat weights
 # Adam's (β1, β2) per 2-D model: d2l's defaults for its Gaussian; for the toy sets DCGAN's β1 = 0.5, whose
 # shorter memory of past gradients damps the chase between G and D (with 0.9 the ring collapses).
 ADAM_BETAS = {"gaussian": (0.9, 0.999), "toy": (0.5, 0.999)}
@@ -177,7 +178,7 @@ class _FaceEngine:
 
 
 class _MLPEngine:
-    """d2l's Gaussian GAN and the toy sets: nn.Module G and D, torch optimisers, one minibatch per step."""
+    """d2l's Gaussian GAN and the toy sets: flat-weight G and D (core.mlp), one minibatch per step."""
 
     phases = ("d", "g")
 
@@ -189,14 +190,17 @@ class _MLPEngine:
         else:
             data = toy_data(cfg.dataset, cfg.n_real, rng)
         self.data = torch.as_tensor(data, dtype=self.dtype, device=device)
-        self.net_g, self.net_d = build_mlp_gan(cfg.model, cfg.latent_dim, cfg.seed, self.dtype, device)
+        # Built as nn.Modules (the reference init), trained as flat weights with hand-written steps.
+        net_g, net_d = build_mlp_gan(cfg.model, cfg.latent_dim, cfg.seed, self.dtype, device)
+        self.net_g, self.net_d = FlatMLP.from_module(net_g), FlatMLP.from_module(net_d)
+        self.opt_g: FlatOptimizer
+        self.opt_d: FlatOptimizer
         if cfg.optimizer == "adam":
             betas = ADAM_BETAS[cfg.model]
-            self.opt_d = torch.optim.Adam(self.net_d.parameters(), lr=cfg.lr_d, betas=betas)
-            self.opt_g = torch.optim.Adam(self.net_g.parameters(), lr=cfg.lr_g, betas=betas)
+            self.opt_d = FlatAdam(self.net_d, cfg.lr_d, betas)
+            self.opt_g = FlatAdam(self.net_g, cfg.lr_g, betas)
         else:
-            self.opt_d = torch.optim.SGD(self.net_d.parameters(), lr=cfg.lr_d)
-            self.opt_g = torch.optim.SGD(self.net_g.parameters(), lr=cfg.lr_g)
+            self.opt_d, self.opt_g = FlatSGD(self.net_d, cfg.lr_d), FlatSGD(self.net_g, cfg.lr_g)
         z = np.random.default_rng([cfg.seed, 0]).standard_normal((N_POINTS, cfg.latent_dim))
         self.display_z = torch.as_tensor(z, dtype=self.dtype, device=device)
         lo, hi = data.min(axis=0), data.max(axis=0)
@@ -234,27 +238,28 @@ class _MLPEngine:
 
     def update(self, k: int, phase: int) -> Logits:
         x, z = self.batch(k)
-        if phase == 0:
-            _, real, fake = steps.update_d(x, z, self.net_d, self.net_g, self.opt_d)
-            return {"real": [real], "fake": [fake]}
-        _, fake = steps.update_g(z, self.net_d, self.net_g, self.opt_g, self.cfg.gen_loss)
-        return {"g": [fake]}
+        with torch.inference_mode():
+            if phase == 0:
+                real, fake = steps.flat_update_d(x, z, self.net_d, self.net_g, self.opt_d)
+                return {"real": [real], "fake": [fake]}
+            fake = steps.flat_update_g(z, self.net_d, self.net_g, self.opt_g, self.cfg.gen_loss)
+            return {"g": [fake]}
 
     def probe(self, k: int) -> Logits:
         x, z = self.batch(k)
-        with torch.no_grad():
+        with torch.inference_mode():
             fake = self.net_d(self.net_g(z))
             return {"real": [self.net_d(x)], "fake": [fake], "g": [fake]}
 
     def tensors(self) -> dict[str, Tensor]:
         named = [("G", self.net_g), ("D", self.net_d)]
-        return {f"{prefix}.{name}": p for prefix, net in named for name, p in net.named_parameters()}
+        return {f"{prefix}.{name}": p for prefix, net in named for name, p in net.named_tensors().items()}
 
     def params(self) -> dict[str, np.ndarray]:
         return {k: v.detach().reshape(-1).double().cpu().numpy() for k, v in self.tensors().items()}
 
     def samples(self) -> np.ndarray:
-        with torch.no_grad():
+        with torch.inference_mode():
             return self.net_g(self.display_z).double().cpu().numpy()
 
     def real(self) -> np.ndarray:
@@ -265,19 +270,23 @@ class _MLPEngine:
         pts = torch.as_tensor(
             np.stack([gx.ravel(), gy.ravel()], axis=1), dtype=self.dtype, device=self.device
         )
-        with torch.no_grad():
+        with torch.inference_mode():
             prob = torch.sigmoid(self.net_d(pts)).double().cpu().numpy().reshape(GRID, GRID)
         return {"x": self.grid_x.copy(), "y": self.grid_y.copy(), "z": prob}
 
     def state_dict(self) -> dict[str, Any]:
-        return {name: copy.deepcopy(obj.state_dict()) for name, obj in self._stateful().items()}
+        return {
+            "G": self.net_g.flat.detach().cpu().clone(),
+            "D": self.net_d.flat.detach().cpu().clone(),
+            "opt_g": self.opt_g.state_dict(),
+            "opt_d": self.opt_d.state_dict(),
+        }
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
-        for name, obj in self._stateful().items():
-            obj.load_state_dict(state[name])
-
-    def _stateful(self) -> dict[str, Any]:
-        return {"G": self.net_g, "D": self.net_d, "opt_g": self.opt_g, "opt_d": self.opt_d}
+        for net, name in ((self.net_g, "G"), (self.net_d, "D")):
+            net.flat.copy_(state[name].to(net.flat.device, net.flat.dtype))
+        self.opt_g.load_state_dict(state["opt_g"])
+        self.opt_d.load_state_dict(state["opt_d"])
 
 
 # --- the Trainer ---

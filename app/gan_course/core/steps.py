@@ -17,9 +17,11 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from gan_course.core.mlp import FlatAdam, FlatMLP, FlatSGD
 from gan_course.core.models import N_PIXELS, FaceGAN
 
 NON_SATURATING = "non-saturating"
+FlatOptimizer = FlatAdam | FlatSGD
 
 # --- face GAN: SGD steps, in place (the article's recipe and the hot loop) ---
 
@@ -352,3 +354,37 @@ def update_g(
     loss.backward()
     opt_g.step()
     return loss.detach(), fake_logit.detach()
+
+
+# --- 2-D models, fast path: the same two updates by hand on flat weights (core.mlp) ---
+
+
+def flat_update_d(
+    x: Tensor, z: Tensor, net_d: FlatMLP, net_g: FlatMLP, opt_d: FlatOptimizer
+) -> tuple[Tensor, Tensor]:
+    """update_d without autograd: one step of D on x and G(z). Returns (D's logits on x, on G(z))."""
+    # D descends ½[−log D(x) − log(1 − D(G(z)))] (batch means): ∂/∂a = (σ(a) − 1)/2n on x, σ(a)/2n on G(z)
+    fake = net_g(z)  # plain data here: nothing flows back into G
+    n = x.shape[0]
+    logits, hs = net_d.forward(torch.cat([x, fake]))
+    grad = torch.sigmoid(logits)
+    grad[:n] -= 1
+    net_d.backward(hs, grad.mul_(0.5 / n))
+    opt_d.step()
+    return logits[:n], logits[n:]
+
+
+def flat_update_g(
+    z: Tensor, net_d: FlatMLP, net_g: FlatMLP, opt_g: FlatOptimizer, gen_loss: str = NON_SATURATING
+) -> Tensor:
+    """update_g without autograd: one step of G against the current D. Returns D's logits on G(z)."""
+    # non-saturating: G descends −log D(G(z)),   ∂/∂a = (σ(a) − 1)/n
+    # saturating:     G descends log(1 − D(G(z))), ∂/∂a = −σ(a)/n   (vanishes once D rejects the fakes)
+    fake, hs_g = net_g.forward(z)
+    logits, hs_d = net_d.forward(fake)
+    s = torch.sigmoid(logits)
+    grad = (s - 1) if gen_loss == NON_SATURATING else s.neg_()
+    grad_fake = net_d.backward(hs_d, grad.div_(z.shape[0]), params=False)  # through D, D's weights untouched
+    net_g.backward(hs_g, grad_fake)
+    opt_g.step()
+    return logits

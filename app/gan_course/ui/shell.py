@@ -44,7 +44,7 @@ def _read_link_once() -> None:
 
 
 @st.cache_data(show_spinner=False)
-def _device() -> str:
+def device_name() -> str:
     # The same machine answers for every user, so this one fact may be cached process-wide.
     return device_label(resolve_device("auto"))
 
@@ -60,7 +60,7 @@ def _sidebar() -> None:
             _("Projector mode"), key=PROJECTOR_KEY, help=_("Large type and high contrast for a lecture hall.")
         )
         st.markdown(
-            _("Training runs on") + f' <span class="gan-badge">{_device()}</span>', unsafe_allow_html=True
+            _("Training runs on") + f' <span class="gan-badge">{device_name()}</span>', unsafe_allow_html=True
         )
 
 

@@ -1,0 +1,275 @@
+"""A live run: one user's run of one training widget, trained by the executor and drawn by the page.
+
+It owns the Trainer, the History, the snapshot rhythm and the CPU accounting; the page only calls
+start / pause / step / reset / compare and draws the snapshots it finds. No UI code here.
+
+The rhythm is one number: a run of any length yields `frames` snapshots (every = total_steps // frames),
+the same ones `Trainer.run(every)` yields, so a paused and resumed run has the history of an uninterrupted
+one. The executor trains a run only while the page has drawn all but at most one of its snapshots, so a
+slow page (a crowded server) slows its own run instead of skipping frames.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from gan_course.core.config import GEN_LOSSES, TrainConfig
+from gan_course.core.runner import Trainer
+from gan_course.core.snapshot import History, Snapshot
+
+FRAMES = 25  # snapshots (live redraws) in a run: smooth enough to watch, few enough to draw cheaply
+CPU_CAP_S = 120.0  # one Start (or Compare) never uses more CPU time than this; it pauses and can go on
+STALE_S = 4.0  # a run whose page has not looked for this long (a closed tab) is paused
+AHEAD = 0  # snapshots a run may be ahead of its page: none, so that the page shows every one
+
+State = Literal["idle", "running", "paused", "done", "diverged", "error"]
+# Why a run is not running, for the page's message: "stopped" (Pause), "time_cap", "stale" (nobody watched),
+# "done", "diverged", "compared", "error", or the phase of the last single update ("d_real", "g", …).
+Note = str
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a job is: `fraction` in [0, 1]; for a comparison, `loss` names the run in training."""
+
+    fraction: float
+    epoch: int
+    total_epochs: int
+    step: int
+    total_steps: int
+    loss: str
+
+
+def rhythm(config: TrainConfig, frames: int = FRAMES) -> TrainConfig:
+    """The config with its snapshot rhythm set: `every` as given, or total_steps // frames."""
+    if config.every:
+        return config
+    return config.replace(every=max(1, config.total_steps // frames))
+
+
+class LiveRun:
+    """Thread-safe: the executor's thread trains it while the page's thread reads and controls it.
+
+    `version` grows with every new snapshot or change of state; the page draws when it differs from the
+    version it drew last (`seen(version)`), and the executor waits for that before training further.
+    """
+
+    def __init__(
+        self,
+        *,
+        frames: int = FRAMES,
+        cpu_cap_s: float = CPU_CAP_S,
+        stale_s: float = STALE_S,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.frames, self.cpu_cap_s, self.stale_s, self._clock = frames, cpu_cap_s, stale_s, clock
+        self._changed = threading.Condition()
+        self.trainer: Trainer | None = None
+        self.history = History()
+        self.compare_runs: dict[str, History] = {}
+        self._compare_trainer: Trainer | None = None
+        self.job: Literal["train", "compare"] = "train"
+        self.state: State = "idle"
+        self.note: Note = ""
+        self.error = ""  # what went wrong, for the log (the page shows a translated message)
+        self.cpu_s = 0.0  # CPU time used since the last Start or Compare
+        self.version = 0
+        self.drawn = 0  # the version the page drew last
+        self._drawn_snapshots = 0  # snapshots (of history or comparison) the page had when it drew last
+        self._last_seen = clock()
+        self._step_s = 1e-4  # a running estimate of the seconds one step takes, to size the slices
+        self.on_seen: Callable[[], None] | None = None  # the executor's wake-up, called after the page drew
+
+    # --- what the page reads ---
+
+    @property
+    def running(self) -> bool:
+        return self.state == "running"
+
+    @property
+    def last(self) -> Snapshot | None:
+        return self.history.last
+
+    def progress(self) -> Progress | None:
+        """Where the current job stands (None before the first step); a comparison counts both runs."""
+        if self.job == "compare" and self.compare_runs:
+            t = self._compare_trainer
+            done = [loss for loss, h in self.compare_runs.items() if _finished(h)]
+            loss = t.config.gen_loss if t is not None and t.config.gen_loss not in done else None
+            part = t.step / t.total_steps if t is not None and loss is not None else 0.0
+            fraction = (len(done) + part) / len(self.compare_runs)
+            return Progress(fraction, 0, 0, 0, 0, loss or "")
+        t = self.trainer
+        if t is None or not t.step:
+            return None
+        return Progress(min(1.0, t.step / t.total_steps), t.epoch, t.config.epochs, t.step, t.total_steps, "")
+
+    def _snapshots(self) -> int:
+        return len(self.history) + sum(len(h) for h in self.compare_runs.values())
+
+    def seen(self, version: int) -> None:
+        """The page drew what `version` showed; the run may go on, and it is not stale."""
+        with self._changed:
+            self._last_seen = self._clock()
+            if version > self.drawn:
+                self.drawn = version
+                self._drawn_snapshots = self._snapshots()
+            self._changed.notify_all()
+        if self.on_seen is not None:
+            self.on_seen()
+
+    def wait(self, version: int, timeout: float) -> int:
+        """Block up to `timeout` seconds until the version moves past `version`; returns the version now.
+
+        The page waits here instead of redrawing what it already shows; waiting counts as watching."""
+        with self._changed:
+            self._last_seen = self._clock()
+            self._changed.wait_for(lambda: self.version != version or not self.running, timeout)
+            self._last_seen = self._clock()
+            return self.version
+
+    # --- what the page does (buttons) ---
+
+    def start(self, config: TrainConfig) -> None:
+        """Train on; a fresh run when the settings changed or the last run finished (done or diverged)."""
+        config = rhythm(config, self.frames)
+        with self._changed:
+            if self.trainer is None or self.trainer.config != config or self.trainer.finished:
+                self.trainer, self.history = Trainer(config), History()
+            self._go("train")
+
+    def compare(self, config: TrainConfig) -> None:
+        """Train the config once per generator loss, from the same seed, as one bounded, pausable job."""
+        config = rhythm(config, self.frames)
+        with self._changed:
+            if not self._comparing_config(config):
+                self.compare_runs = {loss: History() for loss in GEN_LOSSES}
+                self._compare_trainer = None
+            self._go("compare", config)
+
+    def _comparing_config(self, config: TrainConfig) -> bool:
+        t = self._compare_trainer
+        return (
+            bool(self.compare_runs)
+            and t is not None
+            and t.config.replace(gen_loss="") == config.replace(gen_loss="")
+        )
+
+    def _go(self, job: Literal["train", "compare"], config: TrainConfig | None = None) -> None:
+        self.job, self.state, self.note, self.cpu_s = job, "running", "", 0.0
+        self._compare_config = config
+        if job == "compare" and self._compare_done():
+            self.state, self.note = "done", "compared"
+        self._last_seen = self._clock()
+        self._bump()
+
+    def pause(self, note: Note = "stopped") -> None:
+        with self._changed:
+            if self.running:
+                self.state, self.note = "paused", note
+                self._bump()
+
+    def step(self, config: TrainConfig) -> Snapshot:
+        """One single update (one phase) of the training run, as the widget's Step button makes it."""
+        config = rhythm(config, self.frames)
+        with self._changed:
+            if self.running:
+                self.state = "paused"
+            if self.trainer is None or self.trainer.config != config or self.trainer.finished:
+                self.trainer, self.history = Trainer(config), History()
+            self.job = "train"
+            snap = self.trainer.update_once()
+            self.history.append(snap)
+            self.state = snap.status if snap.status in ("done", "diverged") else "paused"  # type: ignore[assignment]
+            self.note = snap.status if self.state != "paused" else snap.phase
+            self._bump()
+            return snap
+
+    def reset(self) -> None:
+        with self._changed:
+            self.trainer, self.history, self.compare_runs, self._compare_trainer = None, History(), {}, None
+            self.state, self.note, self.cpu_s, self.job = "idle", "", 0.0, "train"
+            self._bump()
+
+    # --- what the executor does ---
+
+    def wants_work(self) -> bool:
+        """Running, and the page has caught up (drawn all but at most AHEAD of the snapshots)."""
+        return self.running and self._snapshots() - self._drawn_snapshots <= AHEAD
+
+    def stale(self) -> bool:
+        return self.running and self._clock() - self._last_seen > self.stale_s
+
+    def work(self, budget_s: float) -> None:
+        """Train for about `budget_s` seconds of CPU time, or to the next snapshot, whichever comes first."""
+        began = time.thread_time()
+        with self._changed:
+            if not self.running:
+                return
+            snapshots = self._snapshots()
+            try:
+                if self.stale():
+                    self.state, self.note = "paused", "stale"
+                elif self.job == "compare":
+                    self._work_compare(budget_s)
+                else:
+                    assert self.trainer is not None
+                    self._work_on(self.trainer, self.history, budget_s)
+                    if self.trainer.finished:
+                        self.state = self.note = self.trainer.status  # type: ignore[assignment]
+            except Exception as err:  # a bug must stop this run only, never the executor or other runs
+                self.state, self.note, self.error = "error", "error", repr(err)
+            self.cpu_s += time.thread_time() - began
+            if self.running and self.cpu_s > self.cpu_cap_s:
+                self.state, self.note = "paused", "time_cap"
+            if not self.running or self._snapshots() != snapshots:
+                self._bump()  # the page has something new to draw
+
+    def _work_on(self, trainer: Trainer, history: History, budget_s: float) -> None:
+        target = trainer.next_snapshot_step(trainer.config.every)
+        began = time.perf_counter()
+        steps = max(1, min(target - trainer.step, int(budget_s / self._step_s)))
+        before = trainer.step
+        trainer.advance(steps)
+        took = time.perf_counter() - began
+        if trainer.step > before:
+            self._step_s = max(1e-6, 0.5 * self._step_s + 0.5 * took / (trainer.step - before))
+        if trainer.step >= target or trainer.finished:
+            history.append(trainer.snapshot())  # at `target`, as Trainer.run(every) yields it
+
+    def _work_compare(self, budget_s: float) -> None:
+        config = self._compare_config
+        assert config is not None
+        for loss in GEN_LOSSES:
+            history = self.compare_runs[loss]
+            if _finished(history):
+                continue
+            if self._compare_trainer is None or self._compare_trainer.config.gen_loss != loss:
+                self._compare_trainer = Trainer(config.replace(gen_loss=loss))
+            self._work_on(self._compare_trainer, history, budget_s)
+            break
+        if self._compare_done():
+            self.state, self.note = "done", "compared"
+
+    def _compare_done(self) -> bool:
+        return bool(self.compare_runs) and all(_finished(h) for h in self.compare_runs.values())
+
+    def _bump(self) -> None:
+        self.version += 1
+        self._changed.notify_all()
+
+    # --- headless use (tests, CLI) ---
+
+    def run_to_end(self, budget_s: float = 0.05) -> None:
+        """Work until the run is no longer running, drawing nothing (the page's part is marked as done)."""
+        while self.running:
+            self.work(budget_s)
+            self.seen(self.version)
+
+
+def _finished(history: History) -> bool:
+    return history.last is not None and history.last.status != "running"

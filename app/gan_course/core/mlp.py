@@ -1,0 +1,176 @@
+"""A small MLP with its weights in one flat tensor and a hand-written backward pass.
+
+Why not nn.Module + autograd + torch.optim: the course's 2-D models are tiny (d2l's D has 41 weights), so a
+step costs what Python and the dispatcher cost, not arithmetic. Here one update is a few dozen tensor ops
+with no graph, no per-parameter optimiser loop and no host sync: Adam or SGD updates the whole flat buffer
+in four ops. `steps.update_d` / `steps.update_g` (nn.Module, autograd, torch.optim) are the reference that
+tests compare this against.
+
+Notation: layer i maps h_i to a_i = h_i·W_iᵀ + b_i and h_{i+1} = act(a_i); the last layer has no activation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+from torch import Tensor, nn
+
+ACTIVATIONS: tuple[str, ...] = ("relu", "leaky_relu", "tanh", "none")
+LEAKY_SLOPE = 0.2  # DCGAN's slope for LeakyReLU
+
+
+class FlatMLP:
+    """Linear layers of `sizes` (e.g. [2, 5, 3, 1]) with `activation` between them, weights in `flat`."""
+
+    def __init__(
+        self,
+        sizes: Sequence[int],
+        activation: str,
+        dtype: torch.dtype = torch.float32,
+        device: torch.device | str = "cpu",
+        names: Sequence[str] | None = None,
+    ) -> None:
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"activation: must be one of {', '.join(ACTIVATIONS)}, got {activation!r}")
+        self.sizes, self.activation = list(sizes), activation
+        shapes = [(o, i) for i, o in zip(self.sizes[:-1], self.sizes[1:], strict=True)]
+        total = sum(o * i + o for o, i in shapes)
+        self.flat = torch.zeros(total, dtype=dtype, device=device)
+        self.grad = torch.zeros_like(self.flat)
+        self.names = list(names) if names is not None else [str(k) for k in range(len(shapes))]
+        self._views()
+
+    def _views(self) -> None:
+        """Each layer's weight and bias (and their gradients) as views into the flat buffers."""
+        self.weights, self.biases, self.grad_w, self.grad_b = [], [], [], []
+        at = 0
+        for i, o in zip(self.sizes[:-1], self.sizes[1:], strict=True):
+            for shape in ((o, i), (o,)):
+                n = o * i if len(shape) == 2 else o
+                (self.weights if len(shape) == 2 else self.biases).append(self.flat[at : at + n].view(shape))
+                (self.grad_w if len(shape) == 2 else self.grad_b).append(self.grad[at : at + n].view(shape))
+                at += n
+
+    def __getstate__(self) -> dict:
+        # Views are rebuilt, not copied, so a copy's layers keep pointing into its own flat buffer.
+        views = ("weights", "biases", "grad_w", "grad_b")
+        return {k: v for k, v in self.__dict__.items() if k not in views}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._views()
+
+    @classmethod
+    def from_module(cls, module: nn.Module) -> FlatMLP:
+        """The same network as an nn.Linear or an nn.Sequential of Linear layers and one activation kind."""
+        layers = [(name, m) for name, m in module.named_modules() if isinstance(m, nn.Linear)]
+        kinds = {type(m) for m in module.modules()} & {nn.ReLU, nn.LeakyReLU, nn.Tanh}
+        if len(kinds) > 1:
+            raise ValueError("from_module: one activation kind only")
+        kind = next(iter(kinds), None)
+        activation = {nn.ReLU: "relu", nn.LeakyReLU: "leaky_relu", nn.Tanh: "tanh", None: "none"}[kind]
+        sizes = [layers[0][1].in_features] + [m.out_features for _, m in layers]
+        p = layers[0][1].weight
+        net = cls(sizes, activation, p.dtype, p.device, names=[name for name, _ in layers])
+        with torch.no_grad():
+            for k, (_, m) in enumerate(layers):
+                net.weights[k].copy_(m.weight)
+                net.biases[k].copy_(m.bias)
+        return net
+
+    def named_tensors(self) -> dict[str, Tensor]:
+        """Views of the weights by nn.Module-style name ("0.weight", or "weight" for a single layer)."""
+        out = {}
+        for name, w, b in zip(self.names, self.weights, self.biases, strict=True):
+            prefix = f"{name}." if name else ""
+            out[f"{prefix}weight"], out[f"{prefix}bias"] = w, b
+        return out
+
+    def _act(self, a: Tensor) -> Tensor:
+        if self.activation == "tanh":
+            return torch.tanh(a)
+        if self.activation == "relu":
+            return torch.relu(a)
+        if self.activation == "leaky_relu":
+            return torch.nn.functional.leaky_relu(a, LEAKY_SLOPE)
+        return a
+
+    def _act_grad_(self, g: Tensor, h: Tensor) -> Tensor:
+        """g ← g · act′(a), written with the activation's output h = act(a)."""
+        if self.activation == "tanh":
+            return g.mul_(1 - h * h)  # tanh′ = 1 − tanh²
+        if self.activation == "relu":
+            return g.mul_(h > 0)
+        if self.activation == "leaky_relu":
+            return g.mul_(torch.where(h > 0, 1.0, LEAKY_SLOPE))
+        return g
+
+    def forward(self, x: Tensor) -> tuple[Tensor, list[Tensor]]:
+        """(output, the inputs h_i of every layer, for backward)."""
+        hs = [x]
+        last = len(self.weights) - 1
+        for k, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
+            a = torch.addmm(b, hs[-1], w.T)
+            if k == last:
+                return a, hs
+            hs.append(self._act(a))
+        raise AssertionError("unreachable")
+
+    def __call__(self, x: Tensor) -> Tensor:
+        return self.forward(x)[0]
+
+    def backward(self, hs: list[Tensor], grad_out: Tensor, *, params: bool = True) -> Tensor:
+        """∂L/∂x given ∂L/∂output; with params=True also writes ∂L/∂weights into `grad` (overwriting)."""
+        g = grad_out
+        for k in range(len(self.weights) - 1, -1, -1):
+            if params:
+                torch.mm(g.T, hs[k], out=self.grad_w[k])  # ∂L/∂W_k = gᵀ·h_k
+                torch.sum(g, 0, out=self.grad_b[k])  # ∂L/∂b_k = Σ_rows g
+            g = g @ self.weights[k]  # ∂L/∂h_k
+            if k:
+                g = self._act_grad_(g, hs[k])
+        return g
+
+
+class FlatSGD:
+    """θ ← θ − lr·∂L/∂θ on the whole flat buffer."""
+
+    def __init__(self, net: FlatMLP, lr: float) -> None:
+        self.net, self.lr = net, lr
+
+    def step(self) -> None:
+        self.net.flat.add_(self.net.grad, alpha=-self.lr)
+
+    def state_dict(self) -> dict:
+        return {}
+
+    def load_state_dict(self, state: dict) -> None:
+        pass
+
+
+class FlatAdam:
+    """torch.optim.Adam's update (no weight decay) on the whole flat buffer at once."""
+
+    def __init__(self, net: FlatMLP, lr: float, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8):
+        self.net, self.lr, self.betas, self.eps = net, lr, betas, eps
+        self.t = 0
+        self.m = torch.zeros_like(net.flat)
+        self.v = torch.zeros_like(net.flat)
+
+    def step(self) -> None:
+        b1, b2 = self.betas
+        self.t += 1
+        g = self.net.grad
+        self.m.lerp_(g, 1 - b1)  # running mean of the gradient
+        self.v.mul_(b2).addcmul_(g, g, value=1 - b2)  # running mean of its square
+        denom = (self.v.sqrt() / (1 - b2**self.t) ** 0.5).add_(self.eps)
+        self.net.flat.addcdiv_(self.m, denom, value=-self.lr / (1 - b1**self.t))
+
+    def state_dict(self) -> dict:
+        return {"t": self.t, "m": self.m.detach().cpu().clone(), "v": self.v.detach().cpu().clone()}
+
+    def load_state_dict(self, state: dict) -> None:
+        self.t = int(state["t"])
+        self.m = state["m"].to(self.net.flat.device, self.net.flat.dtype).clone()
+        self.v = state["v"].to(self.net.flat.device, self.net.flat.dtype).clone()

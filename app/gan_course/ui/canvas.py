@@ -1,0 +1,126 @@
+"""The training widget's picture: a progress bar and the live charts, drawn from what a LiveRun holds.
+
+Figures are kept per widget with a tag (snapshot count, log scale, language, projector) and rebuilt only
+when the tag changes. The weight charts, which cost more than the rest together, follow every
+HEAVY_EVERY-th snapshot while a run is live, and only the final one while many runs share the server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+import streamlit as st
+
+from gan_course import plots
+from gan_course.core.data import FACES
+from gan_course.core.live import LiveRun
+from gan_course.core.snapshot import History, Snapshot
+from gan_course.ui.context import Context
+from gan_course.ui.run_text import LOSS_LABELS, PROGRESS_TEXT, SAMPLE_CAPTIONS
+
+HEAVY_EVERY = 5
+CROWDED = 4  # more live runs than this on the server: the weight charts wait for the final frame
+PLOT_CONFIG = {"displaylogo": False, "displayModeBar": False}
+FACE_MODELS = ("faces", "face_classifier")
+
+Figures = dict[str, tuple[tuple, Any]]  # slot → (tag, the figure last drawn there)
+
+
+@dataclass
+class View:
+    """What one user's page last drew of one widget (kept in session state beside its LiveRun)."""
+
+    figures: Figures = field(default_factory=dict)
+    version: int = -1  # the LiveRun version drawn last
+
+
+def cached_figure(
+    figures: Figures, slot: str, tag: tuple, build: Callable[[], Any], *, fresh: bool = True
+) -> tuple[tuple, Any]:
+    """(tag, figure) for a slot, built only when the tag changed; tag = (frames, *what the page shows it in).
+    With fresh=False an older frame's figure will do, as long as it was drawn for the same page."""
+    cached = figures.get(slot)
+    if cached is None or cached[0][1:] != tag[1:] or (fresh and cached[0] != tag):
+        cached = figures[slot] = (tag, build())
+    return cached
+
+
+class Canvas:
+    """The placeholders of one widget, laid out once per script run and filled by draw()."""
+
+    def __init__(self, name: str, ctx: Context, view: View, model: str, log_y: bool) -> None:
+        self.name, self.ctx, self.model, self.log_y = name, ctx, model, log_y
+        self.figures = view.figures
+        self.shown: dict[str, tuple] = {}  # slot → tag on the page in this script run (a key appears once)
+        self.progress = st.empty()
+        left, right = st.columns(2)
+        self.slots = {"losses": left.empty(), "outputs": right.empty()}
+        left, right = st.columns(2)
+        if model in FACE_MODELS:
+            # The training data never changes: built once per language and mode, not at every frame.
+            left.caption(ctx._("The five real faces"))
+            self.slots["real"] = left.empty()
+            real = partial(plots.faces_figure, FACES, ctx._, ctx.lang, projector=ctx.projector)
+            self._chart("real", self._tag(0), real)
+        left.caption(ctx._(SAMPLE_CAPTIONS[model]))
+        self.slots["samples"] = left.empty()
+        self.slots["network" if model == "faces" else "weights"] = right.empty()
+        if model == "faces":
+            self.slots["weights"] = st.empty()
+
+    def _tag(self, frames: int) -> tuple:
+        return (frames, self.log_y, self.ctx.lang, self.ctx.projector)
+
+    def _chart(self, slot: str, tag: tuple, build: Callable[[], Any], *, fresh: bool = True) -> None:
+        tag, figure = cached_figure(self.figures, slot, tag, build, fresh=fresh)
+        if self.shown.get(slot) == tag:
+            return  # already in its placeholder
+        self.shown[slot] = tag
+        self.slots[slot].plotly_chart(
+            figure, width="stretch", config=PLOT_CONFIG, key=f"{self.name}.{slot}.{tag[0]}"
+        )
+
+    def show_progress(self, run: LiveRun) -> None:
+        at = run.progress()
+        if at is None:
+            return
+        _ = self.ctx._
+        if at.loss:
+            self.progress.progress(at.fraction, text=_(LOSS_LABELS[at.loss]))
+            return
+        text = _(PROGRESS_TEXT) % {
+            "epoch": at.epoch,
+            "total": at.total_epochs,
+            "step": at.step,
+            "steps": at.total_steps,
+        }
+        self.progress.progress(at.fraction, text=text)
+
+    def draw(self, run: LiveRun, *, crowded: bool = False) -> None:
+        """Progress and charts of the run's last snapshot; live, the weight charts follow every few."""
+        self.show_progress(run)
+        snap, history = run.last, run.history
+        if snap is None:
+            return
+        final = not run.running or run.job != "train"
+        self._draw_charts(history, snap, heavy_due=final or (not crowded and len(history) % HEAVY_EVERY == 1))
+
+    def _draw_charts(self, history: History, snap: Snapshot, *, heavy_due: bool) -> None:
+        _, lang, pro = self.ctx._, self.ctx.lang, self.ctx.projector
+        tag = self._tag(len(history))
+        self._chart(
+            "losses", tag, partial(plots.loss_figure, history, _, lang, log_y=self.log_y, projector=pro)
+        )
+        self._chart("outputs", tag, partial(plots.d_output_figure, history, _, lang, projector=pro))
+        if self.model in FACE_MODELS:
+            self._chart("samples", tag, partial(plots.faces_figure, snap.samples, _, lang, projector=pro))
+        else:
+            self._chart("samples", tag, partial(plots.points_figure, snap, _, lang, projector=pro))
+        if self.model == "faces":
+            network = partial(plots.network_figure, snap, _, lang, projector=pro)
+            self._chart("network", tag, network, fresh=heavy_due)
+        weights = partial(plots.weights_figure, history, _, lang, projector=pro)
+        self._chart("weights", tag, weights, fresh=heavy_due)
