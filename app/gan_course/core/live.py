@@ -5,8 +5,8 @@ start / pause / step / reset / compare and draws the snapshots it finds. No UI c
 
 The rhythm is one number: a run of any length yields `frames` snapshots (every = total_steps // frames),
 the same ones `Trainer.run(every)` yields, so a paused and resumed run has the history of an uninterrupted
-one. The executor trains a run only while the page has drawn all but at most one of its snapshots, so a
-slow page (a crowded server) slows its own run instead of skipping frames.
+one. The executor trains a run only once the page has drawn its last snapshot, so a slow page (a crowded
+server) slows its own run instead of skipping frames.
 """
 
 from __future__ import annotations
@@ -62,11 +62,12 @@ class LiveRun:
         self,
         *,
         frames: int = FRAMES,
-        cpu_cap_s: float = CPU_CAP_S,
+        cpu_cap_s: float | None = None,
         stale_s: float = STALE_S,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.frames, self.cpu_cap_s, self.stale_s, self._clock = frames, cpu_cap_s, stale_s, clock
+        self.frames, self.stale_s, self._clock = frames, stale_s, clock
+        self.cpu_cap_s = CPU_CAP_S if cpu_cap_s is None else cpu_cap_s
         self._changed = threading.Condition()
         self.trainer: Trainer | None = None
         self.history = History()

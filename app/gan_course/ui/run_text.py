@@ -41,7 +41,13 @@ NOTE_TEXT: dict[str, str] = {
     "stale": N_("Training paused while this page was not open. Press Start to go on."),
     "error": N_("Training stopped because of an internal error. Press Reset to start again."),
 }
-NOTE_KIND: dict[str, str] = {"diverged": "error", "error": "error", "time_cap": "info", "stale": "info"}
+NOTE_KIND: dict[str, str] = {
+    "diverged": "error",
+    "error": "error",
+    "time_cap": "info",
+    "stale": "info",
+    "stopped": "info",
+}
 SAMPLE_CAPTIONS: dict[str, str] = {
     "faces": N_("Faces drawn by G for eight values of z between 0 and 1"),
     "face_classifier": N_("Noise images: D should call these “not a face”"),
