@@ -285,7 +285,7 @@ async def _open(session: Session, browser: Any, url: str, epochs: int, timeout_m
         query = urllib.parse.urlencode({"epochs": epochs, "seed": session.seed, "lang": session.lang})
         await page.goto(f"{url}/{FACE_PATH}?{query}", timeout=timeout_ms)
         await page.locator("h1").first.wait_for(state="visible", timeout=timeout_ms)
-        await page.locator(TRAIN_BUTTON).wait_for(state="visible", timeout=timeout_ms)
+        await page.locator(TRAIN_BUTTON).first.wait_for(state="visible", timeout=timeout_ms)
         await page.wait_for_function(IDLE_JS, timeout=timeout_ms, polling=100)
         session.ready = True
     except Exception as err:
@@ -319,7 +319,7 @@ async def _train(session: Session, timeout_ms: float, resumes: int) -> None:
         order = progress_order(session.lang)
         started = time.monotonic()
         while True:
-            await page.locator(TRAIN_BUTTON).click(timeout=timeout_ms)
+            await page.locator(TRAIN_BUTTON).first.click(timeout=timeout_ms)
             # The run has begun once Pause shows (or, for a very short run, once it has already finished).
             await page.wait_for_function(RUN_STARTED_JS, arg=order, timeout=timeout_ms, polling=100)
             if await _wait_until_over(page, order, timeout_ms):

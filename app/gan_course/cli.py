@@ -17,7 +17,16 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from gan_course.core.config import DEVICES, DTYPES, GEN_LOSSES, LIMITS, OPTIMIZERS, PRESETS, preset
+from gan_course.core.config import (
+    DEVICES,
+    DTYPES,
+    GEN_LOSSES,
+    LIMITS,
+    OPTIMIZERS,
+    PRESETS,
+    ConfigError,
+    preset,
+)
 
 if TYPE_CHECKING:  # torch is imported only by the commands that train, so --help stays instant
     from gan_course.core.runner import Trainer
@@ -98,6 +107,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "bench":
             return _bench(args)
         return _presets()
+    except ConfigError as err:  # the core's one validator names the field; say it as the option it came from
+        option = "--" + err.field.replace("_", "-")
+        print(f"{parser.prog}: error: {option}: {err.problem}", file=sys.stderr)
+        return EXIT_USAGE
     except ValueError as err:
         print(f"{parser.prog}: error: {err}", file=sys.stderr)
         return EXIT_USAGE

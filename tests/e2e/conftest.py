@@ -276,8 +276,11 @@ class App:
         return self.page.locator("h1").first.inner_text().strip()
 
     def button(self, key: str):
-        """The button of this key drawn by the current run (not a greyed-out one left from the last run)."""
-        return self.page.locator(f'{keyed(key)}:not([data-stale="true"]) button')
+        """The button of this key drawn by the current run (not a greyed-out one left from the last run).
+
+        A button with a keyboard shortcut is drawn twice by Streamlit (a hidden copy sizes the tooltip), so
+        the first one is the one a person sees and clicks."""
+        return self.page.locator(f'{keyed(key)}:not([data-stale="true"]) button').first
 
     def lang(self) -> str:
         query = urllib.parse.parse_qs(urllib.parse.urlparse(self.page.url).query)

@@ -38,7 +38,7 @@ NOTE_TEXT: dict[str, str] = {
         "Paused after %(seconds)s seconds of computing so the server stays free for others. "
         "Press Start to go on."
     ),
-    "stale": N_("Training paused while this page was not open. Press Start to go on."),
+    "stale": N_("Training paused while this page was hidden or closed. Press Start to go on."),
     "error": N_("Training stopped because of an internal error. Press Reset to start again."),
 }
 NOTE_KIND: dict[str, str] = {

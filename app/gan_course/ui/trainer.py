@@ -31,7 +31,7 @@ from gan_course.ui.settings import Spec
 from gan_course.ui.shell import device_name
 
 REDRAW_S = 0.2  # while a run is live, the browser asks for its picture this often ...
-LIVE_S = 0.3  # ... and one such rerun draws the new snapshots for this long (Pause waits at most this)
+LIVE_S = 1.0  # ... and one such rerun draws the new snapshots for this long (Pause waits at most this)
 
 __all__ = ["Spec", "render"]
 

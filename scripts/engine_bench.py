@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""The live-run engine's targets, measured on the server alone and reported as ratios.
+
+Starts the app, then with ../shared/tools/wsload.py (protocol-level sessions, no browsers):
+  * the numpy reference loop of the article (5000 epochs, ../shared/tools/np_ref.py), timed in this run;
+  * a lone default run of lessons 1, 2 and 3, click to final frame, against that reference, and its wall
+    time against the server CPU it used;
+  * N sessions pressing Start together on lesson 3: p95 against N × the lone run's server CPU, and server
+    CPU per run against the lone run's; peak server RSS;
+  * a tab closed in the middle of a run, and Pause during a Compare: server CPU in the 5 s after.
+
+  python3 scripts/engine_bench.py                 # all of it (a few minutes on two cores)
+  python3 scripts/engine_bench.py --sessions 20 40 --skip-idle
+Prints one JSON object. Numbers move with the machine; the ratios are what the README states.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TOOLS = ROOT.parent / "shared" / "tools"
+sys.path.insert(0, str(TOOLS))
+import wsload  # noqa: E402  (lives beside the repository, in ../shared/tools)
+
+LESSONS = {"lesson1": "generative-vs-discriminative", "lesson2": "minimax", "lesson3": "slanted-island"}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server() -> tuple[str, subprocess.Popen]:
+    port = _free_port()
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "app" / "main.py"),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+    ]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(240):
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                return url, proc
+        except OSError:
+            time.sleep(0.25)
+    proc.kill()
+    raise SystemExit("the app did not start")
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def np_reference() -> float:
+    out = subprocess.run(
+        [sys.executable, str(TOOLS / "np_ref.py"), "5000"], capture_output=True, text=True, check=True
+    ).stdout
+    return float(out.split("seconds")[-1].split()[0])
+
+
+def load(url: str, page: str, n: int, pid: int, query: str = "") -> dict:
+    return asyncio.run(wsload.load(url, page, n, query=query, deadline=600, pids=[pid]))
+
+
+def cpu_after(url: str, page: str, pid: int, action: str) -> list[float]:
+    """Server CPU (cores) in each of the 5 seconds after a tab closes mid-run or Pause hits a Compare."""
+
+    async def scenario() -> None:
+        s = wsload.Session(url, page, "lang=en&epochs=800")
+        await s.open()
+        await s.click("compare" if action == "pause_compare" else "train")
+        end = time.time() + 3
+        while time.time() < end:  # let it train for a while, answering its redraws as a browser does
+            with contextlib.suppress(asyncio.TimeoutError):
+                await s.recv(0.5)
+        if action == "pause_compare":
+            await s.click("stop")
+            await s.until_finished(10)
+            s.auto.clear()  # a browser drops the timers of a fragment the server removed
+        await s.close()
+
+    asyncio.run(scenario())
+    cores = []
+    for _ in range(5):
+        c0, t0 = wsload.cpu_s([pid]), time.monotonic()
+        time.sleep(1.0)
+        cores.append(round((wsload.cpu_s([pid]) - c0) / (time.monotonic() - t0), 3))
+    return cores
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sessions", type=int, nargs="*", default=[20, 40])
+    ap.add_argument("--skip-idle", action="store_true")
+    args = ap.parse_args()
+    url, proc = start_server()
+    report: dict = {"machine": f"{os.cpu_count()} cores", "date": time.strftime("%Y-%m-%d")}
+    try:
+        for page in LESSONS.values():
+            load(url, page, 1, proc.pid)  # warm-up: imports, first figures
+        ref = report["np_ref_5000_s"] = np_reference()
+        for name, page in LESSONS.items():
+            r = load(url, page, 1, proc.pid)
+            report[name] = {
+                "wall_s": r["p50"],
+                "server_cpu_s": r["server_cpu_s"],
+                "frames": r["min_frames"],
+                "vs_np_ref": round(r["p50"] / ref, 2),
+                "wall_vs_cpu": round(r["p50"] / r["server_cpu_s"], 2),
+            }
+        lone_cpu = report["lesson3"]["server_cpu_s"]
+        for n in args.sessions:
+            r = load(url, LESSONS["lesson3"], n, proc.pid)
+            per_run = r["server_cpu_s"] / max(r["finished"], 1)
+            report[f"lesson3_x{n}"] = {
+                "finished": r["finished"],
+                "p50": r["p50"],
+                "p95": r["p95"],
+                "exceptions": r["exceptions"],
+                "mb": r["mb"],
+                "min_frames": r["min_frames"],
+                "p95_vs_n_lone_cpu": round(r["p95"] / (n * lone_cpu), 2) if r["p95"] else None,
+                "cpu_per_run_vs_lone": round(per_run / lone_cpu, 2),
+            }
+        report["peak_rss_mb"] = round(peak_rss_mb(proc.pid))
+        if not args.skip_idle:
+            report["cores_after_tab_closed"] = cpu_after(url, LESSONS["lesson2"], proc.pid, "close")
+            report["cores_after_pause_compare"] = cpu_after(
+                url, LESSONS["lesson2"], proc.pid, "pause_compare"
+            )
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    print(json.dumps(report))
+
+
+if __name__ == "__main__":
+    main()
