@@ -102,6 +102,23 @@ def test_quiz_answers_are_reachable(lang):
             assert q.is_correct(q.answer) and not q.is_correct(q.answer + 10 * q.tolerance + 1)
 
 
+# Characters that only occur in formulas: outside $…$ they mean maths was typed as plain text.
+MATHS_ONLY = set("∂σ≈−·ηθ½^_\\|=")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_quiz_and_glossary_maths_is_latex_as_in_the_lessons(lang):
+    texts = [s for q in lessons.quizzes(lang).values() for s in (q.question, q.explanation, *q.options)]
+    texts += [term.definition for term in lessons.glossary(lang).values()]
+    plain = []
+    for text in texts:
+        parts = text.split("$")
+        outside = "".join(parts[0::2])
+        if len(parts) % 2 == 0 or set(outside) & MATHS_ONLY:
+            plain.append(text)
+    assert plain == []
+
+
 @pytest.mark.parametrize("lang", OTHERS)
 def test_glossary_matches_english(lang):
     en, other = lessons.glossary("en"), lessons.glossary(lang)
@@ -181,6 +198,7 @@ ALLOWED_LATIN = {
     "sgd",
     "tanh",
     "relu",
+    "leakyrelu",
     "d2l",
     "js",
     "goodfellow",
@@ -226,6 +244,7 @@ ALLOWED_LATIN = {
     "id",
     "url",
     "mnist",
+    "cifar",
     "convnet",
     "mlps",
     "ok",

@@ -32,7 +32,8 @@ def render(quiz_id: str, ctx: Context) -> None:
             given = st.number_input(_("Your answer"), value=None, step=0.001, format="%.3f", key=key)
         if given is None:
             return
+        explanation = _literal_stars(quiz.explanation)
         if quiz.is_correct(given):
-            st.success(_("Correct.") + " " + quiz.explanation)
+            st.success(_("Correct.") + " " + explanation)
         else:
-            st.error(_("Not quite.") + " " + quiz.explanation)
+            st.error(_("Not quite.") + " " + explanation)
