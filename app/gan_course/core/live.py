@@ -96,8 +96,8 @@ class LiveRun:
         return self.history.last
 
     def progress(self) -> Progress | None:
-        """Where the current job stands (None before the first step); a comparison counts both runs."""
-        if self.job == "compare" and self.compare_runs:
+        """Where the live job stands (None before the first step); a live comparison counts both runs."""
+        if self.job == "compare" and self.compare_runs and self.running:
             t = self._compare_trainer
             done = [loss for loss, h in self.compare_runs.items() if _finished(h)]
             loss = t.config.gen_loss if t is not None and t.config.gen_loss not in done else None
