@@ -163,6 +163,7 @@ class LiveRun:
     def _go(self, job: Literal["train", "compare"], config: TrainConfig | None = None) -> None:
         self.job, self.state, self.note, self.cpu_s = job, "running", "", 0.0
         self._compare_config = config
+        self._drawn_snapshots = self._snapshots()  # a fresh run has nothing drawn yet, an old one all
         if job == "compare" and self._compare_done():
             self.state, self.note = "done", "compared"
         self._last_seen = self._clock()
@@ -194,6 +195,7 @@ class LiveRun:
         with self._changed:
             self.trainer, self.history, self.compare_runs, self._compare_trainer = None, History(), {}, None
             self.state, self.note, self.cpu_s, self.job = "idle", "", 0.0, "train"
+            self._drawn_snapshots = 0
             self._bump()
 
     # --- what the executor does ---

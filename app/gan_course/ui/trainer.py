@@ -88,12 +88,12 @@ def _live(spec: Spec, model: str, log_y: bool) -> None:
     while True:
         if drawn or view.version == run.version:
             run.wait(view.version, max(0.0, end - time.monotonic()))
-        version = run.version
+        version, ended = run.version, not run.running  # read before drawing, so the end is drawn too
         if not drawn or version != view.version:
             canvas.draw(run, crowded=EXECUTOR.live_runs() > CROWDED)
             drawn, view.version = True, version
             run.seen(version)
-        if not run.running:
+        if ended:
             st.rerun()  # once per run: the Start button, the message and the tools beside see the end
         if time.monotonic() >= end:
             return
