@@ -156,3 +156,17 @@ def test_an_error_in_a_run_stops_that_run_only():
     run.trainer.advance = None  # type: ignore[assignment]  # any bug inside training
     run.work(0.01)
     assert run.state == "error" and "TypeError" in run.error
+
+
+def test_a_page_slowed_by_a_crowded_server_is_not_taken_for_a_closed_tab():
+    now = [0.0]
+    run = LiveRun(stale_s=4.0, clock=lambda: now[0])
+    run.start(_faces(epochs=100))
+    for _ in range(10):  # the page draws a frame every 2 s
+        run.work(1.0)
+        now[0] += 2.0
+        run.seen(run.version)
+    now[0] += 6.0  # 6 s without a frame: three of its usual gaps, not a closed tab
+    assert not run.stale()
+    now[0] += 20.0
+    assert run.stale()

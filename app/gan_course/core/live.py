@@ -23,7 +23,8 @@ from gan_course.core.snapshot import History, Snapshot
 
 FRAMES = 25  # snapshots (live redraws) in a run: smooth enough to watch, few enough to draw cheaply
 CPU_CAP_S = 120.0  # one Start (or Compare) never uses more CPU time than this; it pauses and can go on
-STALE_S = 4.0  # a run whose page has not looked for this long (a closed tab) is paused
+STALE_S = 4.0  # a run whose page has not looked for this long (a closed tab) is paused ...
+STALE_GAPS = 8  # ... or for this many of its usual gaps between two frames, on a server too busy to draw fast
 AHEAD = 0  # snapshots a run may be ahead of its page: none, so that the page shows every one
 
 State = Literal["idle", "running", "paused", "done", "diverged", "error"]
@@ -82,6 +83,7 @@ class LiveRun:
         self.drawn = 0  # the version the page drew last
         self._drawn_snapshots = 0  # snapshots (of history or comparison) the page had when it drew last
         self._last_seen = clock()
+        self._gap_s = 0.0  # a running mean of the time between two frames the page drew
         self._step_s = 1e-4  # a running estimate of the seconds one step takes, to size the slices
         self.on_seen: Callable[[], None] | None = None  # the executor's wake-up, called after the page drew
 
@@ -115,7 +117,9 @@ class LiveRun:
     def seen(self, version: int) -> None:
         """The page drew what `version` showed; the run may go on, and it is not stale."""
         with self._changed:
-            self._last_seen = self._clock()
+            now = self._clock()
+            self._gap_s = 0.8 * self._gap_s + 0.2 * (now - self._last_seen)
+            self._last_seen = now
             if version > self.drawn:
                 self.drawn = version
                 self._drawn_snapshots = self._snapshots()
@@ -166,7 +170,7 @@ class LiveRun:
         self._drawn_snapshots = self._snapshots()  # a fresh run has nothing drawn yet, an old one all
         if job == "compare" and self._compare_done():
             self.state, self.note = "done", "compared"
-        self._last_seen = self._clock()
+        self._last_seen, self._gap_s = self._clock(), 0.0
         self._bump()
 
     def pause(self, note: Note = "stopped") -> None:
@@ -205,7 +209,9 @@ class LiveRun:
         return self.running and self._snapshots() - self._drawn_snapshots <= AHEAD
 
     def stale(self) -> bool:
-        return self.running and self._clock() - self._last_seen > self.stale_s
+        """Running, and its page has stopped looking: a closed tab, not a page slowed by a crowded server."""
+        limit = max(self.stale_s, STALE_GAPS * self._gap_s)
+        return self.running and self._clock() - self._last_seen > limit
 
     def work(self, budget_s: float) -> None:
         """Train for about `budget_s` seconds of CPU time, or to the next snapshot, whichever comes first."""
