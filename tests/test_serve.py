@@ -153,7 +153,7 @@ def test_config_checks_streamlit_health_and_keeps_websockets_open() -> None:
     assert "http-check send meth GET uri /_stcore/health" in lines
     assert "http-check expect string ok" in lines
     assert "default-server inter 1000ms fastinter 500ms downinter 1000ms fall 3 rise 2" in lines
-    assert "timeout check 5s" in lines
+    assert "timeout check 30s" in lines
     # A dead replica refuses at once: one interval, then fastinter until `fall` failures, under 5 s.
     assert serve.CHECK_INTER_MS + (serve.CHECK_FALL - 1) * serve.CHECK_FAST_MS <= 2500
     assert "timeout tunnel 1h" in lines
