@@ -38,6 +38,13 @@ def cpu_seconds(pid: int) -> float:
     return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
+def peak_rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return float("nan")
+
+
 def sessions_per_replica(sock: Path) -> dict[str, int]:
     """HAProxy's total of sessions (connections: page loads and websockets) sent to each replica."""
     with socket.socket(socket.AF_UNIX) as s:
@@ -139,6 +146,7 @@ def one_run(args: argparse.Namespace, replicas: int) -> dict[str, object]:
         result = json.loads(out.strip().splitlines()[-1])
         conn1 = sessions_per_replica(sock)
         cpu = {name: round(cpu_seconds(pid) - cpu0[name], 2) for name, pid in pids.items()}
+        rss = {name: peak_rss_mib(pid) for name, pid in pids.items()}
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
@@ -149,6 +157,7 @@ def one_run(args: argparse.Namespace, replicas: int) -> dict[str, object]:
         replica_cpu_share={k: round(v / total, 3) for k, v in cpu.items()},
         replica_connections={k: conn1[k] - conn0.get(k, 0) for k in conn1},
         health_s=probe.summary(),
+        replica_peak_rss_mib=rss,
     )
     return result
 

@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -351,6 +352,22 @@ def test_ctrl_c_or_sigterm_stops_everything_it_started(haproxy: str, sig: signal
     assert [pid for pid in c.pids() if _alive(pid)] == []
     assert c.process.stdout.read().strip() == "stopped: the balancer and every replica have exited"
     assert not c.stats_socket.parent.exists()  # the temporary config is gone too
+
+
+def test_children_die_with_serve_even_when_it_is_killed(haproxy: str) -> None:
+    c = start_serve(haproxy, 1, "--cpus-per-replica", "0")
+    try:
+        c.process.kill()  # SIGKILL: serve cannot clean up; the kernel's parent-death signal must
+        c.process.wait(timeout=10)
+        deadline = time.monotonic() + 15
+        while any(_alive(pid) for pid in c.pids()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert [pid for pid in c.pids() if _alive(pid)] == []
+    finally:
+        for pid in c.pids():  # only if the assertion failed: leave nothing running for the next test
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        shutil.rmtree(c.stats_socket.parent, ignore_errors=True)
 
 
 def test_a_balancer_that_fails_to_start_leaves_no_replica_behind(tmp_path: Path) -> None:
