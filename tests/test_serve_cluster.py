@@ -13,21 +13,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from queue import Empty, Queue
-from typing import IO
 
 import pytest
 import websockets
@@ -35,119 +30,12 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from gan_course.serve import COOKIE, REPLICA_HEADER, cpu_sets, usable_cpus
+from serve_helpers import ROOT, START_TIMEOUT_S, Cluster, alive, free_port, start_serve, stop_serve
 
-ROOT = Path(__file__).resolve().parents[1]
-START_TIMEOUT_S = 120.0
 RUN_TIMEOUT_S = 60.0
 OUT_OF_ROTATION_S = 5.0  # the issue's bound for a dead replica to stop getting visitors
-REPLICA_LINE = re.compile(r"^replica (\d+) pid (\d+) port (\d+)$")
-BALANCER_LINE = re.compile(r"^balancer haproxy pid (\d+) port (\d+) config (\S+)$")
 
 pytestmark = pytest.mark.serve
-
-
-# --- the command under test ------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@dataclass
-class Cluster:
-    process: subprocess.Popen[str]
-    url: str
-    replicas: dict[str, tuple[int, int]]  # "r0" -> (pid, port)
-    balancer_pid: int
-    stats_socket: Path
-    stdout: list[str] = field(default_factory=list)
-
-    def pids(self) -> list[int]:
-        return [self.balancer_pid, *(pid for pid, _ in self.replicas.values())]
-
-    def server_status(self) -> dict[str, str]:
-        """HAProxy's own view of each replica (UP, DOWN, ...), from its stats socket."""
-        with socket.socket(socket.AF_UNIX) as s:
-            s.settimeout(5)
-            s.connect(str(self.stats_socket))
-            s.sendall(b"show stat\n")
-            data = b""
-            while chunk := s.recv(65536):
-                data += chunk
-        rows = [line.split(",") for line in data.decode().splitlines() if line and not line.startswith("#")]
-        return {row[1]: row[17] for row in rows if row[0] == "replicas" and row[1].startswith("r")}
-
-
-def _read_lines(stream: IO[str], queue: Queue[str | None]) -> None:
-    """Hand over stdout line by line until the "open the course" line, then stop reading."""
-    for line in stream:
-        queue.put(line.rstrip("\n"))
-        if line.startswith("open the course at "):
-            return
-    queue.put(None)
-
-
-def start_serve(haproxy: str, replicas: int, *extra: str) -> Cluster:
-    """Start the command and read its stdout up to the "open the course" line."""
-    port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "app") + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    cmd = [sys.executable, "-m", "gan_course", "serve", "--replicas", str(replicas), "--port", str(port),
-           "--host", "127.0.0.1", "--haproxy", haproxy, *extra]  # fmt: skip
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    lines: list[str] = []
-    # A thread reads stdout: a select() on the pipe would miss lines already in the file object's buffer.
-    queue: Queue[str | None] = Queue()
-    threading.Thread(target=_read_lines, args=(proc.stdout, queue), daemon=True).start()
-    deadline = time.monotonic() + START_TIMEOUT_S
-    try:
-        while not (lines and lines[-1].startswith("open the course at ")):
-            try:
-                line = queue.get(timeout=max(0.0, deadline - time.monotonic()))
-            except Empty:
-                message = f"serve did not come up in {START_TIMEOUT_S:.0f} s; stdout: {lines}"
-                raise AssertionError(message) from None
-            if line is None:
-                raise AssertionError(f"serve exited with {proc.wait()}: {lines}\n{proc.stderr.read()}")
-            lines.append(line)
-    except BaseException:
-        stop_serve(proc, signal.SIGTERM)
-        raise
-    found = {int(m[1]): (int(m[2]), int(m[3])) for m in map(REPLICA_LINE.match, lines) if m}
-    assert sorted(found) == list(range(replicas)), lines
-    balancer = next(m for m in map(BALANCER_LINE.match, lines) if m)
-    assert int(balancer[2]) == port
-    assert lines[-1].startswith(f"open the course at http://127.0.0.1:{port}"), lines
-    return Cluster(
-        proc,
-        f"http://127.0.0.1:{port}",
-        {f"r{i}": v for i, v in found.items()},
-        int(balancer[1]),
-        Path(balancer[3]).parent / "haproxy.sock",
-        lines,
-    )
-
-
-def stop_serve(proc: subprocess.Popen[str], sig: signal.Signals) -> int:
-    if proc.poll() is None:
-        proc.send_signal(sig)
-    try:
-        return proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        return proc.wait()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    # A zombie has exited; only its parent has not read its status yet.
-    with contextlib.suppress(OSError):
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    return False
 
 
 @pytest.fixture(scope="module")
@@ -346,10 +234,10 @@ def test_a_killed_replica_leaves_the_other_serving(haproxy: str) -> None:
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 def test_ctrl_c_or_sigterm_stops_everything_it_started(haproxy: str, sig: signal.Signals) -> None:
     c = start_serve(haproxy, 1, "--cpus-per-replica", "0")
-    assert all(_alive(pid) for pid in c.pids())
+    assert all(alive(pid) for pid in c.pids())
     code = stop_serve(c.process, sig)
     assert code == 0, c.process.stderr.read()
-    assert [pid for pid in c.pids() if _alive(pid)] == []
+    assert [pid for pid in c.pids() if alive(pid)] == []
     assert c.process.stdout.read().strip() == "stopped: the balancer and every replica have exited"
     assert not c.stats_socket.parent.exists()  # the temporary config is gone too
 
@@ -360,9 +248,9 @@ def test_children_die_with_serve_even_when_it_is_killed(haproxy: str) -> None:
         c.process.kill()  # SIGKILL: serve cannot clean up; the kernel's parent-death signal must
         c.process.wait(timeout=10)
         deadline = time.monotonic() + 15
-        while any(_alive(pid) for pid in c.pids()) and time.monotonic() < deadline:
+        while any(alive(pid) for pid in c.pids()) and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert [pid for pid in c.pids() if _alive(pid)] == []
+        assert [pid for pid in c.pids() if alive(pid)] == []
     finally:
         for pid in c.pids():  # only if the assertion failed: leave nothing running for the next test
             with contextlib.suppress(ProcessLookupError):
@@ -388,7 +276,7 @@ def test_a_balancer_that_fails_to_start_leaves_no_replica_behind(tmp_path: Path)
         "--replicas",
         "1",
         "--port",
-        str(_free_port()),
+        str(free_port()),
         "--host",
         "127.0.0.1",
         "--haproxy",
@@ -408,4 +296,4 @@ def test_a_balancer_that_fails_to_start_leaves_no_replica_behind(tmp_path: Path)
     assert "cannot bind socket" in proc.stderr
     pids = [int(p) for p in started.read_text().split()]
     assert len(pids) == 2  # the replica and the stand-in itself
-    assert [pid for pid in pids if _alive(pid)] == []
+    assert [pid for pid in pids if alive(pid)] == []
