@@ -25,3 +25,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     skip = pytest.mark.skip(reason="needs a CUDA device: torch.cuda.is_available() is False")
     for item in cuda_items:
         item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def haproxy() -> str:
+    """Debian's haproxy, which `python -m gan_course serve` puts in front of the app processes.
+
+    Skipped with the reason where it is missing; in CI (CI=true) that is a failure, so a CI image without it
+    cannot pass silently.
+    """
+    from gan_course.serve import ServeError, find_haproxy
+
+    try:
+        return find_haproxy("haproxy")
+    except ServeError as err:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(str(err))
+        pytest.skip(str(err))

@@ -3,6 +3,7 @@
 python -m gan_course train --preset article --json
 python -m gan_course bench --quick
 python -m gan_course presets
+python -m gan_course serve --replicas 2 --port 8501
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from gan_course import serve
 from gan_course.core.config import (
     DEVICES,
     DTYPES,
@@ -94,6 +96,14 @@ def _parser() -> argparse.ArgumentParser:
         help="list the presets and their settings",
         description="List the presets and their settings.",
     )
+    serve.add_arguments(
+        sub.add_parser(
+            "serve",
+            help="serve the course for a class: N app processes behind HAProxy",
+            description="Start N app processes, each pinned to a core, and HAProxy in front of them with "
+            "cookie stickiness; stays in the foreground until Ctrl-C or SIGTERM, then stops them all.",
+        )
+    )
     return parser
 
 
@@ -106,6 +116,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _train(args)
         if args.command == "bench":
             return _bench(args)
+        if args.command == "serve":
+            return serve.run(args)
         return _presets()
     except ConfigError as err:  # the core's one validator names the field; say it as the option it came from
         option = "--" + err.field.replace("_", "-")

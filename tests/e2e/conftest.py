@@ -317,3 +317,10 @@ def make_app(new_context, warm_server):
 @pytest.fixture
 def app(page, warm_server) -> App:
     return App(page, warm_server)
+
+
+@pytest.fixture
+def app_on(new_context):
+    """A factory of App objects on a server of the test's own (e.g. `serve`'s balancer), each in its own
+    browser context; the server needs `url` and `log_tail()`."""
+    return lambda server: App(new_context().new_page(), server)
