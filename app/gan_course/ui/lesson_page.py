@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 
 import streamlit as st
 
@@ -23,9 +24,49 @@ def _guarded(draw: Callable[[], None], ctx: Context) -> None:
         st.error(ctx._("This part of the page could not be shown. Reload the page or press Reset."))
 
 
+# What a focused link's hide=text leaves out: the prose and its maths.
+TEXT_BLOCKS = frozenset({"markdown", "latex"})
+MARKER_BLOCKS = frozenset({"widget", "figure", "quiz"})
+
+
+def visible_blocks(blocks: Sequence[lessons.Block], hidden: AbstractSet[str]) -> list[lessons.Block]:
+    """The blocks a page shows when a focused link hides some parts ("text", "quiz"; links.HIDE_PARTS).
+
+    The title always stays, so the page still says where it is. A section (a heading and what follows it up
+    to the next heading) goes as a whole once everything it was there for is hidden: "Quiz" with its quizzes
+    hidden, "Summary" with the text hidden. A section that keeps a widget keeps its heading.
+    """
+
+    def shown(block: lessons.Block) -> bool:
+        if block.kind in TEXT_BLOCKS:
+            return "text" not in hidden
+        return not (block.kind == "quiz" and "quiz" in hidden)
+
+    out: list[lessons.Block] = []
+    section: list[lessons.Block] = []
+
+    def flush() -> None:
+        kept = [b for b in section if b.kind == "heading" or shown(b)]
+        markers = [b for b in section if b.kind in MARKER_BLOCKS]
+        content = [b for b in kept if b.kind != "heading"]
+        if content and (not markers or any(b.kind in MARKER_BLOCKS for b in content)):
+            out.extend(kept)
+        section.clear()
+
+    for block in blocks:
+        if block.kind in ("title", "heading"):
+            flush()
+        if block.kind == "title":
+            out.append(block)
+        else:
+            section.append(block)
+    flush()
+    return out
+
+
 def render(stem: str) -> None:
     ctx = current()
-    for block in lessons.load(ctx.lang, stem):
+    for block in visible_blocks(lessons.load(ctx.lang, stem), ctx.hidden):
         if block.kind == "title":
             st.title(block.text)
         elif block.kind == "heading":
