@@ -79,15 +79,15 @@ def faces_figure(
         "hovertemplate": "%{text}: %{z:.2f}<extra></extra>",
         "name": _("Image %(number)s") % {"number": n},
     }
+    s = style(projector)
     frames = {
         "type": "scatter",
         "x": outline_x,
         "y": outline_y,
         "mode": "lines",
-        "line": {"color": FRAME_COLOUR, "width": 1},
+        "line": {"color": FRAME_COLOUR, "width": s.line_width / 2},
         "hoverinfo": "skip",
     }
-    s = style(projector)
     layout = theme_layout(lang, projector)
     title_room = 0.0
     if titles is not None:
