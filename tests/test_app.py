@@ -139,9 +139,21 @@ def test_hide_text_keeps_the_title_widget_and_quizzes_with_their_headings(lang):
     assert headers(at) == [every[4], every[6]]  # "Try it" (the widget) and "Quiz"
     shown = " ".join(m.value for m in at.markdown)
     assert not any(paragraph in shown for paragraph in prose(lang, LESSON_1))
-    assert not at.latex
+    assert "$$" not in shown
     assert at.button(key="train").label == gettext_for(lang)("Start")
     assert len([r for r in at.radio if r.key.startswith("quiz.")]) == 3
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_formula_is_drawn_in_a_labelled_focusable_box(lang):
+    at = open_app("03_slanted_island", lang=lang)
+    formulas = [b.text for b in lessons.load(lang, "03_slanted_island") if b.kind == "latex"]
+    boxes = [m.value for m in at.markdown if 'class="gan-formula"' in m.value]
+    label = gettext_for(lang)("Formula")
+    assert len(boxes) == len(formulas) >= 5
+    for box, tex in zip(boxes, formulas, strict=True):
+        assert box.startswith(f'<div class="gan-formula" tabindex="0" role="group" aria-label="{label}">')
+        assert f"\n\n$$\n{tex}\n$$\n\n</div>" in box
 
 
 def test_hide_survives_page_and_language_switches():
@@ -150,7 +162,8 @@ def test_hide_survives_page_and_language_switches():
     at.selectbox(key="lang").set_value("de").run()
     assert_clean(at)
     assert at.query_params["hide"] == "settings,text"
-    assert not at.latex and headers(at) == [lesson_headings("de", "02_minimax")[i] for i in (4, 6, 8)]
+    assert "$$" not in " ".join(m.value for m in at.markdown)
+    assert headers(at) == [lesson_headings("de", "02_minimax")[i] for i in (4, 6, 8)]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
@@ -64,6 +65,19 @@ def visible_blocks(blocks: Sequence[lessons.Block], hidden: AbstractSet[str]) ->
     return out
 
 
+def _formula(tex: str, ctx: Context) -> None:
+    """Display maths in a box that scrolls sideways when the formula is wider than the column.
+
+    st.latex makes the formula itself that scroll box, which a keyboard cannot reach (axe:
+    scrollable-region-focusable, serious): in projector mode the wide formulas of lesson 3 overflow. This
+    box takes the focus (Tab, then arrow keys scroll it) and says what it holds; the blank lines let the
+    Markdown inside the HTML be read as Markdown, so KaTeX draws the formula as st.latex would.
+    """
+    label = html.escape(ctx._("Formula"), quote=True)
+    box = f'<div class="gan-formula" tabindex="0" role="group" aria-label="{label}">'
+    st.markdown(f"{box}\n\n$$\n{tex}\n$$\n\n</div>", unsafe_allow_html=True)
+
+
 def render(stem: str) -> None:
     ctx = current()
     for block in visible_blocks(lessons.load(ctx.lang, stem), ctx.hidden):
@@ -74,7 +88,7 @@ def render(stem: str) -> None:
         elif block.kind == "markdown":
             st.markdown(block.text)
         elif block.kind == "latex":
-            st.latex(block.text)
+            _formula(block.text, ctx)
         elif block.kind == "widget":
             _guarded(lambda name=block.text: widgets.draw(name, ctx), ctx)
         elif block.kind == "figure":

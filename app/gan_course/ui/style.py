@@ -13,12 +13,15 @@ from gan_course.ui import shortcuts
 PROJECTOR_SCALE = 1.6
 
 # Always on: larger base type and no clutter, for reading at a distance. The Page Down Step button of
-# ui/shortcuts.py is hidden: it is there for its key, not to be seen.
+# ui/shortcuts.py is hidden: it is there for its key, not to be seen. A wide formula scrolls in its
+# focusable box (ui/lesson_page.py), not in KaTeX's own, which a keyboard cannot reach.
 BASE_CSS = f"""
 <style>
 .stMainBlockContainer {{ max-width: 1200px; }}
 .stMarkdown p, .stMarkdown li {{ font-size: 1.08rem; line-height: 1.6; }}
 .st-key-{shortcuts.STEP_REMOTE_BUTTON_KEY} {{ display: none !important; }}
+.gan-formula {{ overflow-x: auto; overflow-y: hidden; }}
+.gan-formula .katex-display {{ overflow: visible !important; }}
 .gan-badge {{ display: inline-block; padding: 0.1rem 0.55rem; border-radius: 0.4rem;
   background: #0b5cad; color: #ffffff; font-weight: 600; font-family: monospace; }}
 </style>
@@ -36,10 +39,8 @@ html {{ font-size: {PROJECTOR_SCALE * 100:.0f}% !important; }}
 .stButton button, .stDownloadButton button {{ border-width: 3px; font-weight: 700; }}
 [data-testid="stToolbarActions"], [data-testid="stMainMenu"], [data-testid="stDecoration"], footer {{
   display: none !important; }}
-.stMainBlockContainer {{ max-width: 100%; padding: 1rem 1.5rem 4rem 1.5rem; }}
-/* A formula wider than the column spills into the page's own scrolling (keyboard-reachable) instead of a
-   scroll box of its own, which a keyboard cannot reach (axe: scrollable-region-focusable). */
-.katex-display {{ overflow: visible !important; }}
+/* The top padding stays clear of the header bar (3.75rem), which takes the clicks over its height. */
+.stMainBlockContainer {{ max-width: 100%; padding: 4rem 1.5rem 4rem 1.5rem; }}
 </style>
 """
 
