@@ -37,6 +37,8 @@ html {{ font-size: {PROJECTOR_SCALE * 100:.0f}% !important; }}
 .stMarkdown p, .stMarkdown li, .stMarkdown td {{ line-height: 1.45; color: #000000; }}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{ color: #222222 !important; }}
 .stButton button, .stDownloadButton button {{ border-width: 3px; font-weight: 700; }}
+/* Long lesson titles wrap in the navigation instead of ending in "…". */
+[data-testid="stSidebarNavLink"] span {{ white-space: normal !important; overflow: visible !important; }}
 [data-testid="stToolbarActions"], [data-testid="stMainMenu"], [data-testid="stDecoration"], footer {{
   display: none !important; }}
 /* The top padding stays clear of the header bar (3.75rem), which takes the clicks over its height. */
