@@ -31,7 +31,8 @@ WIDGET_KEYS: dict[str, str] = {
 }
 # Parts of a page a focused link can hide (`?hide=settings,quiz`), as TensorFlow Playground hides controls
 # for a classroom demo: the widget's Settings expander, the quizzes, the lesson prose around the widgets
-# (title and headings stay, so the page still says where it is), and the sidebar (folded away, not removed).
+# (the title and the widgets' headings stay, so the page still says where it is), and the sidebar (the
+# clean stage: a button at the top of the page brings it back).
 HIDE_PARTS: tuple[str, ...] = ("settings", "quiz", "text", "sidebar")
 KNOWN_KEYS: tuple[str, ...] = ("lang", "projector", "hide", *WIDGET_KEYS)
 

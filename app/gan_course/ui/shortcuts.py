@@ -1,9 +1,9 @@
 """Keyboard shortcuts of the training widget, for a lecturer with a presenter remote.
 
-Streamlit's own button shortcuts (st.button(shortcut=...), Streamlit ≥ 1.52) bind a key on the whole page
-and, by Streamlit's design, ignore it while focus is in a text, number, select or slider field (any INPUT,
-TEXTAREA or SELECT), so typing "k" into a field never starts a run. One button takes one key: Page Down
-(what most presenter remotes send for "next", besides Right) gets a second Step button that CSS hides
+Streamlit's own button shortcuts (st.button(shortcut=...), checked with Streamlit 1.67) bind a key on the
+whole page and ignore it while focus is in a text, number, select or slider field (any INPUT, TEXTAREA or
+SELECT), so typing "k" into a field never starts a run. One button takes one key: Page Down (what most
+presenter remotes send for "next", besides Right) gets a second Step button that CSS hides
 (style.BASE_CSS); a hidden button still answers its key.
 """
 
