@@ -430,3 +430,31 @@ def test_every_quiz_is_answerable(lang):
             widget.set_value(int(quiz.answer) if quiz.kind == "choice" else quiz.answer).run()
         assert len(at.success) >= len(ids)
         assert not at.exception
+
+
+# --- the presenter remote (ui/shortcuts.py, for the training widget) -----------------------------
+
+
+def _remote_step_app(lang: str) -> None:
+    import streamlit as st
+
+    from gan_course.i18n import gettext_for
+    from gan_course.ui import shortcuts
+    from gan_course.ui.context import Context
+
+    st.session_state.setdefault("steps", 0)
+
+    def step() -> None:
+        st.session_state.steps += 1
+
+    shortcuts.remote_step_button(Context(lang, gettext_for(lang), False), step)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_page_down_step_button_is_bound_to_its_key_and_steps(lang):
+    at = AppTest.from_function(_remote_step_app, args=(lang,), default_timeout=TIMEOUT).run()
+    button = at.button(key="step_pagedown")
+    assert button.label == gettext_for(lang)("Step (Page Down)")
+    assert button.proto.shortcut == "pagedown"  # normalised by Streamlit: the key Page Down, no modifier
+    button.click().run()
+    assert at.session_state["steps"] == 1
