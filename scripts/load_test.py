@@ -61,7 +61,8 @@ DEFAULT_TIMEOUT_S = 600.0
 SAMPLE_EVERY_S = 0.2
 PAUSED_S = 2.0  # how long Start must stand alone, the run short of its end, to count as a pause
 PROGRESS_MSGID = "Epoch %(epoch)s of %(total)s · step %(step)s of %(steps)s"  # ui/trainer.py, Canvas.draw
-TRAIN_BUTTON = '.st-key-train:not([data-stale="true"]) button'
+# ':visible' (Playwright): a button with help text is drawn twice, one copy hidden.
+TRAIN_BUTTON = '.st-key-train:not([data-stale="true"]) button:visible'
 WEIGHTS_BUTTON = ".st-key-face_gan-download_weights button"  # key "face_gan.download_weights"
 
 # Nothing is running and every element is drawn (lazily loaded widgets show a skeleton first).

@@ -104,6 +104,105 @@ def test_projector_mode_from_the_link_and_toggle():
     assert "projector" not in at.query_params
 
 
+# --- focused links and the clean stage ---------------------------------------------------------
+
+LESSON_1 = "01_generative_discriminative"
+
+
+def headers(at: AppTest) -> list[str]:
+    return [h.value for h in at.header]
+
+
+def lesson_headings(lang: str, stem: str) -> list[str]:
+    return [b.text for b in lessons.load(lang, stem) if b.kind == "heading"]
+
+
+def prose(lang: str, stem: str) -> list[str]:
+    return [b.text for b in lessons.load(lang, stem) if b.kind == "markdown"]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_hide_quiz_leaves_out_the_quizzes_and_their_section(lang):
+    at = open_app(LESSON_1, lang=lang, hide="quiz")
+    assert_clean(at)
+    every = lesson_headings(lang, LESSON_1)
+    assert headers(at) == every[:6] + every[7:]  # all but the seventh, "Quiz"
+    assert [r.key for r in at.radio] == [f"explorer.gen_loss@{lang}"]  # the widget's own radio, no quiz
+    assert titles(at) == [lessons.title(lang, LESSON_1)]
+    assert at.query_params["hide"] == "quiz"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_hide_text_keeps_the_title_widget_and_quizzes_with_their_headings(lang):
+    at = open_app(LESSON_1, lang=lang, hide="text")
+    assert_clean(at)
+    every = lesson_headings(lang, LESSON_1)
+    assert headers(at) == [every[4], every[6]]  # "Try it" (the widget) and "Quiz"
+    shown = " ".join(m.value for m in at.markdown)
+    assert not any(paragraph in shown for paragraph in prose(lang, LESSON_1))
+    assert "$$" not in shown
+    assert at.button(key="train").label == gettext_for(lang)("Start")
+    assert len([r for r in at.radio if r.key.startswith("quiz.")]) == 3
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_formula_is_drawn_in_a_labelled_focusable_box(lang):
+    at = open_app("03_slanted_island", lang=lang)
+    formulas = [b.text for b in lessons.load(lang, "03_slanted_island") if b.kind == "latex"]
+    boxes = [m.value for m in at.markdown if 'class="gan-formula"' in m.value]
+    label = gettext_for(lang)("Formula")
+    assert len(boxes) == len(formulas) >= 5
+    for box, tex in zip(boxes, formulas, strict=True):
+        assert box.startswith(f'<div class="gan-formula" tabindex="0" role="group" aria-label="{label}">')
+        assert f"\n\n$$\n{tex}\n$$\n\n</div>" in box
+
+
+def test_hide_survives_page_and_language_switches():
+    at = open_app(LESSON_1, hide="text,settings")
+    at.switch_page(PAGES["02_minimax"]).run()
+    at.selectbox(key="lang").set_value("de").run()
+    assert_clean(at)
+    assert at.query_params["hide"] == "settings,text"
+    assert "$$" not in " ".join(m.value for m in at.markdown)
+    assert headers(at) == [lesson_headings("de", "02_minimax")[i] for i in (4, 6, 8)]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_bad_hide_value_hides_nothing_and_says_so(lang):
+    at = open_app(lang=lang, hide="quiz,sidebar,everything")
+    assert_clean(at)
+    msgid = "Some settings in the link were not valid and were replaced by defaults: %(keys)s"
+    assert [i.value for i in at.info] == [gettext_for(lang)(msgid) % {"keys": "hide"}]
+    at.switch_page(PAGES[LESSON_1]).run()
+    assert headers(at) == lesson_headings(lang, LESSON_1)
+    assert at.toggle(key="stage").value is False
+    assert "hide" not in at.query_params
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_clean_stage_toggle_hides_the_sidebar_and_a_button_brings_it_back(lang):
+    _ = gettext_for(lang)
+    at = open_app(LESSON_1, lang=lang, hide="quiz")
+    assert not [b for b in at.button if b.key == "stage_exit"]
+    at.toggle(key="stage").set_value(True).run()
+    assert_clean(at)
+    assert at.query_params["hide"] == "quiz,sidebar"  # carried in the link, with what was hidden before
+    exit_button = at.button(key="stage_exit")
+    assert exit_button.label == _("Show the sidebar")
+    exit_button.click().run()
+    assert at.toggle(key="stage").value is False
+    assert at.query_params["hide"] == "quiz"
+    assert not [b for b in at.button if b.key == "stage_exit"]
+
+
+def test_a_link_with_hide_sidebar_opens_a_clean_stage():
+    at = open_app(LESSON_1, hide="sidebar", projector="1")
+    assert at.toggle(key="stage").value is True and at.toggle(key="projector").value is True
+    assert at.button(key="stage_exit")
+    at.toggle(key="stage").set_value(False).run()
+    assert "hide" not in at.query_params
+
+
 # --- the training widget -------------------------------------------------------------------------
 
 
@@ -372,3 +471,31 @@ def test_every_quiz_is_answerable(lang):
             widget.set_value(int(quiz.answer) if quiz.kind == "choice" else quiz.answer).run()
         assert len(at.success) >= len(ids)
         assert not at.exception
+
+
+# --- the presenter remote (ui/shortcuts.py, for the training widget) -----------------------------
+
+
+def _remote_step_app(lang: str) -> None:
+    import streamlit as st
+
+    from gan_course.i18n import gettext_for
+    from gan_course.ui import shortcuts
+    from gan_course.ui.context import Context
+
+    st.session_state.setdefault("steps", 0)
+
+    def step() -> None:
+        st.session_state.steps += 1
+
+    shortcuts.remote_step_button(Context(lang, gettext_for(lang), False), step)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_page_down_step_button_is_bound_to_its_key_and_steps(lang):
+    at = AppTest.from_function(_remote_step_app, args=(lang,), default_timeout=TIMEOUT).run()
+    button = at.button(key="step_pagedown")
+    assert button.label == gettext_for(lang)("Step (Page Down)")
+    assert button.proto.shortcut == "pagedown"  # normalised by Streamlit: the key Page Down, no modifier
+    button.click().run()
+    assert at.session_state["steps"] == 1

@@ -15,10 +15,12 @@ def test_a_full_link_round_trips():
         "lr_g": 0.02,
         "gen_loss": "saturating",
     }
-    query = links.to_query("de", True, widget)
+    query = links.to_query("de", True, widget, hidden={"quiz", "settings"})
+    assert query["hide"] == "settings,quiz"
     state = links.parse_query(query)
     assert state.lang == "de"
     assert state.projector is True
+    assert state.hide == frozenset({"settings", "quiz"})
     assert state.widget == widget
     assert state.rejected == []
 
@@ -42,6 +44,12 @@ def test_a_full_link_round_trips():
         ("loss", "wasserstein"),
         ("optimizer", "lbfgs"),
         ("projector", "maybe"),
+        ("hide", "everything"),
+        ("hide", "settings,quizz"),  # one typo drops the whole value, with a notice
+        ("hide", "settings,,quiz"),
+        ("hide", "Quiz"),
+        ("hide", ""),
+        ("hide", "quiz," * 30),
     ],
 )
 def test_bad_values_are_rejected_by_name(key, value):
@@ -49,6 +57,7 @@ def test_bad_values_are_rejected_by_name(key, value):
     assert state.rejected == [key]
     assert state.widget == {}
     assert state.lang is None
+    assert state.hide is None
 
 
 def test_ten_kilobytes_of_garbage_is_ignored_or_rejected():
@@ -80,3 +89,26 @@ def test_float_settings_survive_the_round_trip_exactly():
 def test_every_preset_name_is_a_valid_link_value():
     for name in PRESETS:
         assert links.parse_query({"preset": name}).widget == {"preset": name}
+
+
+@pytest.mark.parametrize(
+    ("value", "parts"),
+    [
+        ("settings", {"settings"}),
+        ("quiz,text", {"quiz", "text"}),
+        (" text , quiz ", {"quiz", "text"}),
+        ("sidebar,settings,quiz,text", set(links.HIDE_PARTS)),
+        ("quiz,quiz", {"quiz"}),
+    ],
+)
+def test_hide_takes_a_comma_separated_list_of_parts(value, parts):
+    state = links.parse_query({"hide": value, "lang": "zh"})
+    assert state.hide == frozenset(parts)
+    assert state.rejected == [] and state.lang == "zh"
+
+
+def test_hide_is_written_in_one_order_and_left_out_when_empty():
+    assert links.hide_value(["text", "sidebar", "settings"]) == "settings,text,sidebar"
+    assert links.hide_value(()) == ""
+    assert "hide" not in links.to_query("en", False, {})
+    assert links.to_query("en", False, hidden=frozenset({"quiz"}))["hide"] == "quiz"

@@ -15,6 +15,7 @@ from gan_course.i18n import LANGUAGES, gettext_for
 from gan_course.plots import (
     compare_figure,
     d_output_figure,
+    describe,
     faces_figure,
     loss_figure,
     network_figure,
@@ -23,7 +24,7 @@ from gan_course.plots import (
     theme_layout,
     weights_figure,
 )
-from gan_course.plots.curves import MAX_VISIBLE_WEIGHTS
+from gan_course.plots.curves import MAX_LAYER_LINES, layer_title, mlp_layers
 from gan_course.plots.faces import face_origin
 from gan_course.plots.labels import PIXEL_LABELS
 from gan_course.plots.theme import NEGATIVE_COLOUR, POSITIVE_COLOUR
@@ -68,19 +69,46 @@ def face_history(n: int = 7, **kwargs: float) -> History:
     return h
 
 
-def mlp_history(n: int = 4) -> History:
-    shapes = {
-        "G.net.0.weight": 32,
-        "G.net.0.bias": 16,
-        "G.net.2.weight": 32,
-        "D.net.0.weight": 32,
-        "D.net.0.bias": 16,
-    }
+# Flat parameter sizes as the engine hands them out (torch's named_parameters, flattened).
+GAUSSIAN_SHAPES = {  # d2l's Gaussian GAN: G = Linear(2, 2), D = 2 → 5 → 3 → 1
+    "G.weight": 4,
+    "G.bias": 2,
+    "D.0.weight": 10,
+    "D.0.bias": 5,
+    "D.2.weight": 15,
+    "D.2.bias": 3,
+    "D.4.weight": 3,
+    "D.4.bias": 1,
+}
+WIDE_SHAPES = {  # a toy MLP with one layer too wide for lines: G = 2 → 32 → 2, D = Linear(2, 1)
+    "G.0.weight": 64,
+    "G.0.bias": 32,
+    "G.2.weight": 64,
+    "G.2.bias": 2,
+    "D.0.weight": 2,
+    "D.0.bias": 1,
+}
+
+
+def mlp_history(shapes: dict[str, int] = GAUSSIAN_SHAPES, n: int = 4) -> History:
+    """Entry k of every parameter at snapshot i is (k + 1) · (i + 1): every line has values of its own."""
     h = History()
     for i in range(n):
-        params = {k: np.arange(size, dtype=float) * (i + 1) for k, size in shapes.items()}
+        params = {k: (np.arange(size, dtype=float) + 1) * (i + 1) for k, size in shapes.items()}
         h.append(
-            Snapshot(i, n, 0, 1, 1.0, 1.0, 0.5, 0.5, params, samples=np.zeros((5, 2)), real=np.ones((5, 2)))
+            Snapshot(
+                10 * i,
+                10 * n,
+                0,
+                1,
+                1.0,
+                1.0,
+                0.5,
+                0.5,
+                params,
+                samples=np.zeros((5, 2)),
+                real=np.ones((5, 2)),
+            )
         )
     return h
 
@@ -112,6 +140,8 @@ def all_figures(_, lang: str, *, projector: bool = False) -> dict[str, go.Figure
         "loss": loss_figure(h, _, lang, projector=projector),
         "d_output": d_output_figure(h, _, lang, projector=projector),
         "weights": weights_figure(h, _, lang, projector=projector),
+        "weights_mlp": weights_figure(mlp_history(), _, lang, projector=projector),
+        "weights_wide": weights_figure(mlp_history(WIDE_SHAPES), _, lang, projector=projector),
         "network": network_figure(h.last, _, lang, projector=projector),
         "faces": faces_figure(FACES, _, lang, projector=projector),
         "points": points_figure(point_snapshot(), _, lang, projector=projector),
@@ -148,11 +178,14 @@ def test_every_axis_title_legend_entry_and_colour_bar_is_translated():
                 texts = [x for x in (trace.hovertext, trace.text) if x is not None]
                 hover = trace.hovertemplate + " ".join(str(t) for x in texts for t in np.ravel(x))
                 assert "«" in hover, (name, hover)
-            if trace.type == "heatmap" and trace.showscale is not False:
+            if trace.type == "heatmap" and trace.coloraxis:
+                assert fig.layout.coloraxis.colorbar.title.text.startswith("«"), name
+            elif trace.type == "heatmap" and trace.showscale is not False:
                 assert trace.colorbar.title.text.startswith("«"), name
     assert seen_titles >= 12
-    subplot_titles = [a.text for a in figures["saturation"].layout.annotations]
-    assert all("«" in t for t in subplot_titles)
+    for name in ("saturation", "weights_mlp", "weights_wide"):
+        subplot_titles = [a.text for a in figures[name].layout.annotations]
+        assert subplot_titles and all("«" in t for t in subplot_titles), name
 
 
 def test_node_and_pixel_labels_are_translated():
@@ -184,18 +217,57 @@ def line_widths(fig: go.Figure) -> list[float]:
     return [t.line.width for t in fig.data if t.type == "scatter" and t.line.width is not None]
 
 
+def font_sizes(node: object, path: str = "") -> dict[str, float]:
+    """Every font size set in a figure's JSON, by path ("layout.xaxis.tickfont", "data.0.textfont")."""
+    found: dict[str, float] = {}
+    if isinstance(node, dict):
+        for key, value in node.items():
+            here = f"{path}.{key}" if path else key
+            if key.endswith("font") and isinstance(value, dict) and "size" in value:
+                found[here] = float(value["size"])
+            found.update(font_sizes(value, here))
+    elif isinstance(node, list | tuple):
+        for i, value in enumerate(node):
+            found.update(font_sizes(value, f"{path}.{i}"))
+    return found
+
+
+def test_every_chart_text_has_its_own_size():
+    """Sizes left to layout.font lose to the template st.plotly_chart lays under the figure (12 px ticks)."""
+    for projector in (False, True):
+        for name, fig in all_figures(identity, "en", projector=projector).items():
+            sizes = font_sizes(fig.to_plotly_json())
+            for key in fig.layout:
+                if key.startswith(("xaxis", "yaxis")) and fig.layout[key].visible is not False:
+                    assert f"layout.{key}.tickfont" in sizes, (name, key)
+                    if fig.layout[key].title.text:
+                        assert f"layout.{key}.title.font" in sizes, (name, key)
+            for i, _note in enumerate(fig.layout.annotations):
+                assert f"layout.annotations.{i}.font" in sizes, (name, i)
+            assert "layout.legend.font" in sizes and "layout.hoverlabel.font" in sizes, name
+
+
 def test_projector_mode_enlarges_text_lines_and_markers():
     normal, big = all_figures(identity, "en"), all_figures(identity, "en", projector=True)
     for name in normal:
         assert normal[name].layout.font.size <= 16, name
         assert big[name].layout.font.size >= 22, name
         assert big[name].layout.font.family and "Noto Sans CJK SC" in big[name].layout.font.family
-    for name in ("loss", "d_output", "weights", "compare", "saturation"):
+        small, large = font_sizes(normal[name].to_plotly_json()), font_sizes(big[name].to_plotly_json())
+        assert small.keys() == large.keys(), name
+        assert len(small) >= 5, name
+        for path, size in small.items():
+            # Axis titles, ticks, legends, annotations, colour bars, hover labels: all at least 1.5×.
+            assert large[path] >= 1.5 * size, (name, path, size, large[path])
+    for name in ("loss", "d_output", "weights", "weights_mlp", "compare", "saturation"):
         assert min(line_widths(big[name])) >= 4, name
         assert max(line_widths(normal[name])) < 4, name
-    normal_points = [t.marker.size for t in normal["points"].data if t.type == "scatter"]
-    big_points = [t.marker.size for t in big["points"].data if t.type == "scatter"]
-    assert min(big_points) > max(normal_points)
+    for name in ("points", "network"):
+        normal_markers = [
+            t.marker.size for t in normal[name].data if t.type == "scatter" and "markers" in t.mode
+        ]
+        big_markers = [t.marker.size for t in big[name].data if t.type == "scatter" and "markers" in t.mode]
+        assert normal_markers and min(b / n for b, n in zip(big_markers, normal_markers, strict=True)) >= 1.5
 
 
 def test_theme_legend_on_top_and_white_background():
@@ -257,23 +329,89 @@ def test_weights_figure_draws_every_face_parameter_per_pixel():
     g_w_top_right = next(t for t in fig.data if t.name == "G w · top right")
     np.testing.assert_allclose(g_w_top_right.y, h.param("G.weight")[:, 1])
     assert len(g_w_top_right.x) == len(h)
-    assert all(t.visible is True for t in fig.data)
+    assert all(t.visible in (None, True) for t in fig.data)  # no entry starts hidden
 
 
-def test_weights_figure_hides_the_excess_of_large_models():
+def panel_titles(fig: go.Figure) -> list[str]:
+    return [a.text.removeprefix("<b>").removesuffix("</b>") for a in fig.layout.annotations]
+
+
+def test_mlp_layers_know_their_widths_from_the_flat_sizes():
+    layers = mlp_layers(mlp_history().last.params)
+    assert [(la.net, la.number, la.fan_in, la.fan_out) for la in layers] == [
+        ("G", 1, 2, 2),
+        ("D", 1, 2, 5),
+        ("D", 2, 5, 3),
+        ("D", 3, 3, 1),
+    ]
+    assert [(la.weight, la.bias) for la in layers][2] == ("D.2.weight", "D.2.bias")
+
+
+def test_mlp_weights_are_grouped_by_layer_with_readable_names():
     h = mlp_history()
     fig = weights_figure(h, identity, "en")
-    total = sum(np.size(v) for v in h.last.params.values())
-    assert len(fig.data) == total > MAX_VISIBLE_WEIGHTS
-    shown = [t for t in fig.data if t.visible is True]
-    hidden = [t for t in fig.data if t.visible == "legendonly"]
-    assert len(shown) == MAX_VISIBLE_WEIGHTS
-    assert len(hidden) == total - MAX_VISIBLE_WEIGHTS
-    assert {t.legendgroup for t in hidden} == {"hidden"}
-    # Every tensor keeps some visible lines, so no layer disappears from view.
-    assert {t.name.split("[")[0] for t in shown} == set(h.last.params)
-    d_entry = next(t for t in fig.data if t.name == "D.net.0.bias[3]")
-    np.testing.assert_allclose(d_entry.y, [3.0, 6.0, 9.0, 12.0])
+    assert panel_titles(fig) == [
+        "G layer 1 (2 → 2)",
+        "D layer 1 (2 → 5)",
+        "D layer 2 (5 → 3)",
+        "D layer 3 (3 → 1)",
+    ]
+    lines = [t for t in fig.data if t.x is not None and len(t.x) and t.x[0] is not None]
+    assert len(lines) == sum(GAUSSIAN_SHAPES.values()) == 43  # every entry, all visible: no layer is cut
+    assert not any("[" in t.name or ".weight" in t.name or ".bias" in t.name for t in lines)
+    # torch stores Linear(2, 5).weight as (5, 2): unit 3, input 2 is flat entry 2 · 2 + 1 = 5.
+    entry = next(t for t in lines if t.name == "D layer 1 (2 → 5) · weight, input 2 → unit 3")
+    np.testing.assert_allclose(entry.y, h.param("D.0.weight")[:, 5])
+    bias = next(t for t in lines if t.name == "D layer 2 (5 → 3) · bias of unit 3")
+    np.testing.assert_allclose(bias.y, h.param("D.2.bias")[:, 2])
+    assert bias.line.dash == "dot" and entry.line.dash == "solid"
+    # A unit's weights and its bias share one colour.
+    unit3 = {t.line.color for t in lines if t.name.startswith("D layer 1") and t.name.endswith("unit 3")}
+    assert len(unit3) == 1
+    # Each layer in its own panel: the D layer 2 lines sit on that panel's axes, G's left of D's.
+    panel = next(i for i, title in enumerate(panel_titles(fig)) if title.startswith("D layer 2"))
+    assert bias.xaxis == f"x{panel + 1}" and bias.yaxis == f"y{panel + 1}"
+    assert fig.layout.xaxis.domain[1] < fig.layout.xaxis2.domain[0]
+    assert [t.name for t in fig.data if t.showlegend is not False] == ["weight", "bias"]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_layer_titles_are_translated(lang):
+    _ = gettext_for(lang)
+    titles = panel_titles(weights_figure(mlp_history(), _, lang))
+    expected = _("%(net)s layer %(layer)s (%(inputs)s → %(outputs)s)") % {
+        "net": "D",
+        "layer": 1,
+        "inputs": 2,
+        "outputs": 5,
+    }
+    assert titles[1] == expected
+    assert {"en": "D layer 1 (2 → 5)", "zh": "D 第 1 层（2 → 5）", "de": "D, Schicht 1 (2 → 5)"}[
+        lang
+    ] == expected
+    assert layer_title(mlp_layers(mlp_history().last.params)[0], _) == titles[0]
+
+
+def test_wide_layers_are_heat_maps_of_their_entries_over_the_steps():
+    h = mlp_history(WIDE_SHAPES)
+    fig = weights_figure(h, identity, "en")
+    assert panel_titles(fig) == ["G layer 1 (2 → 32)", "G layer 2 (32 → 2)", "D layer 1 (2 → 1)"]
+    heat = [t for t in fig.data if t.type == "heatmap"]
+    assert [t.name for t in heat] == [
+        "G layer 1 (2 → 32)",
+        "G layer 2 (32 → 2)",
+    ]  # 96 and 66 > MAX_LAYER_LINES
+    assert 64 + 32 > MAX_LAYER_LINES >= 2 + 1
+    z = np.asarray(heat[0].z, dtype=float)
+    assert z.shape == (96, len(h))
+    np.testing.assert_allclose(z[:64], h.param("G.0.weight").T)
+    np.testing.assert_allclose(z[64:], h.param("G.0.bias").T)
+    assert list(heat[0].y[:2]) == ["weight, input 1 → unit 1", "weight, input 2 → unit 1"]
+    assert heat[0].y[-1] == "bias of unit 32"
+    # One colour scale for all heat-maps, white at zero.
+    assert {t.coloraxis for t in heat} == {"coloraxis"} and fig.layout.coloraxis.cmid == 0
+    d_lines = [t for t in fig.data if t.type == "scatter" and t.name.startswith("D layer 1")]
+    assert len(d_lines) == 3
 
 
 def edge_traces(fig: go.Figure) -> list[go.Scatter]:
@@ -352,9 +490,17 @@ def test_points_figure_shows_d_surface_real_and_generated():
     assert real.name == mark("Real data") and fake.name == mark("Generated")
     assert real.marker.symbol != fake.marker.symbol
     assert real.marker.color != fake.marker.color
-    assert fig.layout.yaxis.scaleanchor == "x"
     no_surface = points_figure(point_snapshot(surface=False), identity, "en")
     assert [t.type for t in no_surface.data] == ["scatter", "scatter"]
+
+
+@pytest.mark.parametrize("projector", [False, True])
+def test_points_figure_keeps_equal_axis_scales(projector):
+    """One unit is as long on x₂ as on x₁, so a ring stays a ring, in either mode."""
+    for snap in (point_snapshot(), point_snapshot(surface=False)):
+        layout = points_figure(snap, identity, "en", projector=projector).layout
+        assert (layout.yaxis.scaleanchor, layout.yaxis.scaleratio) == ("x", 1)
+        assert layout.xaxis.range is None and layout.yaxis.range is None  # fixed ranges would break the ratio
 
 
 def test_compare_figure_overlays_runs_with_their_own_dash():
@@ -396,3 +542,42 @@ def test_plots_never_import_streamlit_or_torch():
     for path in package.glob("*.py"):
         source = path.read_text(encoding="utf-8")
         assert "import streamlit" not in source and "import torch" not in source, path.name
+
+
+# --- text alternatives -------------------------------------------------------------------------------
+
+DESCRIBED = {
+    "en": "After step 60 of 100: D loss 0.800, G loss 1.200. "
+    "D says “real” with probability 0.74 on real data and 0.26 on generated data.",
+    "zh": "第 60 / 100 步之后：D 损失 0.800，G 损失 1.200。"
+    "D 判为“真”的概率：真实数据上 0.74，生成的数据上 0.26。",
+    "de": "Nach Schritt 60 von 100: D-Verlust 0,800, G-Verlust 1,200. "
+    "D hält echte Daten mit Wahrscheinlichkeit 0,74 für echt, erzeugte mit 0,26.",
+}
+DESCRIBED_D_ONLY = {
+    "en": "After step 60 of 100: D loss 0.800. "
+    "D says “real” with probability 0.74 on real data and 0.26 on noise.",
+    "zh": "第 60 / 100 步之后：D 损失 0.800。D 判为“真”的概率：真实数据上 0.74，噪声上 0.26。",
+    "de": "Nach Schritt 60 von 100: D-Verlust 0,800. "
+    "D hält echte Daten mit Wahrscheinlichkeit 0,74 für echt, Rauschen mit 0,26.",
+}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_describe_says_the_latest_losses_and_d_outputs(lang):
+    # face_history(7): the last snapshot is step 60, d_loss 1.4 − 0.6, g_loss 0.6 + 0.6, D 0.5 ± 0.24.
+    assert describe(face_history(7), gettext_for(lang), lang) == DESCRIBED[lang]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_describe_leaves_out_the_g_loss_of_a_discriminator_only_run(lang):
+    text = describe(face_history(7, g_loss=math.nan), gettext_for(lang), lang)
+    assert text == DESCRIBED_D_ONLY[lang]
+    assert "NaN" not in text
+
+
+def test_describe_an_empty_history_and_a_run_that_lost_its_g_loss_once():
+    assert describe(History(), gettext_for("de"), "de") == "Noch nicht trainiert: Die Diagramme sind leer."
+    h = face_history(7)
+    h.snapshots[-1].g_loss = math.nan  # a GAN that diverged: its G loss is news, not something to hide
+    assert "G loss NaN" in describe(h, identity, "en")

@@ -6,7 +6,7 @@ and its key reported, so the page can fall back to the default and show a transl
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +28,12 @@ WIDGET_KEYS: dict[str, str] = {
     "loss": "gen_loss",
     "optimizer": "optimizer",
 }
-KNOWN_KEYS: tuple[str, ...] = ("lang", "projector", *WIDGET_KEYS)
+# Parts of a page a focused link can hide (`?hide=settings,quiz`), as TensorFlow Playground hides controls
+# for a classroom demo: the widget's Settings expander, the quizzes, the lesson prose around the widgets
+# (the title and the widgets' headings stay, so the page still says where it is), and the sidebar (the
+# clean stage: a button at the top of the page brings it back).
+HIDE_PARTS: tuple[str, ...] = ("settings", "quiz", "text", "sidebar")
+KNOWN_KEYS: tuple[str, ...] = ("lang", "projector", "hide", *WIDGET_KEYS)
 
 
 @dataclass
@@ -37,6 +42,7 @@ class LinkState:
 
     lang: str | None = None
     projector: bool | None = None
+    hide: frozenset[str] | None = None
     widget: dict[str, Any] = field(default_factory=dict)
     rejected: list[str] = field(default_factory=list)
 
@@ -53,6 +59,18 @@ def _single(value: Any) -> str | None:
 def _bool(text: str) -> bool | None:
     word = text.lower()
     return True if word in TRUE_WORDS else False if word in FALSE_WORDS else None
+
+
+def parse_hide(text: str) -> frozenset[str] | None:
+    """The parts named in a `hide` value ("settings,quiz"), or None if any of them is unknown.
+
+    One unknown part drops the whole value, as a bad value of any other key is dropped: a typo must not
+    leave a class looking at half of what the lecturer meant to hide without a notice saying so.
+    """
+    parts = [part.strip() for part in text.split(",")]
+    if not text or any(part not in HIDE_PARTS for part in parts):
+        return None
+    return frozenset(parts)
 
 
 def parse_widget_value(key: str, text: str) -> Any | None:
@@ -83,6 +101,8 @@ def parse_query(params: Mapping[str, Any]) -> LinkState:
             value = text if is_language(text) else None
         elif key == "projector":
             value = _bool(text)
+        elif key == "hide":
+            value = parse_hide(text)
         else:
             value = parse_widget_value(key, text)
         if value is None:
@@ -91,6 +111,8 @@ def parse_query(params: Mapping[str, Any]) -> LinkState:
             state.lang = value
         elif key == "projector":
             state.projector = value
+        elif key == "hide":
+            state.hide = value
         elif key == "lr":
             state.widget["lr_d"] = state.widget["lr_g"] = value
         else:
@@ -98,11 +120,24 @@ def parse_query(params: Mapping[str, Any]) -> LinkState:
     return state
 
 
-def to_query(lang: str, projector: bool, widget: Mapping[str, Any] | None = None) -> dict[str, str]:
+def hide_value(hidden: Iterable[str]) -> str:
+    """The `hide` query value of some parts, in HIDE_PARTS order: one set of parts, one link."""
+    chosen = set(hidden)
+    return ",".join(part for part in HIDE_PARTS if part in chosen)
+
+
+def to_query(
+    lang: str,
+    projector: bool,
+    widget: Mapping[str, Any] | None = None,
+    hidden: Iterable[str] = (),
+) -> dict[str, str]:
     """The query string for the current settings (only what differs from a plain visit is worth a key)."""
     query = {"lang": lang}
     if projector:
         query["projector"] = "1"
+    if hide := hide_value(hidden):
+        query["hide"] = hide
     reverse = {field_: key for key, field_ in WIDGET_KEYS.items() if key != "lr"}
     for name, value in (widget or {}).items():
         if name in reverse:

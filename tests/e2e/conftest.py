@@ -10,6 +10,7 @@ import contextlib
 import importlib.util
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -45,16 +46,25 @@ PROGRESS_MSGID, IDLE_JS, RUN_FINISHED_JS = (
 )
 STARTUP_TIMEOUT_S = 60.0
 VIEWPORT = {"width": 1280, "height": 900}
+# axe-core comes from the npm registry (never vendored): .ci/run installs it here before the tests run.
+AXE_DIR = ROOT / "tests" / "e2e" / ".axe"
+AXE_JS = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+AXE_PACKAGE = "axe-core@4"
 
 
 def need_chromium() -> None:
     """Skip (locally) or fail (in CI) when the system chromium is missing; never download one."""
-    if Path(CHROMIUM).exists():
-        return
-    reason = (
+    need(
+        Path(CHROMIUM),
         f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium); "
-        "these tests never download a browser"
+        "these tests never download a browser",
     )
+
+
+def need(path: Path, reason: str) -> None:
+    """Skip (locally) or fail (in CI) when a tool the browser tests need is missing."""
+    if path.exists():
+        return
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(reason)
     pytest.skip(reason)
@@ -156,6 +166,16 @@ def browser():
         b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="session")
+def axe_js() -> Path:
+    """The path of axe.min.js; installed with npm on first use if npm is at hand (.ci/run does it first)."""
+    if not AXE_JS.exists() and shutil.which("npm"):
+        npm = ["npm", "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(AXE_DIR)]
+        subprocess.run([*npm, AXE_PACKAGE], check=False, capture_output=True, timeout=300)
+    need(AXE_JS, f"{AXE_JS} not found: npm install --no-save --prefix {AXE_DIR} {AXE_PACKAGE}")
+    return AXE_JS
 
 
 @pytest.fixture(scope="session")
@@ -278,9 +298,9 @@ class App:
     def button(self, key: str):
         """The button of this key drawn by the current run (not a greyed-out one left from the last run).
 
-        A button with a keyboard shortcut is drawn twice by Streamlit (a hidden copy sizes the tooltip), so
-        the first one is the one a person sees and clicks."""
-        return self.page.locator(f'{keyed(key)}:not([data-stale="true"]) button').first
+        Streamlit draws a button with help text twice, one copy hidden (display: none); ':visible' picks
+        the one on screen."""
+        return self.page.locator(f'{keyed(key)}:not([data-stale="true"]) button:visible')
 
     def lang(self) -> str:
         query = urllib.parse.parse_qs(urllib.parse.urlparse(self.page.url).query)

@@ -8,11 +8,13 @@ from gan_course.plots.curves import compare_figure, d_output_figure, loss_figure
 from gan_course.plots.faces import faces_figure, network_figure
 from gan_course.plots.points import points_figure
 from gan_course.plots.saturation import saturation_curves, saturation_figure
+from gan_course.plots.text import describe
 from gan_course.plots.theme import theme_layout
 
 __all__ = [
     "compare_figure",
     "d_output_figure",
+    "describe",
     "faces_figure",
     "loss_figure",
     "network_figure",

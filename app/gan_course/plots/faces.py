@@ -18,6 +18,7 @@ from gan_course.plots.theme import (
     POSITIVE_COLOUR,
     TEXT_COLOUR,
     axis,
+    figure,
     line_trace,
     style,
     theme_layout,
@@ -78,15 +79,15 @@ def faces_figure(
         "hovertemplate": "%{text}: %{z:.2f}<extra></extra>",
         "name": _("Image %(number)s") % {"number": n},
     }
+    s = style(projector)
     frames = {
         "type": "scatter",
         "x": outline_x,
         "y": outline_y,
         "mode": "lines",
-        "line": {"color": FRAME_COLOUR, "width": 1},
+        "line": {"color": FRAME_COLOUR, "width": s.line_width / 2},
         "hoverinfo": "skip",
     }
-    s = style(projector)
     layout = theme_layout(lang, projector)
     title_room = 0.0
     if titles is not None:
@@ -115,7 +116,7 @@ def faces_figure(
     )
     layout["height"] = int(rows * 2.2 * s.font_size * 4 + (40 if titles is not None else 20))
     layout["showlegend"] = False
-    return go.Figure({"data": [grid, frames], "layout": layout})
+    return figure([grid, frames], layout, projector)
 
 
 FACE_STRIDE = 3  # a 2×2 face and one empty cell
@@ -232,4 +233,4 @@ def network_figure(snapshot: Snapshot, _: Translate, lang: str, *, projector: bo
     layout["yaxis"] = axis(**PICTURE, range=[-0.6, 3.9])
     layout["height"] = int(s.height * 1.2)
     layout["hovermode"] = "closest"
-    return go.Figure({"data": traces, "layout": layout})
+    return figure(traces, layout, projector)

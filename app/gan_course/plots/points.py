@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from gan_course.core.snapshot import Snapshot
-from gan_course.plots.theme import FAKE_COLOUR, REAL_COLOUR, axis, style, theme_layout
+from gan_course.plots.theme import FAKE_COLOUR, REAL_COLOUR, axis, figure, style, theme_layout
 
 Translate = Callable[[str], str]
 
@@ -78,4 +78,4 @@ def points_figure(snapshot: Snapshot, _: Translate, lang: str, *, projector: boo
     layout["yaxis"] = axis(x2, scaleanchor="x", scaleratio=1)
     layout["hovermode"] = "closest"
     layout["height"] = int(s.height * 1.3)
-    return go.Figure({"data": traces, "layout": layout})
+    return figure(traces, layout, projector)

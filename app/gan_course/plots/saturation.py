@@ -7,7 +7,7 @@ from collections.abc import Callable
 import numpy as np
 import plotly.graph_objects as go
 
-from gan_course.plots.theme import OKABE_ITO, axis, line_trace, style, theme_layout
+from gan_course.plots.theme import OKABE_ITO, axis, figure, line_trace, style, theme_layout
 
 Translate = Callable[[str], str]
 
@@ -118,4 +118,4 @@ def saturation_figure(_: Translate, lang: str, *, projector: bool = False) -> go
     layout["legend"]["y"] = 1.06
     layout["height"] = int(s.height * 1.8)
     layout["hovermode"] = "x unified"
-    return go.Figure({"data": traces, "layout": layout})
+    return figure(traces, layout, projector)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import plotly.graph_objects as go
+
 from gan_course.i18n import plotly_separators
 
 # Okabe & Ito (2008): distinguishable under the common colour-vision deficiencies.
@@ -44,15 +46,17 @@ DASHES: tuple[str, ...] = ("solid", "dash", "dot", "dashdot", "longdash", "longd
 
 @dataclass(frozen=True)
 class Style:
-    font_size: int
+    font_size: int  # axis titles, legends, hover labels, subplot titles
+    tick_size: int  # tick labels and colour-bar numbers
+    note_size: int  # annotations written on the plot
     line_width: float
     marker_size: float
     height: int
 
 
-NORMAL = Style(font_size=14, line_width=2.0, marker_size=7, height=380)
-# Read from the back of a lecture hall: everything bigger and bolder.
-PROJECTOR = Style(font_size=22, line_width=4.5, marker_size=13, height=520)
+NORMAL = Style(font_size=14, tick_size=12, note_size=12, line_width=2.0, marker_size=7, height=380)
+# Read from the back of a lecture hall: every text at least 1.5× (22/14, 19/12), lines and markers bolder.
+PROJECTOR = Style(font_size=22, tick_size=19, note_size=19, line_width=4.5, marker_size=13, height=520)
 
 
 def style(projector: bool = False) -> Style:
@@ -105,7 +109,8 @@ def theme_layout(lang: str, projector: bool = False) -> dict[str, Any]:
             "y": 1.02,
             "xanchor": "left",
             "x": 0.0,
-            "font": {"size": s.font_size},
+            "font": {"size": s.font_size, "color": TEXT_COLOUR},
+            "grouptitlefont": {"size": s.font_size, "color": TEXT_COLOUR},
             "bgcolor": "rgba(255,255,255,0.8)",
         },
         "hoverlabel": {"font": {"family": FONT_FAMILY, "size": s.font_size}},
@@ -129,3 +134,32 @@ def line_trace(
         **hovering,
         **extra,
     }
+
+
+def _sized_font(font: dict[str, Any] | None, size: float) -> dict[str, Any]:
+    return {"size": size, "color": TEXT_COLOUR, **(font or {})}
+
+
+def figure(traces: list[dict[str, Any]], layout: dict[str, Any], projector: bool = False) -> go.Figure:
+    """The finished figure: every text that the figure did not size itself gets the theme's size.
+
+    Each text is sized here, not left to layout.font: st.plotly_chart lays Streamlit's own plotly template
+    under the figure, whose tick and axis-title sizes (12 and 14 px) beat layout.font and stayed the same in
+    projector mode. A size set on the axis, the annotation or the colour bar beats the template.
+    """
+    s = style(projector)
+    for key, value in layout.items():
+        if key.startswith(("xaxis", "yaxis")) and isinstance(value, dict):
+            value["tickfont"] = _sized_font(value.get("tickfont"), s.tick_size)
+            if isinstance(value.get("title"), dict):
+                value["title"]["font"] = _sized_font(value["title"].get("font"), s.font_size)
+    for note in layout.get("annotations", ()):
+        note["font"] = _sized_font(note.get("font"), s.note_size)
+    bars = [trace.get("colorbar") for trace in traces]
+    bars += [value.get("colorbar") for key, value in layout.items() if key.startswith("coloraxis")]
+    for bar in bars:
+        if bar is not None:
+            bar["tickfont"] = _sized_font(bar.get("tickfont"), s.tick_size)
+            if isinstance(bar.get("title"), dict):
+                bar["title"]["font"] = _sized_font(bar["title"].get("font"), s.font_size)
+    return go.Figure({"data": traces, "layout": layout})

@@ -12,10 +12,13 @@ from gan_course.core.device import device_label, resolve_device
 from gan_course.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, language_name
 from gan_course.lessons import PAGES
 from gan_course.ui import style
-from gan_course.ui.context import LANG_KEY, PROJECTOR_KEY, current
+from gan_course.ui.context import HIDDEN_KEY, LANG_KEY, PROJECTOR_KEY, STAGE_KEY, current
 
 # Not "pages/": Streamlit would treat a folder of that name as its own, older kind of navigation.
 PAGES_DIR = Path(__file__).resolve().parents[2] / "course_pages"
+# A local SVG: Streamlit inlines it as a data: URL. A ":material/…:" icon would make every browser fetch
+# the picture from fonts.gstatic.com, the course's only request to another host, which fails offline.
+FAVICON = Path(__file__).resolve().parents[2] / "assets" / "favicon.svg"
 
 # Navigation titles, translated at run time; one per entry of lessons.PAGES, plus the glossary.
 NAV_TITLES: dict[str, str] = {
@@ -26,6 +29,9 @@ NAV_TITLES: dict[str, str] = {
     "where-next": N_("Where to go next"),
     "glossary": N_("Glossary"),
 }
+# In projector mode the navigation titles are 1.6× wider: a wider sidebar shows them whole (on a first visit
+# in projector mode; Streamlit applies a sidebar width only when the page loads).
+PROJECTOR_SIDEBAR_PX = 480
 LINK_KEY = "_link"  # what the opening link asked for, read once per session
 NOTICE_KEY = "_link_rejected"
 
@@ -39,6 +45,9 @@ def _read_link_once() -> None:
     link = links.parse_query(st.query_params.to_dict())
     st.session_state[LANG_KEY] = link.lang or DEFAULT_LANGUAGE
     st.session_state[PROJECTOR_KEY] = bool(link.projector)
+    hidden = link.hide or frozenset()
+    st.session_state[STAGE_KEY] = "sidebar" in hidden
+    st.session_state[HIDDEN_KEY] = hidden - {"sidebar"}
     st.session_state[LINK_KEY] = link
     st.session_state[NOTICE_KEY] = list(link.rejected)
 
@@ -58,6 +67,11 @@ def _sidebar() -> None:
         st.selectbox(f":material/translate: {label}", LANGUAGES, format_func=language_name, key=LANG_KEY)
         st.toggle(
             _("Projector mode"), key=PROJECTOR_KEY, help=_("Large type and high contrast for a lecture hall.")
+        )
+        st.toggle(
+            _("Clean stage"),
+            key=STAGE_KEY,
+            help=_("Hides the sidebar while you present; a button at the top of the page brings it back."),
         )
         st.markdown(
             _("Training runs on") + f' <span class="gan-badge">{device_name()}</span>', unsafe_allow_html=True
@@ -92,13 +106,18 @@ def _navigation() -> st.navigation:
 
 
 def _sync_url(page_url: str) -> None:
-    """Keep language and projection mode in the address bar; widget settings are written by the widget."""
+    """Keep language, projection mode and hidden parts in the address bar; the widget writes its settings."""
     ctx = current()
     st.query_params["lang"] = ctx.lang
     if ctx.projector:
         st.query_params["projector"] = "1"
     elif "projector" in st.query_params:
         del st.query_params["projector"]
+    if hide := links.hide_value(ctx.hidden):
+        if st.query_params.get("hide") != hide:
+            st.query_params["hide"] = hide
+    elif "hide" in st.query_params:
+        del st.query_params["hide"]
     if st.session_state.get("_page") != page_url:
         for key in links.WIDGET_KEYS:
             if key in st.query_params and st.session_state.get("_page") is not None:
@@ -108,17 +127,40 @@ def _sync_url(page_url: str) -> None:
         st.session_state["_page"] = page_url
 
 
+def _leave_stage() -> None:
+    st.session_state[STAGE_KEY] = False
+
+
+def _stage_exit() -> None:
+    """The way back from a clean stage, whose sidebar (and the toggle in it) is hidden."""
+    _ = current()._
+    st.button(
+        _("Show the sidebar"),
+        key="stage_exit",
+        on_click=_leave_stage,
+        type="tertiary",
+        icon=":material/left_panel_open:",
+        help=_("Brings back the sidebar with the language, the projector mode and the lessons."),
+    )
+
+
 def run() -> None:
+    _read_link_once()
+    projector = bool(st.session_state.get(PROJECTOR_KEY))
+    # The clean stage hides the sidebar with CSS rather than through initial_sidebar_state: the browser
+    # remembers a reader's own fold or unfold of the sidebar (localStorage) and then ignores that setting.
     st.set_page_config(
         page_title="GAN course",
-        page_icon=":material/school:",
+        page_icon=FAVICON,
         layout="wide",
-        initial_sidebar_state="expanded",
+        initial_sidebar_state=PROJECTOR_SIDEBAR_PX if projector else "expanded",
     )
-    _read_link_once()
     page = _navigation()
     _sidebar()
-    style.inject(current().projector)
+    ctx = current()
+    style.inject(ctx.projector, stage=ctx.is_hidden("sidebar"))
     _sync_url(page.url_path)
+    if ctx.is_hidden("sidebar"):
+        _stage_exit()
     _notice()
     page.run()

@@ -4,33 +4,55 @@ from __future__ import annotations
 
 import streamlit as st
 
-# Always on: larger base type and no clutter, for reading at a distance.
-BASE_CSS = """
+from gan_course.ui import shortcuts
+
+# Projector mode scales the root font size. Streamlit sizes all of its text in rem (body, headings, buttons,
+# widget labels, progress text, captions, alerts, the sidebar and its navigation), so one rule scales every
+# piece of it alike, where per-element rules missed half of them. Charts size their text in px; they get
+# their own projector sizes from plots.theme.
+PROJECTOR_SCALE = 1.6
+
+# Always on: larger base type and no clutter, for reading at a distance. The Page Down Step button of
+# ui/shortcuts.py is hidden: it is there for its key, not to be seen. A wide formula scrolls in its
+# focusable box (ui/lesson_page.py), not in KaTeX's own, which a keyboard cannot reach.
+BASE_CSS = f"""
 <style>
-.stMainBlockContainer { max-width: 1200px; }
-.stMarkdown p, .stMarkdown li { font-size: 1.08rem; line-height: 1.6; }
-.gan-badge { display: inline-block; padding: 0.1rem 0.55rem; border-radius: 0.4rem;
-  background: #0b5cad; color: #ffffff; font-weight: 600; font-family: monospace; }
+.stMainBlockContainer {{ max-width: 1200px; }}
+.stMarkdown p, .stMarkdown li {{ font-size: 1.08rem; line-height: 1.6; }}
+.st-key-{shortcuts.STEP_REMOTE_BUTTON_KEY} {{ display: none !important; }}
+.gan-formula {{ overflow-x: auto; overflow-y: hidden; }}
+.gan-formula .katex-display {{ overflow: visible !important; }}
+.gan-badge {{ display: inline-block; padding: 0.1rem 0.55rem; border-radius: 0.4rem;
+  background: #0b5cad; color: #ffffff; font-weight: 600; font-family: monospace; }}
 </style>
 """
 
-# Projector mode: body text 1.6× larger (1.75rem against 1.08rem), black on white;
-# chrome that does not teach is hidden, the language picker and the widget controls stay.
-PROJECTOR_CSS = """
+# Projector mode: everything PROJECTOR_SCALE × larger, black on white; captions and help text drop
+# Streamlit's faded grey for near-black (a projector washes out grey); chrome that does not teach is
+# hidden (the main menu, not the whole toolbar: that holds the arrow that brings a folded sidebar back).
+PROJECTOR_CSS = f"""
 <style>
-.stApp { background: #ffffff; color: #000000; }
-.stMarkdown p, .stMarkdown li, .stMarkdown td {
-  font-size: 1.75rem !important; line-height: 1.45; color: #000; }
-h1 { font-size: 3.4rem !important; }
-h2 { font-size: 2.6rem !important; }
-.stButton button, .stSelectbox, .stNumberInput, .stSlider, .stRadio, label { font-size: 1.4rem !important; }
-.stButton button { border-width: 3px; font-weight: 700; }
-[data-testid="stToolbar"], [data-testid="stDecoration"], footer { display: none !important; }
-.stMainBlockContainer { max-width: 100%; padding-top: 1rem; }
-.katex { font-size: 1.6em !important; }
+html {{ font-size: {PROJECTOR_SCALE * 100:.0f}% !important; }}
+.stApp {{ background: #ffffff; color: #000000; }}
+.stMarkdown p, .stMarkdown li, .stMarkdown td {{ line-height: 1.45; color: #000000; }}
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{ color: #222222 !important; }}
+.stButton button, .stDownloadButton button {{ border-width: 3px; font-weight: 700; }}
+/* Long lesson titles wrap in the navigation instead of ending in "…". */
+[data-testid="stSidebarNavLink"] span {{ white-space: normal !important; overflow: visible !important; }}
+[data-testid="stToolbarActions"], [data-testid="stMainMenu"], [data-testid="stDecoration"], footer {{
+  display: none !important; }}
+/* The top padding stays clear of the header bar (3.75rem), which takes the clicks over its height. */
+.stMainBlockContainer {{ max-width: 100%; padding: 4rem 1.5rem 4rem 1.5rem; }}
+</style>
+"""
+
+# The clean stage: no sidebar and no control to unfold it; the page shows its own button to come back.
+STAGE_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stExpandSidebarButton"] { display: none !important; }
 </style>
 """
 
 
-def inject(projector: bool) -> None:
-    st.html(BASE_CSS + (PROJECTOR_CSS if projector else ""))
+def inject(projector: bool, *, stage: bool = False) -> None:
+    st.html(BASE_CSS + (PROJECTOR_CSS if projector else "") + (STAGE_CSS if stage else ""))

@@ -1,0 +1,238 @@
+"""The lecture hall in a real browser: projector sizes, the clean stage, focused links, no request to another
+host, and axe-core's accessibility rules on every page and language, before and after projector mode.
+
+Heavy on a small machine (every test trains in three sessions at once): run one with -k.
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+
+import pytest
+from playwright.sync_api import expect
+
+from gan_course import lessons
+from gan_course.i18n import LANGUAGES, gettext_for
+
+pytestmark = pytest.mark.browser
+
+URL_OF = dict(lessons.PAGES)
+STEMS = [*URL_OF, "glossary"]
+SHORT_RUN = {  # stem → settings that make a real run of a few redraws (see test_browser.TRAINING_PAGES)
+    "01_generative_discriminative": {"epochs": 2},
+    "02_minimax": {"epochs": 3},
+    "03_slanted_island": {"epochs": 2},
+}
+FACE = URL_OF["03_slanted_island"]
+
+
+def path_of(stem: str) -> str:
+    return {"00_home": "", "glossary": "glossary"}.get(stem, URL_OF.get(stem, ""))
+
+
+def train(app, lang: str) -> None:
+    """Press Start where the page has a training widget and wait until the run has reached its end."""
+    if app.button("train").count():
+        app.button("train").click()
+        app.wait_run_finished(lang, timeout=120_000)
+        app.wait()
+    app.assert_clean()
+
+
+def switch_projector_on(app) -> None:
+    app.page.locator(".st-key-projector label").first.click()
+    app.page.wait_for_function("() => location.search.includes('projector=1')", timeout=30_000, polling=100)
+    app.wait()
+    app.assert_clean()
+
+
+# --- 1. projector mode scales everything a class must read ------------------------------------------
+
+# What the back rows read, each as CSS selectors; every match must be ≥ 1.5× in projector mode.
+READ = {
+    "lesson text": '[data-testid="stMain"] [data-testid="stMarkdown"] p',
+    "title": "h1",
+    "headings": "h2",
+    "button labels": '[data-testid="stMain"] [data-testid="stButton"] button:not([disabled]) p',
+    "widget labels": '[data-testid="stMain"] [data-testid="stWidgetLabel"] p',
+    "settings": '[data-testid="stExpander"] summary p',
+    "progress text": '[data-testid="stProgress"] p',
+    "captions": '[data-testid="stMain"] [data-testid="stCaptionContainer"]',
+    "messages": '[data-testid="stMain"] [data-testid="stAlertContainer"] p',
+    "sidebar labels": '[data-testid="stSidebar"] [data-testid="stWidgetLabel"] p',
+    "sidebar navigation": '[data-testid="stSidebarNavLink"] span',
+    "sidebar text": '[data-testid="stSidebar"] [data-testid="stMarkdown"] p',
+    "chart ticks": ".js-plotly-plot .xtick text, .js-plotly-plot .ytick text",
+    "chart axis titles": ".js-plotly-plot .g-xtitle text, .js-plotly-plot .g-ytitle text",
+    "chart legends": ".js-plotly-plot .legendtext",
+    "chart annotations": ".js-plotly-plot .annotation-text",
+}
+SIZES_JS = """
+(read) => {
+  const px = (e) => parseFloat(getComputedStyle(e).fontSize);
+  const out = {};
+  for (const [name, selector] of Object.entries(read)) {
+    out[name] = [...document.querySelectorAll(selector)].filter(e => e.getClientRects().length).map(px);
+  }
+  out["chart lines"] = [...document.querySelectorAll('.js-plotly-plot .scatterlayer .js-line')]
+    .map(e => parseFloat(getComputedStyle(e).strokeWidth)).filter(w => w > 0);
+  return out;
+}
+"""
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_projector_mode_scales_everything_a_class_reads(make_app, lang):
+    """Lesson 3 after a run, side by side in two sessions: every text and line ≥ 1.5× in projector mode."""
+    normal = make_app().open(FACE, lang=lang, **SHORT_RUN["03_slanted_island"])
+    big = make_app().open(FACE, lang=lang, projector=1, **SHORT_RUN["03_slanted_island"])
+    for app in (normal, big):
+        app.wait()
+        train(app, lang)
+    small, large = (app.page.evaluate(SIZES_JS, READ) for app in (normal, big))
+    report = []
+    for name in [*READ, "chart lines"]:
+        assert small[name] and large[name], f"{lang}: nothing on the page matches {name!r}"
+        # Smallest against smallest and largest against largest: a larger chart may get more ticks.
+        ratio = min(min(large[name]) / min(small[name]), max(large[name]) / max(small[name]))
+        report.append(f"{name}: {max(small[name]):g} → {max(large[name]):g} px (min ratio {ratio:.2f})")
+        assert ratio >= 1.5, f"{lang}: {name} only {ratio:.2f}× ({small[name]} → {large[name]})"
+    print(f"\n{lang}:", *report, sep="\n  ")
+
+
+# --- 2. the clean stage and focused links ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_clean_stage_hides_the_sidebar_and_a_button_brings_it_back(app, lang):
+    _ = gettext_for(lang)
+    app.goto(URL_OF["02_minimax"], lang=lang, projector=1)
+    sidebar = app.page.locator('[data-testid="stSidebar"]')
+    expect(sidebar).to_be_visible()
+    app.page.locator(".st-key-stage label").first.click()
+    app.page.wait_for_function("() => location.search.includes('hide=sidebar')", timeout=30_000, polling=100)
+    app.wait()
+    app.assert_clean()
+    expect(sidebar).to_be_hidden()
+    expect(app.page.locator('[data-testid="stExpandSidebarButton"]')).to_be_hidden()
+    back = app.button("stage_exit")
+    expect(back).to_have_text(re.compile(re.escape(_("Show the sidebar"))))
+    expect(back).to_be_in_viewport()
+    back.click()
+    app.page.wait_for_function("() => !location.search.includes('hide=')", timeout=30_000, polling=100)
+    app.wait()
+    expect(sidebar).to_be_visible()
+    expect(app.page.locator(".st-key-stage input[type=checkbox]")).not_to_be_checked()
+    assert "projector=1" in app.page.url
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_focused_link_shows_the_widget_alone(app, lang):
+    """?hide=text,quiz,sidebar: the title, the widget's heading and the widget, nothing else."""
+    stem = "01_generative_discriminative"
+    app.goto(URL_OF[stem], lang=lang, hide="text,quiz,sidebar")
+    app.assert_clean()
+    headings = [b.text for b in lessons.load(lang, stem) if b.kind == "heading"]
+    expect(app.page.locator("h1")).to_have_text([lessons.title(lang, stem)])
+    expect(app.page.locator("h2")).to_have_text([headings[4]])  # "Try it", where the widget is
+    expect(app.page.locator('[data-testid="stSidebar"]')).to_be_hidden()
+    assert app.page.locator(".katex-display").count() == 0
+    assert app.page.locator('[class*="st-key-quiz"]').count() == 0
+    expect(app.button("train")).to_be_visible()
+    query = urllib.parse.parse_qs(urllib.parse.urlparse(app.page.url).query)
+    assert query["hide"] == ["quiz,text,sidebar"]
+
+
+FORMULA_JS = """
+() => ({
+  boxes: document.querySelectorAll('.gan-formula[tabindex="0"] .katex-display').length,
+  errors: document.querySelectorAll('.katex-error').length,
+  raw: [...document.querySelectorAll('[data-testid="stMain"] p')]
+    .filter(p => p.innerText.includes('$$')).length,
+})
+"""
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_formula_is_drawn_by_katex_in_its_own_box(make_app, lang):
+    """The lessons' display maths, drawn inside a focusable box (ui/lesson_page.py), is still KaTeX: no raw
+    $$ on screen, no KaTeX error, one box per formula."""
+    stems = [
+        stem for stem in lessons.LESSON_STEMS if any(b.kind == "latex" for b in lessons.load(lang, stem))
+    ]
+    apps = {stem: make_app().open(URL_OF[stem], lang=lang, projector=1) for stem in stems}
+    for stem, app in apps.items():
+        app.wait()
+        app.assert_clean()
+        expected = sum(b.kind == "latex" for b in lessons.load(lang, stem))
+        assert app.page.evaluate(FORMULA_JS) == {"boxes": expected, "errors": 0, "raw": 0}, stem
+
+
+# --- 3. offline: nothing but the app's own host ------------------------------------------------------
+
+FAVICON_JS = "() => document.querySelector(\"link[rel='shortcut icon']\").href"
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_no_request_leaves_the_app_host(make_app, stem):
+    """Every request of a visit (and a run), in every language, goes to the app's own host: the course
+    works without the internet. zh is opened in projector mode, which draws other sizes of everything."""
+    host = urllib.parse.urlparse(make_app().server.url).netloc
+    seen: dict[str, list[str]] = {}
+    apps = {}
+    for lang in LANGUAGES:
+        app = make_app()
+        urls = seen.setdefault(lang, [])
+        app.page.on("request", lambda request, urls=urls: urls.append(request.url))
+        app.page.on("websocket", lambda ws, urls=urls: urls.append(ws.url))
+        query = {"lang": lang, **SHORT_RUN.get(stem, {}), **({"projector": 1} if lang == "zh" else {})}
+        apps[lang] = app.open(path_of(stem), **query)
+    for lang, app in apps.items():
+        app.wait()
+        train(app, lang)
+        app.page.wait_for_timeout(1000)  # late loads (fonts, the favicon) after the last rerun
+        favicon = app.page.evaluate(FAVICON_JS)
+        assert favicon.startswith("data:image/svg+xml"), f"{lang}: the favicon is {favicon[:80]}"
+    for lang, urls in seen.items():
+        assert len(urls) > 10, f"{lang}: only {len(urls)} requests recorded: {urls}"
+        foreign = [
+            u
+            for u in urls
+            if urllib.parse.urlparse(u).scheme not in ("data", "blob")
+            and urllib.parse.urlparse(u).netloc != host
+        ]
+        assert foreign == [], f"{lang}: requests to other hosts than {host}: {sorted(set(foreign))}"
+
+
+# --- 4. accessibility: axe-core, normal and projector mode, after a run ------------------------------
+
+AXE_RUN_JS = """
+async () => {
+  const result = await axe.run(document, {resultTypes: ['violations']});
+  return result.violations
+    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => `${v.impact} ${v.id} (${v.help}): `
+      + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
+}
+"""
+
+
+def axe_violations(app, axe_js) -> list[str]:
+    app.page.add_script_tag(path=str(axe_js))
+    return app.page.evaluate(AXE_RUN_JS)
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_axe_finds_no_serious_violation(make_app, axe_js, stem):
+    """axe-core's rules (WCAG 2 A/AA and best practice) on every page in every language, after a run,
+    first in normal mode, then in projector mode: no serious or critical violation."""
+    apps = {lang: make_app().open(path_of(stem), lang=lang, **SHORT_RUN.get(stem, {})) for lang in LANGUAGES}
+    found = []
+    for lang, app in apps.items():
+        app.wait()
+        train(app, lang)
+        found += [f"{lang}, normal: {v}" for v in axe_violations(app, axe_js)]
+        switch_projector_on(app)
+        found += [f"{lang}, projector: {v}" for v in axe_violations(app, axe_js)]
+    assert found == [], "\n".join(found)
