@@ -70,6 +70,7 @@ class Canvas:
         self.slots["network" if model == "faces" else "weights"] = right.empty()
         if model == "faces":
             self.slots["weights"] = st.empty()
+        self.summary = st.empty()  # the charts' text alternative: the latest losses and D outputs, in words
 
     def _tag(self, frames: int) -> tuple:
         return (frames, self.log_y, self.ctx.lang, self.ctx.projector)
@@ -107,6 +108,7 @@ class Canvas:
             return
         final = not run.running or run.job != "train"
         self._draw_charts(history, snap, heavy_due=final or (not crowded and len(history) % HEAVY_EVERY == 1))
+        self.summary.caption(plots.describe(history, self.ctx._, self.ctx.lang))
 
     def _draw_charts(self, history: History, snap: Snapshot, *, heavy_due: bool) -> None:
         _, lang, pro = self.ctx._, self.ctx.lang, self.ctx.projector

@@ -21,9 +21,8 @@ from gan_course.core.config import TrainConfig
 from gan_course.core.executor import EXECUTOR
 from gan_course.core.live import LiveRun
 from gan_course.core.snapshot import params_to_json
-from gan_course.i18n import format_number
 from gan_course.plots import compare_figure
-from gan_course.ui import settings
+from gan_course.ui import settings, shortcuts
 from gan_course.ui.canvas import CROWDED, PLOT_CONFIG, Canvas, View, cached_figure
 from gan_course.ui.context import Context, current
 from gan_course.ui.run_text import NOTE_KIND, NOTE_TEXT, PHASE_TEXT
@@ -124,8 +123,8 @@ def _buttons(spec: Spec, run: LiveRun, cfg: TrainConfig, ctx: Context) -> bool:
             args=(spec,),
             type="primary",
             icon=":material/pause:",
-            shortcut="K",
-            help=_("Keyboard: K starts and pauses."),
+            shortcut=shortcuts.START_PAUSE,
+            help=_(shortcuts.PAUSE_HELP),
         )
     else:
         cols[0].button(
@@ -135,8 +134,8 @@ def _buttons(spec: Spec, run: LiveRun, cfg: TrainConfig, ctx: Context) -> bool:
             args=(spec, cfg),
             type="primary",
             icon=":material/play_arrow:",
-            shortcut="K",
-            help=_("Keyboard: K starts and pauses."),
+            shortcut=shortcuts.START_PAUSE,
+            help=_(shortcuts.START_HELP),
         )
     cols[1].button(
         _("Step"),
@@ -144,9 +143,11 @@ def _buttons(spec: Spec, run: LiveRun, cfg: TrainConfig, ctx: Context) -> bool:
         on_click=_step,
         args=(spec, cfg),
         icon=":material/skip_next:",
-        shortcut="Right",
-        help=_("Keyboard: the right arrow key (a presenter remote's next) makes one update."),
+        shortcut=shortcuts.STEP,
+        help=_(shortcuts.STEP_HELP),
     )
+    with cols[1]:
+        shortcuts.remote_step_button(ctx, _step, (spec, cfg))
     cols[2].button(_("Reset"), key="reset", on_click=_reset, args=(spec,), icon=":material/restart_alt:")
     log_y = cols[3].toggle(_("Log scale"), key=settings.key(spec, "log"))
     if spec.compare:
@@ -195,24 +196,13 @@ def _downloads(spec: Spec, run: LiveRun, ctx: Context) -> None:
     )
 
 
-def _loss_caption(run: LiveRun, model: str, ctx: Context) -> None:
-    last = run.last
-    if last is None:
-        return
-    d = format_number(last.d_loss, ctx.lang)
-    if model == "face_classifier":  # there is no generator, so there is no G loss to show
-        st.caption(ctx._("D loss %(d)s") % {"d": d})
-    else:
-        st.caption(ctx._("D loss %(d)s · G loss %(g)s") % {"d": d, "g": format_number(last.g_loss, ctx.lang)})
-
-
 @st.fragment
 def render(spec: Spec) -> None:
     """The widget; a fragment, so its buttons redraw it without re-creating the rest of the page."""
     ctx = current()
     _ = ctx._
     settings.apply_link(spec)
-    values = settings.draw(spec, ctx)
+    values = settings.draw(spec, ctx, hidden=ctx.is_hidden("settings"))
     settings.write_link(values, ctx)
     cfg = settings.config(values, ctx)
     run, view = _run(spec), _view(spec)
@@ -231,4 +221,3 @@ def render(spec: Spec) -> None:
     _message(run, ctx, message)
     _compare_chart(spec, run, view, ctx, log_y)
     _downloads(spec, run, ctx)
-    _loss_caption(run, cfg.model, ctx)
