@@ -11,6 +11,7 @@ reached the same process.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import os
 import shutil
@@ -36,6 +37,13 @@ RUN_TIMEOUT_S = 60.0
 OUT_OF_ROTATION_S = 5.0  # the issue's bound for a dead replica to stop getting visitors
 
 pytestmark = pytest.mark.serve
+
+
+def run_async(coro):
+    """asyncio.run on a thread of its own: Playwright's sync API keeps an event loop running on the main
+    thread for the rest of the session once a browser test has used it."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 @pytest.fixture(scope="module")
@@ -142,7 +150,7 @@ def test_visitors_from_one_address_land_on_both_replicas(cluster: Cluster) -> No
             await s.close()
         return visits
 
-    visits = asyncio.run(main())
+    visits = run_async(main())
     landed = Counter(s.replica for _, s in visits)
     # leastconn with every earlier visitor still connected: they alternate.
     assert landed == {"r0": 3, "r1": 3}, landed
@@ -176,7 +184,7 @@ def test_page_loads_reruns_and_reconnections_stay_on_the_replica(cluster: Cluste
             assert elsewhere.replica == other and elsewhere.ids[0] != first
             await elsewhere.close()
 
-    asyncio.run(main())
+    run_async(main())
 
 
 def test_a_killed_replica_leaves_the_other_serving(haproxy: str) -> None:
@@ -222,7 +230,7 @@ def test_a_killed_replica_leaves_the_other_serving(haproxy: str) -> None:
             assert s.replica == "r1" and s.ids[0] != old.ids[0]
             await s.close()
 
-        asyncio.run(main())
+        run_async(main())
         assert c.process.poll() is None  # serve keeps running with one replica
     finally:
         code = stop_serve(c.process, signal.SIGTERM)
