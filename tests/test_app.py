@@ -372,3 +372,51 @@ def test_every_quiz_is_answerable(lang):
             widget.set_value(int(quiz.answer) if quiz.kind == "choice" else quiz.answer).run()
         assert len(at.success) >= len(ids)
         assert not at.exception
+
+
+# --- lesson 5: the digits DCGAN ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_digits_page_trains_live_and_walks_the_latent_space(lang):
+    at = open_app("05_dcgan_digits", epochs="2", lang=lang)
+    assert_clean(at)
+    _ = gettext_for(lang)
+    assert _("Train the digits widget above first; then walk its generator's latent space here.") in [
+        c.value for c in at.caption
+    ]
+    press(at, name="digits")
+    assert_clean(at)
+    run = run_state(at, "digits")
+    assert run.state == "done" and run.last.step == 58 and len(run.history) == 29
+    ids = [c.proto.id for c in at.get("plotly_chart")]
+    for slot in ("losses.29", "outputs.29", "samples.29", "real.0", "weights.29", "norms.29"):
+        assert any(i.endswith(f"digits.{slot}") for i in ids), slot
+    assert any(i.endswith("walk.here") for i in ids) and any(i.endswith("walk.strip") for i in ids)
+    assert progress_text(at) == [
+        _("Epoch %(epoch)s of %(total)s · step %(step)s of %(steps)s")
+        % {"epoch": 2, "total": 2, "step": 58, "steps": 58}
+    ]
+    at.slider(key="walk.t").set_value(1.0).run()
+    assert_clean(at)
+
+
+def _walk_here(at: AppTest) -> np.ndarray:
+    chart = next(c for c in at.get("plotly_chart") if c.proto.id.endswith("walk.here"))
+    return np.array(json.loads(chart.proto.spec)["data"][0]["z"], dtype=float)
+
+
+def test_the_conditional_walk_has_a_row_per_digit_and_the_digit_picker_draws():
+    at = press(open_app("05_dcgan_digits", preset="digits_conditional", epochs="1"), name="digits")
+    assert_clean(at)
+    run = run_state(at, "digits")
+    assert run.trainer.config.model == "digits_conditional"
+    strip = next(c for c in at.get("plotly_chart") if c.proto.id.endswith("walk.strip"))
+    z = np.array(json.loads(strip.proto.spec)["data"][0]["z"], dtype=float)
+    assert z.shape == (10 * 9 - 1, 9 * 9 - 1)  # ten rows of nine 8×8 digits, one cell between them
+    at.selectbox(key="walk.digit").set_value(7).run()
+    assert_clean(at)
+    assert any(c.proto.id.endswith("walk.picked") for c in at.get("plotly_chart"))
+    before = _walk_here(at)
+    at.slider(key="walk.t").set_value(0.0).run()
+    assert not np.allclose(np.nan_to_num(_walk_here(at)), np.nan_to_num(before))  # t moves the digits
