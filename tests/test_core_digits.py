@@ -141,6 +141,7 @@ def test_the_latent_walk_runs_from_z1_to_z2() -> None:
     [
         (lambda t: t.generate(np.zeros((2, 32)), np.array([1, 10])), "label: must be an integer digit 0–9"),
         (lambda t: t.generate(np.zeros((2, 32)), np.array([1, -1])), "label: must be an integer digit 0–9"),
+        (lambda t: t.generate(np.zeros((2, 32)), np.array([1.0, 3.5])), "label: must be an integer digit"),
         (lambda t: t.generate(np.zeros((2, 32))), "labels: the conditional generator needs a label"),
         (lambda t: t.generate(np.zeros((2, 32)), np.array([1])), "labels: 1 labels for 2 latent points"),
         (lambda t: t.latent_walk(walk_ends(0, 32), 1), "steps: must be an integer in [2, 50]"),

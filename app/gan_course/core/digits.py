@@ -23,6 +23,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from gan_course.core.config import TrainConfig
+
 N_CLASSES = 10
 SIDE = 8  # the images are SIDE × SIDE
 N_SHOWN = 64  # generated digits in a snapshot (the fixed-noise grid) and real digits beside them
@@ -167,7 +169,7 @@ class DigitsEngine:
 
     phases = ("d", "g")
 
-    def __init__(self, cfg: Any, device: torch.device) -> None:
+    def __init__(self, cfg: TrainConfig, device: torch.device) -> None:
         self.cfg, self.device = cfg, device
         self.conditional = cfg.model == "digits_conditional"
         images, labels = load_digits()
@@ -285,7 +287,9 @@ class DigitsEngine:
         if self.conditional:
             if labels is None:
                 raise ValueError("labels: the conditional generator needs a label 0–9 per image")
-            lab = torch.as_tensor([check_label(int(v)) for v in np.ravel(labels)], device=self.device)
+            # .item() turns numpy scalars into Python ones, so 3.0 or 3.5 is refused, not truncated
+            values = [check_label(v.item() if isinstance(v, np.generic) else v) for v in np.ravel(labels)]
+            lab = torch.as_tensor(values, dtype=torch.long, device=self.device)
             if len(lab) != len(z):
                 raise ValueError(f"labels: {len(lab)} labels for {len(z)} latent points")
         zt = torch.as_tensor(z, dtype=torch.float32, device=self.device)
