@@ -270,6 +270,8 @@ def _presets() -> int:
     for name, cfg in PRESETS.items():
         extra = f", dataset {cfg.dataset}" if cfg.model == "toy" else ""
         batch = f", batch {cfg.batch_size}, n_real {cfg.n_real}" if cfg.model in ("gaussian", "toy") else ""
+        if cfg.model in DIGIT_MODELS:
+            batch = f", batch {cfg.batch_size}, latent {cfg.latent_dim}"
         print(
             f"{name:18s} model {cfg.model}{extra}, {cfg.epochs} epochs ({cfg.total_steps} steps), "
             f"{cfg.optimizer} lr_d {cfg.lr_d:g} lr_g {cfg.lr_g:g}, {cfg.gen_loss}, {cfg.dtype}{batch}"

@@ -319,7 +319,7 @@ class DigitsEngine:
         return self._generate(self.shown_z, self.shown_labels).reshape(N_SHOWN, -1).double().cpu().numpy()
 
     def real(self) -> np.ndarray:
-        return load_digits()[0][:N_SHOWN].copy()
+        return load_digits()[0][:N_SHOWN]  # a read-only view: every snapshot shares it
 
     def surface(self) -> None:
         return None
