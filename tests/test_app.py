@@ -1,5 +1,6 @@
 """The app as Streamlit runs it (AppTest): every page in every language, the picker, links and the widgets."""
 
+import base64
 import gc
 import json
 import re
@@ -401,9 +402,18 @@ def test_the_digits_page_trains_live_and_walks_the_latent_space(lang):
     assert_clean(at)
 
 
+def _heatmap(at: AppTest, key: str) -> np.ndarray:
+    """The z matrix of the heat-map chart whose key ends with `key` (plotly may send it base64-encoded)."""
+    chart = next(c for c in at.get("plotly_chart") if c.proto.id.endswith(key))
+    z = json.loads(chart.proto.spec)["data"][0]["z"]
+    if isinstance(z, dict):  # plotly's typed-array form: {"dtype", "bdata", "shape"}
+        shape = tuple(int(n) for n in str(z["shape"]).split(","))
+        return np.frombuffer(base64.b64decode(z["bdata"]), dtype=z["dtype"]).reshape(shape)
+    return np.array(z, dtype=float)
+
+
 def _walk_here(at: AppTest) -> np.ndarray:
-    chart = next(c for c in at.get("plotly_chart") if c.proto.id.endswith("walk.here"))
-    return np.array(json.loads(chart.proto.spec)["data"][0]["z"], dtype=float)
+    return _heatmap(at, "walk.here")
 
 
 def test_the_conditional_walk_has_a_row_per_digit_and_the_digit_picker_draws():
@@ -411,8 +421,7 @@ def test_the_conditional_walk_has_a_row_per_digit_and_the_digit_picker_draws():
     assert_clean(at)
     run = run_state(at, "digits")
     assert run.trainer.config.model == "digits_conditional"
-    strip = next(c for c in at.get("plotly_chart") if c.proto.id.endswith("walk.strip"))
-    z = np.array(json.loads(strip.proto.spec)["data"][0]["z"], dtype=float)
+    z = _heatmap(at, "walk.strip")
     assert z.shape == (10 * 9 - 1, 9 * 9 - 1)  # ten rows of nine 8×8 digits, one cell between them
     at.selectbox(key="walk.digit").set_value(7).run()
     assert_clean(at)
