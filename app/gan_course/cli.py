@@ -138,7 +138,7 @@ def _train(args: argparse.Namespace) -> int:
     from gan_course.core.runner import Trainer
 
     # As in the app: the course's models are small, and on a busy machine more threads cost more CPU time
-    # than they save (the digits run took 121 s of CPU on two threads under load, 14 s on one).
+    # than they save (the digits run took 121 s of CPU time on two threads, 33 s on one, both under load).
     torch.set_num_threads(1)
 
     overrides: dict[str, Any] = {}
