@@ -1,5 +1,6 @@
 """The app as Streamlit runs it (AppTest): every page in every language, the picker, links and the widgets."""
 
+import base64
 import gc
 import json
 import re
@@ -499,3 +500,59 @@ def test_the_page_down_step_button_is_bound_to_its_key_and_steps(lang):
     assert button.proto.shortcut == "pagedown"  # normalised by Streamlit: the key Page Down, no modifier
     button.click().run()
     assert at.session_state["steps"] == 1
+
+
+# --- lesson 5: the digits DCGAN ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_digits_page_trains_live_and_walks_the_latent_space(lang):
+    at = open_app("05_dcgan_digits", epochs="2", lang=lang)
+    assert_clean(at)
+    _ = gettext_for(lang)
+    assert _("Train the digits widget above first; then walk its generator's latent space here.") in [
+        c.value for c in at.caption
+    ]
+    press(at, name="digits")
+    assert_clean(at)
+    run = run_state(at, "digits")
+    assert run.state == "done" and run.last.step == 58 and len(run.history) == 29
+    ids = [c.proto.id for c in at.get("plotly_chart")]
+    for slot in ("losses.29", "outputs.29", "samples.29", "real.0", "weights.29", "norms.29"):
+        assert any(i.endswith(f"digits.{slot}") for i in ids), slot
+    assert any(i.endswith("walk.here") for i in ids) and any(i.endswith("walk.strip") for i in ids)
+    assert progress_text(at) == [
+        _("Epoch %(epoch)s of %(total)s · step %(step)s of %(steps)s")
+        % {"epoch": 2, "total": 2, "step": 58, "steps": 58}
+    ]
+    at.slider(key="walk.t").set_value(1.0).run()
+    assert_clean(at)
+
+
+def _heatmap(at: AppTest, key: str) -> np.ndarray:
+    """The z matrix of the heat-map chart whose key ends with `key` (plotly may send it base64-encoded)."""
+    chart = next(c for c in at.get("plotly_chart") if c.proto.id.endswith(key))
+    z = json.loads(chart.proto.spec)["data"][0]["z"]
+    if isinstance(z, dict):  # plotly's typed-array form: {"dtype", "bdata", "shape"}
+        shape = tuple(int(n) for n in str(z["shape"]).split(","))
+        return np.frombuffer(base64.b64decode(z["bdata"]), dtype=z["dtype"]).reshape(shape)
+    return np.array(z, dtype=float)
+
+
+def _walk_here(at: AppTest) -> np.ndarray:
+    return _heatmap(at, "walk.here")
+
+
+def test_the_conditional_walk_has_a_row_per_digit_and_the_digit_picker_draws():
+    at = press(open_app("05_dcgan_digits", preset="digits_conditional", epochs="1"), name="digits")
+    assert_clean(at)
+    run = run_state(at, "digits")
+    assert run.trainer.config.model == "digits_conditional"
+    z = _heatmap(at, "walk.strip")
+    assert z.shape == (10 * 9 - 1, 9 * 9 - 1)  # ten rows of nine 8×8 digits, one cell between them
+    at.selectbox(key="walk.digit").set_value(7).run()
+    assert_clean(at)
+    assert any(c.proto.id.endswith("walk.picked") for c in at.get("plotly_chart"))
+    before = _walk_here(at)
+    at.slider(key="walk.t").set_value(0.0).run()
+    assert not np.allclose(np.nan_to_num(_walk_here(at)), np.nan_to_num(before))  # t moves the digits

@@ -91,9 +91,9 @@ def test_train_summary_prints_the_weights_like_the_article(capsys: pytest.Captur
     ("argv", "message"),
     [
         (["train", "--epochs", "-3"], "epochs: must be an integer in [1, 5000], got -3"),
-        (["train", "--lr", "nan"], "lr_d: must be a finite number"),
+        (["train", "--lr", "nan"], "--lr-d: must be a finite number"),
         (["train", "--seed", "-1"], "seed: must be an integer in [0, 2147483647]"),
-        (["train", "--lr-g", "100"], "lr_g: must be a finite number in [1e-05, 10]"),
+        (["train", "--lr-g", "100"], "--lr-g: must be a finite number in [1e-05, 10]"),
         (["train", "--epochs", "many"], "argument --epochs: invalid int value"),
         (["train", "--optimizer", "rmsprop"], "argument --optimizer: invalid choice"),
         (["train", "--preset", "nope"], "argument --preset: invalid choice"),

@@ -24,7 +24,7 @@ BAD_VALUES = {
     "device": ["tpu", "gpu", ""],
     "batch_size": [0, 1001, 8.0],
     "n_real": [0, 7, 20_001],
-    "latent_dim": [0, 17],
+    "latent_dim": [0, 17, 65],
     "every": [-1, 100_001, 0.5, True],
 }
 
@@ -74,7 +74,7 @@ def test_from_dict_parses_url_strings_and_rejects_unknown_keys() -> None:
 
 
 def test_choice_constants() -> None:
-    assert MODELS == ("faces", "face_classifier", "gaussian", "toy")
+    assert MODELS == ("faces", "face_classifier", "gaussian", "toy", "digits", "digits_conditional")
     assert GEN_LOSSES == ("saturating", "non-saturating")
     assert OPTIMIZERS == ("sgd", "adam") and DTYPES == ("float64", "float32")
     assert DEVICES == ("auto", "cpu", "cuda", "mps")
@@ -89,6 +89,8 @@ def test_presets_are_valid_and_article_is_the_article_recipe() -> None:
         "toy_ring",
         "toy_two_gaussians",
         "toy_line",
+        "digits",
+        "digits_conditional",
     }
     for cfg in PRESETS.values():
         assert cfg.validate() == cfg

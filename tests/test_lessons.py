@@ -248,6 +248,16 @@ ALLOWED_LATIN = {
     "convnet",
     "mlps",
     "ok",
+    # lesson 5: authors, the data's home, the Keras layer it names, two terms kept beside their translation
+    "alpaydin",
+    "kaynak",
+    "metz",
+    "chintala",
+    "uci",
+    "keras",
+    "upsampling2d",
+    "logit",
+    "dropout",
 }
 ENGLISH_ONLY_WORDS = {
     "the",

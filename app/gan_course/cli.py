@@ -21,6 +21,7 @@ import numpy as np
 from gan_course import serve
 from gan_course.core.config import (
     DEVICES,
+    DIGIT_MODELS,
     DTYPES,
     GEN_LOSSES,
     LIMITS,
@@ -35,6 +36,7 @@ if TYPE_CHECKING:  # torch is imported only by the commands that train, so --hel
     from gan_course.core.snapshot import Snapshot
 
 EXIT_USAGE = 2  # argparse's code for bad arguments; we use it for out-of-range values too
+SAMPLES = (1, 10_000)  # bounds of --samples: 10 000 digits are 640 000 numbers of JSON, about 12 MB
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -46,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
         "  python -m gan_course train --preset article            # the article's numbers\n"
         "  python -m gan_course train --preset faces --seed 7 --gen-loss saturating --json\n"
         "  python -m gan_course train --preset gaussian --epochs 5\n"
+        "  python -m gan_course train --preset digits --json --samples 500\n"
         "  python -m gan_course bench --quick\n"
         "Exit status: 0 on success, 2 on invalid options (the message names the field and its range).",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -80,6 +83,19 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--optimizer", choices=OPTIMIZERS, help="sgd (the article) or adam")
     train.add_argument("--device", choices=DEVICES, help="auto (cuda, then mps, then cpu), or a fixed one")
     train.add_argument("--dtype", choices=DTYPES, help="float64 reproduces the article to the last digits")
+    lo, hi = LIMITS["latent_dim"]
+    train.add_argument("--latent-dim", type=int, help="size of z (digits presets: 2–64, 2-D GANs: 1–16)")
+    train.add_argument(
+        "--samples",
+        type=int,
+        help=f"digits presets: after training, G draws this many new images ({SAMPLES[0]}–{SAMPLES[1]}) "
+        "for the JSON's `samples` (64 pixels each, row-major, in [0, 1])",
+    )
+    train.add_argument(
+        "--label",
+        type=int,
+        help="digits_conditional: draw every sample as this digit (0–9) instead of 0–9 in turn",
+    )
     train.add_argument("--json", action="store_true", help="print one JSON object instead of a summary")
 
     bench = sub.add_parser(
@@ -129,16 +145,23 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
+    import torch
+
     from gan_course.core.runner import Trainer
+
+    # As in the app: the course's models are small, and on a busy machine more threads cost more CPU time
+    # than they save (the digits run took 121 s of CPU time on two threads, 33 s on one, both under load).
+    torch.set_num_threads(1)
 
     overrides: dict[str, Any] = {}
     if args.lr is not None:
         overrides["lr_d"] = overrides["lr_g"] = args.lr
-    for field in ("epochs", "seed", "lr_d", "lr_g", "gen_loss", "optimizer", "device", "dtype"):
+    for field in ("epochs", "seed", "lr_d", "lr_g", "gen_loss", "optimizer", "device", "dtype", "latent_dim"):
         value = getattr(args, field)
         if value is not None:
             overrides[field] = value
     config = preset(args.preset, **overrides)
+    _check_sampling(args, config.model)
     trainer = Trainer(config)
     start = time.perf_counter()
     # Losses are reported as means over the last epoch: snapshot() averages since the previous snapshot.
@@ -148,10 +171,44 @@ def _train(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - start
     snap = trainer.snapshot()
     if args.json:
-        print(json.dumps(_result(args.preset, trainer, snap)))
+        result = _result(args.preset, trainer, snap)
+        if config.model in DIGIT_MODELS:
+            result.update(_digit_samples(trainer, args))
+        print(json.dumps(result))
     else:
         print(_summary(args.preset, trainer, snap, seconds))
     return 0
+
+
+def _check_sampling(args: argparse.Namespace, model: str) -> None:
+    """--samples and --label, before any training: ConfigError naming the option if they do not fit."""
+    if args.samples is not None:
+        if model not in DIGIT_MODELS:
+            raise ConfigError("samples", f"only the digits presets draw images; preset model is {model}")
+        lo, hi = SAMPLES
+        if not lo <= args.samples <= hi:
+            raise ConfigError("samples", f"must be an integer in [{lo}, {hi}], got {args.samples}")
+    if args.label is not None:
+        if model != "digits_conditional":
+            raise ConfigError("label", "only the digits_conditional preset takes a label")
+        if not 0 <= args.label <= 9:
+            raise ConfigError("label", f"must be a digit 0–9, got {args.label}")
+
+
+def _digit_samples(trainer: Trainer, args: argparse.Namespace) -> dict[str, Any]:
+    """New images from fresh z (seeded by the run's seed), not the training images; labels 0–9 in turn."""
+    from gan_course.core.digits import N_SHOWN, shown_labels
+
+    cfg = trainer.config
+    n = args.samples if args.samples is not None else N_SHOWN
+    z = np.random.default_rng([cfg.seed, 9]).standard_normal((n, cfg.latent_dim))
+    out: dict[str, Any] = {}
+    labels = None
+    if cfg.model == "digits_conditional":
+        labels = np.full(n, args.label) if args.label is not None else shown_labels(n)
+        out["labels"] = [int(v) for v in labels]
+    out["samples"] = np.round(trainer.generate(z, labels), 6).tolist()
+    return out
 
 
 def _num(x: float) -> float | None:
@@ -200,6 +257,11 @@ def _summary(name: str, trainer: Trainer, snap: Snapshot, seconds: float) -> str
             label = "Generated faces (z evenly spaced in [0, 1])" if c.model == "faces" else "Noise images"
             lines.append(label + ", pixels top-left, top-right, bottom-left, bottom-right:")
             lines += [f"  {row}" for row in np.round(snap.samples, 3)]
+        elif c.model in DIGIT_MODELS:
+            for pname, value in snap.params.items():
+                if pname.startswith("norm."):
+                    lines.append(f"weight norm {pname.removeprefix('norm.')}: {float(value[0]):.4f}")
+            lines.append(f"mean ink of the 64 fixed-noise digits {snap.samples.mean():.3f}")
         else:
             for pname, value in snap.params.items():
                 lines.append(f"{pname} {np.round(value, 4)}")
@@ -226,6 +288,8 @@ def _presets() -> int:
     for name, cfg in PRESETS.items():
         extra = f", dataset {cfg.dataset}" if cfg.model == "toy" else ""
         batch = f", batch {cfg.batch_size}, n_real {cfg.n_real}" if cfg.model in ("gaussian", "toy") else ""
+        if cfg.model in DIGIT_MODELS:
+            batch = f", batch {cfg.batch_size}, latent {cfg.latent_dim}"
         print(
             f"{name:18s} model {cfg.model}{extra}, {cfg.epochs} epochs ({cfg.total_steps} steps), "
             f"{cfg.optimizer} lr_d {cfg.lr_d:g} lr_g {cfg.lr_g:g}, {cfg.gen_loss}, {cfg.dtype}{batch}"

@@ -26,6 +26,7 @@ TRAINING_PAGES = {  # stem → small settings that still make a real run, for th
     "01_generative_discriminative": {"epochs": 2},
     "02_minimax": {"epochs": 3},
     "03_slanted_island": {"epochs": 2},
+    "05_dcgan_digits": {"epochs": 1},  # 29 steps of the digits DCGAN: 25 redraws, a few seconds of training
 }
 FACE = URL_OF["03_slanted_island"]
 # A run long enough that a click always lands in its middle, on any machine: the d2l Gaussian at 2 ms a

@@ -19,9 +19,10 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from gan_course.core import steps
-from gan_course.core.config import TrainConfig
+from gan_course.core.config import DIGIT_MODELS, TrainConfig
 from gan_course.core.data import FACES, gaussian_data, noise_images, toy_data
 from gan_course.core.device import device_label, resolve_device
+from gan_course.core.digits import DigitsEngine, latent_walk
 from gan_course.core.mlp import FlatAdam, FlatMLP, FlatSGD
 from gan_course.core.models import FaceGAN, build_mlp_gan, draw_face_init
 from gan_course.core.snapshot import Snapshot
@@ -291,6 +292,8 @@ class _MLPEngine:
 
 # --- the Trainer ---
 
+Engine = _FaceEngine | _MLPEngine | DigitsEngine
+
 
 class _Window:
     """Running sums of the curve quantities since the last snapshot."""
@@ -345,7 +348,9 @@ class Trainer:
         self._phase_index = 0  # updates of the current step already done
         self._window = _Window()
         if self.config.model in ("faces", "face_classifier"):
-            self._engine: _FaceEngine | _MLPEngine = _FaceEngine(self.config, self.torch_device)
+            self._engine: Engine = _FaceEngine(self.config, self.torch_device)
+        elif self.config.model in DIGIT_MODELS:
+            self._engine = DigitsEngine(self.config, self.torch_device)
         else:
             self._engine = _MLPEngine(self.config, self.torch_device)
 
@@ -491,6 +496,18 @@ class Trainer:
     def params(self) -> dict[str, np.ndarray]:
         """The weights now, flat float64 arrays by name (as in Snapshot.params)."""
         return self._engine.params()
+
+    def generate(self, z: np.ndarray, labels: np.ndarray | None = None) -> np.ndarray:
+        """The images G draws now for latent rows z (digits models only; labels for the conditional one)."""
+        if not isinstance(self._engine, DigitsEngine):
+            raise ValueError(f"generate: model {self.config.model} has no image generator")
+        return self._engine.generate(z, labels)
+
+    def latent_walk(self, ends: tuple[np.ndarray, np.ndarray], steps: int) -> tuple[np.ndarray, np.ndarray]:
+        """Digits models: G's images on the line from z₁ to z₂, see core.digits.latent_walk."""
+        if not isinstance(self._engine, DigitsEngine):
+            raise ValueError(f"latent_walk: model {self.config.model} has no image generator")
+        return latent_walk(self._engine, ends, steps)
 
     def set_params(self, params: Mapping[str, np.ndarray | list[float]]) -> None:
         """Overwrites some weights (e.g. from the manual sliders); names as in params()."""

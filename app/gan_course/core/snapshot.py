@@ -22,6 +22,9 @@ class Snapshot:
     `samples` holds generated points: (n, 4) faces or (n, 2) points. `real` holds real samples of the
     same shape (for plots that draw both). `surface` is D's output on a grid for 2-D models:
     {"x": (nx,), "y": (ny,), "z": (ny, nx)}; None otherwise.
+    The digits DCGANs hand out (64, 64) samples (the fixed-noise grid, 64 pixels each) and (64, 64) real
+    digits; their `params` are what the page shows (G's and D's pixel-side kernels, "G.kernels" and
+    "D.kernels", and one "norm.<layer>" per convolution), the full weights being in Trainer.state_dict().
     """
 
     step: int

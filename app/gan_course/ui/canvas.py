@@ -15,9 +15,12 @@ from typing import Any
 import streamlit as st
 
 from gan_course import plots
+from gan_course.core.config import DIGIT_MODELS
 from gan_course.core.data import FACES
+from gan_course.core.digits import load_digits
 from gan_course.core.live import LiveRun
 from gan_course.core.snapshot import History, Snapshot
+from gan_course.plots import digits as digit_plots
 from gan_course.ui.context import Context
 from gan_course.ui.run_text import LOSS_LABELS, PROGRESS_TEXT, SAMPLE_CAPTIONS
 
@@ -59,6 +62,9 @@ class Canvas:
         left, right = st.columns(2)
         self.slots = {"losses": left.empty(), "outputs": right.empty()}
         left, right = st.columns(2)
+        if model in DIGIT_MODELS:
+            self._digit_slots(left, right)
+            return
         if model in FACE_MODELS:
             # The training data never changes: built once per language and mode, not at every frame.
             left.caption(ctx._("The five real faces"))
@@ -71,6 +77,29 @@ class Canvas:
         if model == "faces":
             self.slots["weights"] = st.empty()
         self.summary = st.empty()  # the charts' text alternative: the latest losses and D outputs, in words
+
+    def _digit_slots(self, left: Any, right: Any) -> None:
+        """Digits: G's fixed-noise grid beside real digits, then the kernels beside the weight norms."""
+        _ = self.ctx._
+        left.caption(_(SAMPLE_CAPTIONS[self.model]))
+        self.slots["samples"] = left.empty()
+        right.caption(_("Real digits from the training set"))
+        self.slots["real"] = right.empty()
+        columns = 10 if self.model == "digits_conditional" else 8
+        real = partial(
+            digit_plots.digits_figure,
+            load_digits()[0][:64],
+            _,
+            self.ctx.lang,
+            columns=columns,
+            projector=self.ctx.projector,
+        )
+        self._chart("real", self._tag(0), real)
+        left, right = st.columns(2)
+        left.caption(_("Kernels of the layers that touch the pixels (blue +, red −)"))
+        self.slots["weights"] = left.empty()
+        right.caption(_("Weight norm of every layer"))
+        self.slots["norms"] = right.empty()
 
     def _tag(self, frames: int) -> tuple:
         return (frames, self.log_y, self.ctx.lang, self.ctx.projector)
@@ -117,6 +146,17 @@ class Canvas:
             "losses", tag, partial(plots.loss_figure, history, _, lang, log_y=self.log_y, projector=pro)
         )
         self._chart("outputs", tag, partial(plots.d_output_figure, history, _, lang, projector=pro))
+        if self.model in DIGIT_MODELS:
+            columns = 10 if self.model == "digits_conditional" else 8
+            samples = partial(
+                digit_plots.digits_figure, snap.samples, _, lang, columns=columns, projector=pro
+            )
+            self._chart("samples", tag, samples)
+            kernels = partial(digit_plots.kernels_figure, snap, _, lang, projector=pro)
+            self._chart("weights", tag, kernels, fresh=heavy_due)
+            norms = partial(digit_plots.norms_figure, history, _, lang, projector=pro)
+            self._chart("norms", tag, norms, fresh=heavy_due)
+            return
         if self.model in FACE_MODELS:
             self._chart("samples", tag, partial(plots.faces_figure, snap.samples, _, lang, projector=pro))
         else:

@@ -12,6 +12,8 @@ PRESET_LABELS: dict[str, str] = {
     "toy_line": N_("2-D GAN: line"),
     "gaussian": N_("2-D Gaussian (d2l)"),
     "article": N_("The article's run (seed 42, 1000 epochs)"),
+    "digits": N_("DCGAN: handwritten digits"),
+    "digits_conditional": N_("Conditional DCGAN: you choose the digit"),
 }
 LOSS_LABELS: dict[str, str] = {
     "non-saturating": N_("non-saturating: −log D(G(z))"),
@@ -53,5 +55,7 @@ SAMPLE_CAPTIONS: dict[str, str] = {
     "face_classifier": N_("Noise images: D should call these “not a face”"),
     "gaussian": N_("Green: real points · purple: G's points · background: D's probability “real”"),
     "toy": N_("Green: real points · purple: G's points · background: D's probability “real”"),
+    "digits": N_("64 digits G draws from the same 64 noise vectors at every frame"),
+    "digits_conditional": N_("G draws one column per digit 0–9, from the same noise at every frame"),
 }
 PROGRESS_TEXT = N_("Epoch %(epoch)s of %(total)s · step %(step)s of %(steps)s")

@@ -25,7 +25,9 @@ from gan_course.ui.shell import LINK_KEY, NOTICE_KEY
 
 TRANSLATED_CHOICES = ("preset", "gen_loss", "optimizer")  # choices shown with translated labels
 SETTINGS = ("preset", "seed", "epochs", "lr_d", "lr_g", "gen_loss", "optimizer")
-TWO_RATE_MODELS = ("gaussian", "toy")  # the face GAN of the article uses one learning rate for both
+# The face GAN of the article uses one learning rate for both
+TWO_RATE_MODELS = ("gaussian", "toy", "digits", "digits_conditional")
+ADAM_ONLY_MODELS = ("digits", "digits_conditional")  # DCGAN's recipe: Adam with β1 = 0.5, nothing else
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,7 @@ def _widgets(spec: Spec, ctx: Context, wkeys: dict[str, str], model: str) -> Non
             OPTIMIZERS,
             format_func=lambda o: _(OPTIMIZER_LABELS[o]),
             key=wkeys["optimizer"],
+            disabled=model in ADAM_ONLY_MODELS,
         )
         st.radio(
             _("Generator loss"),

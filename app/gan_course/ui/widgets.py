@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gan_course.ui import face_tools, trainer
+from gan_course.ui import digit_tools, face_tools, trainer
 from gan_course.ui.context import Context
 
 TRAINERS: dict[str, trainer.Spec] = {
@@ -11,11 +11,13 @@ TRAINERS: dict[str, trainer.Spec] = {
     ),
     "minimax": trainer.Spec("minimax", ("gaussian",), compare=True),
     "face_gan": trainer.Spec("face_gan", ("faces", "article")),
+    "digits": trainer.Spec("digits", ("digits", "digits_conditional")),
 }
 TOOLS = {
     "reproduce": face_tools.reproduce,
     "manual": face_tools.manual,
     "gradients": face_tools.gradients,
+    "latent_walk": digit_tools.latent_walk,
 }
 NAMES: tuple[str, ...] = (*TRAINERS, *TOOLS)
 
