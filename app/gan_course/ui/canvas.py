@@ -64,7 +64,13 @@ class Canvas:
         left, right = st.columns(2)
         if model in DIGIT_MODELS:
             self._digit_slots(left, right)
-            return
+        else:
+            self._slots_2x2_and_points(left, right)
+        self.summary = st.empty()  # the charts' text alternative: the latest losses and D outputs, in words
+
+    def _slots_2x2_and_points(self, left: Any, right: Any) -> None:
+        """Faces: the real faces, G's faces, the network and the weights; 2-D: the plane and the weights."""
+        ctx, model = self.ctx, self.model
         if model in FACE_MODELS:
             # The training data never changes: built once per language and mode, not at every frame.
             left.caption(ctx._("The five real faces"))
@@ -76,7 +82,6 @@ class Canvas:
         self.slots["network" if model == "faces" else "weights"] = right.empty()
         if model == "faces":
             self.slots["weights"] = st.empty()
-        self.summary = st.empty()  # the charts' text alternative: the latest losses and D outputs, in words
 
     def _digit_slots(self, left: Any, right: Any) -> None:
         """Digits: G's fixed-noise grid beside real digits, then the kernels beside the weight norms."""
