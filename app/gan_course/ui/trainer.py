@@ -93,6 +93,7 @@ def _live(spec: Spec, model: str, log_y: bool) -> None:
             drawn, view.version = True, version
             run.seen(version)
         if ended:
+            canvas.show_progress(run)  # the final step, whatever this rerun drew last
             st.rerun()  # once per run: the Start button, the message and the tools beside see the end
         if time.monotonic() >= end:
             return
