@@ -74,6 +74,7 @@ class LiveRun:
         self.history = History()
         self.compare_runs: dict[str, History] = {}
         self._compare_trainer: Trainer | None = None
+        self._compare_config: TrainConfig | None = None  # what Compare trains, once per generator loss
         self.job: Literal["train", "compare"] = "train"
         self.state: State = "idle"
         self.note: Note = ""

@@ -21,6 +21,7 @@ from gan_course.core.config import TrainConfig
 from gan_course.core.executor import EXECUTOR
 from gan_course.core.live import LiveRun
 from gan_course.core.snapshot import params_to_json
+from gan_course.i18n import N_
 from gan_course.plots import compare_figure
 from gan_course.ui import settings, shortcuts
 from gan_course.ui.canvas import CROWDED, PLOT_CONFIG, Canvas, View, cached_figure
@@ -116,28 +117,22 @@ def _buttons(spec: Spec, run: LiveRun, cfg: TrainConfig, ctx: Context) -> bool:
     """Start or Pause (never both), Step, Reset, the log-scale toggle and Compare; returns log scale."""
     _ = ctx._
     cols = st.columns(5 if spec.compare else 4)
-    if run.running:
-        cols[0].button(
-            _("Pause"),
-            key="stop",
-            on_click=_pause,
-            args=(spec,),
-            type="primary",
-            icon=":material/pause:",
-            shortcut=shortcuts.START_PAUSE,
-            help=_(shortcuts.PAUSE_HELP),
-        )
-    else:
-        cols[0].button(
-            _("Start"),
-            key="train",
-            on_click=_start,
-            args=(spec, cfg),
-            type="primary",
-            icon=":material/play_arrow:",
-            shortcut=shortcuts.START_PAUSE,
-            help=_(shortcuts.START_HELP),
-        )
+    # One control: Pause while a run is live, Start otherwise, on the same key K.
+    label, key, on_click, args, icon, help_text = (
+        (N_("Pause"), "stop", _pause, (spec,), ":material/pause:", shortcuts.PAUSE_HELP)
+        if run.running
+        else (N_("Start"), "train", _start, (spec, cfg), ":material/play_arrow:", shortcuts.START_HELP)
+    )
+    cols[0].button(
+        _(label),
+        key=key,
+        on_click=on_click,
+        args=args,
+        type="primary",
+        icon=icon,
+        shortcut=shortcuts.START_PAUSE,
+        help=_(help_text),
+    )
     cols[1].button(
         _("Step"),
         key="step",
