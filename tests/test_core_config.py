@@ -74,7 +74,16 @@ def test_from_dict_parses_url_strings_and_rejects_unknown_keys() -> None:
 
 
 def test_choice_constants() -> None:
-    assert MODELS == ("faces", "face_classifier", "gaussian", "toy", "digits", "digits_conditional")
+    assert MODELS == (
+        "faces",
+        "face_classifier",
+        "gaussian",
+        "toy",
+        "digits",
+        "digits_conditional",
+        "bilinear_simultaneous",
+        "bilinear_alternating",
+    )
     assert GEN_LOSSES == ("saturating", "non-saturating")
     assert OPTIMIZERS == ("sgd", "adam") and DTYPES == ("float64", "float32")
     assert DEVICES == ("auto", "cpu", "cuda", "mps")
@@ -91,6 +100,8 @@ def test_presets_are_valid_and_article_is_the_article_recipe() -> None:
         "toy_line",
         "digits",
         "digits_conditional",
+        "bilinear_simultaneous",
+        "bilinear_alternating",
     }
     for cfg in PRESETS.values():
         assert cfg.validate() == cfg

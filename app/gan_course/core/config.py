@@ -10,8 +10,19 @@ from typing import Any
 
 from gan_course.core.data import FACES, TOY_SETS
 
-MODELS: tuple[str, ...] = ("faces", "face_classifier", "gaussian", "toy", "digits", "digits_conditional")
+MODELS: tuple[str, ...] = (
+    "faces",
+    "face_classifier",
+    "gaussian",
+    "toy",
+    "digits",
+    "digits_conditional",
+    "bilinear_simultaneous",
+    "bilinear_alternating",
+)
 DIGIT_MODELS: tuple[str, ...] = ("digits", "digits_conditional")
+# Lesson 4's game min_x max_y x·y (core.bilinear): two scalars, one step = one update of each, no data.
+BILINEAR_MODELS: tuple[str, ...] = ("bilinear_simultaneous", "bilinear_alternating")
 N_DIGITS = 1797  # images in the UCI digits set (core.digits); a constant here keeps config free of torch
 GEN_LOSSES: tuple[str, ...] = ("saturating", "non-saturating")
 OPTIMIZERS: tuple[str, ...] = ("sgd", "adam")
@@ -84,6 +95,8 @@ class TrainConfig:
             return len(FACES)
         if self.model in DIGIT_MODELS:  # one pass over the 1797 digits
             return math.ceil(N_DIGITS / self.batch_size)
+        if self.model in BILINEAR_MODELS:  # no data to pass over: an epoch is one step
+            return 1
         return math.ceil(self.n_real / self.batch_size)
 
     @property
@@ -202,6 +215,10 @@ def _toy(dataset: str, epochs: int) -> TrainConfig:
     )
 
 
+def _bilinear(model: str) -> TrainConfig:
+    return TrainConfig(model=model, optimizer="sgd", lr_d=0.1, lr_g=0.1, epochs=200, dtype="float64")
+
+
 # The article's recipe (seed 004): SGD, lr 0.01, 1000 epochs over the five faces, seed 42, float64.
 _ARTICLE = TrainConfig()
 
@@ -253,6 +270,11 @@ PRESETS: dict[str, TrainConfig] = {
         latent_dim=32,
         dtype="float32",
     ),
+    # Lesson 4: the bilinear game from (1, 1) with plain gradient steps of 0.1 for both players, 200 steps.
+    # Simultaneous steps spiral out (distance × √1.01 a step: × 2.7 after 200); alternating ones circle
+    # (about 3 turns). lr_g is x's rate, lr_d is y's.
+    "bilinear_simultaneous": _bilinear("bilinear_simultaneous"),
+    "bilinear_alternating": _bilinear("bilinear_alternating"),
 }
 
 

@@ -19,7 +19,8 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from gan_course.core import steps
-from gan_course.core.config import DIGIT_MODELS, TrainConfig
+from gan_course.core.bilinear import BilinearEngine
+from gan_course.core.config import BILINEAR_MODELS, DIGIT_MODELS, TrainConfig
 from gan_course.core.data import FACES, gaussian_data, noise_images, toy_data
 from gan_course.core.device import device_label, resolve_device
 from gan_course.core.digits import DigitsEngine, latent_walk
@@ -292,7 +293,7 @@ class _MLPEngine:
 
 # --- the Trainer ---
 
-Engine = _FaceEngine | _MLPEngine | DigitsEngine
+Engine = _FaceEngine | _MLPEngine | DigitsEngine | BilinearEngine
 
 
 class _Window:
@@ -351,6 +352,8 @@ class Trainer:
             self._engine: Engine = _FaceEngine(self.config, self.torch_device)
         elif self.config.model in DIGIT_MODELS:
             self._engine = DigitsEngine(self.config, self.torch_device)
+        elif self.config.model in BILINEAR_MODELS:
+            self._engine = BilinearEngine(self.config, self.torch_device)
         else:
             self._engine = _MLPEngine(self.config, self.torch_device)
 
