@@ -9,6 +9,7 @@ import streamlit as st
 
 from gan_course import links
 from gan_course.core.config import (
+    BILINEAR_MODELS,
     GEN_LOSSES,
     LIMITS,
     OPTIMIZERS,
@@ -26,7 +27,7 @@ from gan_course.ui.shell import LINK_KEY, NOTICE_KEY
 TRANSLATED_CHOICES = ("preset", "gen_loss", "optimizer")  # choices shown with translated labels
 SETTINGS = ("preset", "seed", "epochs", "lr_d", "lr_g", "gen_loss", "optimizer")
 # The face GAN of the article uses one learning rate for both
-TWO_RATE_MODELS = ("gaussian", "toy", "digits", "digits_conditional")
+TWO_RATE_MODELS = ("gaussian", "toy", "digits", "digits_conditional", *BILINEAR_MODELS)
 ADAM_ONLY_MODELS = ("digits", "digits_conditional")  # DCGAN's recipe: Adam with β1 = 0.5, nothing else
 
 
@@ -131,8 +132,10 @@ def _widgets(spec: Spec, ctx: Context, wkeys: dict[str, str], model: str) -> Non
         cols[1].number_input(_("Seed"), *LIMITS["seed"], step=1, key=wkeys["seed"])
         cols[2].number_input(_("Epochs"), *LIMITS["epochs"], step=1, key=wkeys["epochs"])
         cols = st.columns(3)
+        bilinear = model in BILINEAR_MODELS  # y plays D's part and x G's: their rates are lr_D and lr_G
+        lr_d_label = _("Learning rate of D (lr_D)") if two_rates else _("Learning rate (lr)")
         cols[0].number_input(
-            _("Learning rate of D (lr_D)") if two_rates else _("Learning rate (lr)"),
+            _("Learning rate of y, the D player (lr_D)") if bilinear else lr_d_label,
             lr_low,
             lr_high,
             step=0.001,
@@ -140,7 +143,7 @@ def _widgets(spec: Spec, ctx: Context, wkeys: dict[str, str], model: str) -> Non
             key=wkeys["lr_d"],
         )
         cols[1].number_input(
-            _("Learning rate of G (lr_G)"),
+            _("Learning rate of x, the G player (lr_G)") if bilinear else _("Learning rate of G (lr_G)"),
             lr_low,
             lr_high,
             step=0.001,
@@ -161,7 +164,7 @@ def _widgets(spec: Spec, ctx: Context, wkeys: dict[str, str], model: str) -> Non
             format_func=lambda g: _(LOSS_LABELS[g]),
             key=wkeys["gen_loss"],
             horizontal=True,
-            disabled=model == "face_classifier",
+            disabled=model == "face_classifier" or bilinear,  # x·y is the game itself: no loss to choose
         )
 
 

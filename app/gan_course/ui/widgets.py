@@ -12,6 +12,7 @@ TRAINERS: dict[str, trainer.Spec] = {
     "minimax": trainer.Spec("minimax", ("gaussian",), compare=True),
     "face_gan": trainer.Spec("face_gan", ("faces", "article")),
     "digits": trainer.Spec("digits", ("digits", "digits_conditional")),
+    "bilinear": trainer.Spec("bilinear", ("bilinear_simultaneous", "bilinear_alternating")),
 }
 TOOLS = {
     "reproduce": face_tools.reproduce,
