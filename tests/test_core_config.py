@@ -91,7 +91,7 @@ def test_choice_constants() -> None:
         "bilinear_alternating",
     )
     assert GEN_LOSSES == ("saturating", "non-saturating")  # the pair the minimax widget compares
-    assert ALL_GEN_LOSSES == ("saturating", "non-saturating", "least-squares")
+    assert ALL_GEN_LOSSES == ("saturating", "non-saturating", "least-squares", "wgan-gp")
     assert OPTIMIZERS == ("sgd", "adam") and DTYPES == ("float64", "float32")
     assert DEVICES == ("auto", "cpu", "cuda", "mps")
 
@@ -110,6 +110,9 @@ def test_presets_are_valid_and_article_is_the_article_recipe() -> None:
         "digits_conditional",
         "bilinear_simultaneous",
         "bilinear_alternating",
+        "failure_collapse",
+        "failure_wgan_gp",
+        "failure_strong_d",
     }
     for cfg in PRESETS.values():
         assert cfg.validate() == cfg

@@ -47,6 +47,11 @@ class Snapshot:
     kl: float | None = None
     manifold: list[np.ndarray] | None = None
     g_gradients: np.ndarray | None = None
+    # Lesson 4: the mean ‖∇θ_G L_G‖ over G's updates since the last snapshot (2-D models), and on the ring
+    # of eight the modes covered and the high-quality share of 2000 generated points (core.modes)
+    g_grad_norm: float | None = None
+    modes_covered: int | None = None
+    high_quality: float | None = None
 
     @property
     def progress(self) -> float:
