@@ -11,6 +11,7 @@ import torch
 from gan_course.core import wgan
 from gan_course.core.config import preset
 from gan_course.core.mlp import FlatMLP
+from gan_course.core.models import build_mlp_gan
 from gan_course.core.runner import Trainer
 
 F64 = torch.float64
@@ -23,8 +24,9 @@ def _net(sizes: list[int], activation: str, flat: list[float]) -> FlatMLP:
 
 
 def test_linear_critic_loss_and_gradient_by_hand():
-    # D(x) = w·x + b with w = (3, 4), b = 0.7: ∇ₓD = w everywhere, ‖w‖ = 5, so the penalty is 10·(5 − 1)² = 160
-    # wherever x̂ lies. Real points (1, 0), (0, 1) (mean (½, ½)), fakes (0, 0), (2, 2) (mean (1, 1)):
+    # D(x) = w·x + b with w = (3, 4), b = 0.7: ∇ₓD = w everywhere, ‖w‖ = 5, so the penalty is
+    # 10·(5 − 1)² = 160 wherever x̂ lies. Real points (1, 0), (0, 1) (mean (½, ½)),
+    # fakes (0, 0), (2, 2) (mean (1, 1)):
     # L_D = w·(1, 1) − w·(½, ½) + 160 = 7 − 3.5 + 160 = 163.5;
     # ∂L_D/∂w = (1, 1) − (½, ½) + 2·10·(5 − 1)·w/5 = (½, ½) + 16·(3, 4) = (48.5, 64.5), ∂L_D/∂b = 0.
     net = _net([2, 1], "none", [3.0, 4.0, 0.7])
@@ -74,12 +76,14 @@ def test_generator_loss_is_minus_the_mean_score():
 
 
 def test_the_functional_forward_is_the_flat_mlp():
-    cfg = preset("failure_wgan_gp", device="cpu", dtype="float64")
-    trainer = Trainer(cfg)
-    engine = trainer._engine  # noqa: SLF001  (the test looks inside the engine it checks)
-    x = torch.randn(16, 2, dtype=F64, generator=torch.Generator().manual_seed(0))
-    for net in (engine.net_d,):
+    # The preset's nets: G ReLU 2 → 32 → 32 → 2, D LeakyReLU 2 → 32 → 32 → 1.
+    cfg = preset("failure_wgan_gp")
+    nets = build_mlp_gan("toy", 2, 42, F64, "cpu", cfg.hidden_g, cfg.hidden_d, cfg.activation)
+    for module, width in zip(nets, (2, 2), strict=True):
+        net = FlatMLP.from_module(module)
+        x = torch.randn(16, width, dtype=F64, generator=torch.Generator().manual_seed(0))
         np.testing.assert_allclose(wgan.forward(net, net.flat, x).numpy(), net(x).numpy(), atol=1e-12)
+        np.testing.assert_allclose(net(x).detach().numpy(), module(x).detach().numpy(), atol=1e-12)
 
 
 def test_a_wgan_gp_run_trains_k_critic_steps_per_g_step_and_records_g_gradients():
