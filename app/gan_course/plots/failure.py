@@ -160,3 +160,84 @@ def describe_bilinear(history: History, _: Translate, lang: str) -> str:
         )
         % values
     )
+
+
+def _column(history: History, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """(steps, values) of an optional snapshot field, leaving out the snapshots that lack it."""
+    pairs = [(s.step, getattr(s, name)) for s in history.snapshots if getattr(s, name) is not None]
+    steps = np.array([p[0] for p in pairs], dtype=float)
+    values = np.array([p[1] for p in pairs], dtype=float)
+    keep = np.isfinite(values)
+    return steps[keep], values[keep]
+
+
+def modes_figure(history: History, _: Translate, lang: str, *, projector: bool = False) -> go.Figure:
+    """Modes covered (of 8, left axis) and the high-quality share (right axis) over the steps."""
+    s = style(projector)
+    step = _("Step")
+    modes, share = _("Modes covered (of 8)"), _("High-quality share")
+    traces = [
+        line_trace(
+            *_column(history, "modes_covered"),
+            modes,
+            G_COLOUR,
+            "solid",
+            s.line_width,
+            f"{modes}<br>{step}: %{{x}}<br>%{{y:.0f}}<extra></extra>",
+            line_shape="hv",
+        ),
+        line_trace(
+            *_column(history, "high_quality"),
+            share,
+            D_COLOUR,
+            "dash",
+            s.line_width,
+            f"{share}<br>{step}: %{{x}}<br>%{{y:.2f}}<extra></extra>",
+            yaxis="y2",
+        ),
+    ]
+    layout = theme_layout(lang, projector)
+    layout["xaxis"] = axis(step)
+    layout["yaxis"] = axis(modes, range=[-0.2, 8.4], dtick=1)
+    layout["yaxis2"] = axis(share, range=[-0.025, 1.05], overlaying="y", side="right", showgrid=False)
+    return figure(traces, layout, projector)
+
+
+def grad_norm_figure(history: History, _: Translate, lang: str, *, projector: bool = False) -> go.Figure:
+    """‖∇θ_G L_G‖ over the steps on a log axis: a starved generator's curve drops by orders of magnitude."""
+    s = style(projector)
+    step, name = _("Step"), _("Norm of G's gradient")
+    x, y = _column(history, "g_grad_norm")
+    keep = y > 0  # a log axis cannot show 0
+    traces = [
+        line_trace(
+            x[keep],
+            y[keep],
+            name,
+            G_COLOUR,
+            "solid",
+            s.line_width,
+            f"{name}<br>{step}: %{{x}}<br>%{{y:.3g}}<extra></extra>",
+            mode="lines+markers",
+        )
+    ]
+    layout = theme_layout(lang, projector)
+    layout["xaxis"] = axis(step)
+    layout["yaxis"] = axis(name, type="log")
+    return figure(traces, layout, projector)
+
+
+def describe_modes(history: History, _: Translate, lang: str) -> str:
+    """The text alternative of the two charts: the latest mode numbers and gradient norm."""
+    last = history.last
+    if last is None or last.modes_covered is None:
+        return ""
+    values = {
+        "modes": format_number(last.modes_covered, lang, 0),
+        "share": format_number(float(last.high_quality or 0.0), lang, 2),
+        "norm": format_number(float(last.g_grad_norm), lang, 3) if last.g_grad_norm is not None else "–",
+    }
+    return (
+        _("Modes covered: %(modes)s of 8 · high-quality share: %(share)s · norm of G's gradient: %(norm)s.")
+        % values
+    )

@@ -74,6 +74,7 @@ class Canvas:
         else:
             self._slots_2x2_and_points(left, right)
         self.summary = st.empty()  # the charts' text alternative: the latest losses and D outputs, in words
+        self._mode_slots = False  # the ring of eight's two charts, laid out when its first snapshot comes
 
     def _slots_2x2_and_points(self, left: Any, right: Any) -> None:
         """Faces: the real faces, G's faces, the network and the weights; 2-D: the plane and the weights."""
@@ -153,6 +154,21 @@ class Canvas:
         final = not run.running or run.job != "train"
         self._draw_charts(history, snap, heavy_due=final or (not crowded and len(history) % HEAVY_EVERY == 1))
         self.summary.caption(plots.describe(history, self.ctx._, self.ctx.lang))
+        if snap.modes_covered is not None:
+            self._draw_modes(history)
+
+    def _draw_modes(self, history: History) -> None:
+        """Lesson 4, on the ring of eight: modes covered and high-quality share, and G's gradient norm."""
+        _, lang, pro = self.ctx._, self.ctx.lang, self.ctx.projector
+        if not self._mode_slots:
+            left, right = st.columns(2)
+            self.slots["modes"], self.slots["g_norm"] = left.empty(), right.empty()
+            self.mode_summary = st.empty()
+            self._mode_slots = True
+        tag = self._tag(len(history))
+        self._chart("modes", tag, partial(failure_plots.modes_figure, history, _, lang, projector=pro))
+        self._chart("g_norm", tag, partial(failure_plots.grad_norm_figure, history, _, lang, projector=pro))
+        self.mode_summary.caption(failure_plots.describe_modes(history, _, lang))
 
     def _draw_bilinear(self, history: History, snap: Snapshot) -> None:
         _, lang, pro = self.ctx._, self.ctx.lang, self.ctx.projector

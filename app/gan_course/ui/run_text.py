@@ -14,12 +14,17 @@ PRESET_LABELS: dict[str, str] = {
     "article": N_("The article's run (seed 42, 1000 epochs)"),
     "digits": N_("DCGAN: handwritten digits"),
     "digits_conditional": N_("Conditional DCGAN: you choose the digit"),
+    "failure_collapse": N_("Ring of eight: D with 5 steps per G step (collapses)"),
+    "failure_wgan_gp": N_("Ring of eight: WGAN-GP, 5 critic steps per G step"),
+    "failure_strong_d": N_("Ring of eight: a D that wins, saturating loss"),
+    "toy_ring8": N_("Ring of eight: plain GAN, 1 D step per G step"),
     "bilinear_simultaneous": N_("Game x·y: simultaneous steps"),
     "bilinear_alternating": N_("Game x·y: alternating steps"),
 }
 LOSS_LABELS: dict[str, str] = {
     "non-saturating": N_("non-saturating: −log D(G(z))"),
     "saturating": N_("saturating: log(1 − D(G(z)))"),
+    "wgan-gp": N_("WGAN-GP: −D(G(z)), a critic without sigmoid and a gradient penalty"),
 }
 OPTIMIZER_LABELS: dict[str, str] = {"sgd": N_("SGD (plain gradient descent)"), "adam": N_("Adam")}
 PHASE_TEXT: dict[str, str] = {

@@ -33,11 +33,12 @@ ADAM_ONLY_MODELS = ("digits", "digits_conditional")  # DCGAN's recipe: Adam with
 
 @dataclass(frozen=True)
 class Spec:
-    """One training widget of a lesson page."""
+    """One training widget of a lesson page; `losses` are the generator losses its settings offer."""
 
     name: str
     presets: tuple[str, ...]
     compare: bool = False
+    losses: tuple[str, ...] = GEN_LOSSES
 
 
 def key(spec: Spec, setting: str) -> str:
@@ -52,6 +53,8 @@ def preset_values(name: str) -> dict[str, Any]:
 def _valid(setting: str, value: Any, spec: Spec) -> bool:
     if setting == "preset":
         return value in spec.presets
+    if setting == "gen_loss" and value not in spec.losses:
+        return False
     try:
         check_field(setting, value)
     except ConfigError:
@@ -160,7 +163,7 @@ def _widgets(spec: Spec, ctx: Context, wkeys: dict[str, str], model: str) -> Non
         )
         st.radio(
             _("Generator loss"),
-            GEN_LOSSES,
+            spec.losses,
             format_func=lambda g: _(LOSS_LABELS[g]),
             key=wkeys["gen_loss"],
             horizontal=True,

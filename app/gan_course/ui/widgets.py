@@ -12,6 +12,11 @@ TRAINERS: dict[str, trainer.Spec] = {
     "minimax": trainer.Spec("minimax", ("gaussian",), compare=True),
     "face_gan": trainer.Spec("face_gan", ("faces", "article")),
     "digits": trainer.Spec("digits", ("digits", "digits_conditional")),
+    "failure": trainer.Spec(
+        "failure",
+        ("failure_collapse", "failure_wgan_gp", "failure_strong_d", "toy_ring8"),
+        losses=("saturating", "non-saturating", "wgan-gp"),
+    ),
     "bilinear": trainer.Spec("bilinear", ("bilinear_simultaneous", "bilinear_alternating")),
 }
 TOOLS = {
