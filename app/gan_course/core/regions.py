@@ -70,7 +70,7 @@ def encode(polygons: Sequence[Sequence[Sequence[float]]]) -> str:
     for path in polygons:
         pts = np.asarray(path, dtype=float).reshape(-1, 2)
         if len(pts) > MAX_VERTICES:  # evenly spaced along the path keeps its outline
-            pts = pts[np.linspace(0, len(pts) - 1, MAX_VERTICES).round().astype(int)]
+            pts = pts[np.arange(MAX_VERTICES) * len(pts) // MAX_VERTICES]
         codes = np.clip(np.round(pts / RESOLUTION) + OFFSET, 0, len(ALPHABET) - 1).astype(int)
         # Snapping can merge neighbours; a repeated vertex adds nothing to the outline.
         keep = [i for i in range(len(codes)) if i == 0 or not np.array_equal(codes[i], codes[i - 1])]

@@ -9,6 +9,7 @@ d_loss = ½[−log D(x) − log(1 − D(G(z)))] (d2l's form, ln 2 at equilibrium
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -18,7 +19,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from gan_course.core import steps, wgan
+from gan_course.core import slowmo, steps, wgan
 from gan_course.core.bilinear import BilinearEngine
 from gan_course.core.config import BILINEAR_MODELS, DIGIT_MODELS, TrainConfig
 from gan_course.core.data import FACES, RING8_SD, noise_images, ring8_centres, toy_data
@@ -28,6 +29,7 @@ from gan_course.core.metrics import js_divergence, kl_divergence
 from gan_course.core.mlp import FlatAdam, FlatMLP, FlatSGD
 from gan_course.core.models import FaceGAN, build_mlp_gan, draw_face_init
 from gan_course.core.modes import mode_report
+from gan_course.core.slowmo import SubStep
 from gan_course.core.snapshot import Snapshot
 from gan_course.core.steps import FlatOptimizer
 
@@ -354,6 +356,14 @@ class _MLPEngine:
         report = mode_report(fake, ring8_centres(), RING8_SD)
         return {"modes_covered": report.modes_covered, "high_quality": report.high_quality}
 
+    def slow_motion(self, k: int) -> list[SubStep]:
+        """Step k's D update and G update taken apart (see core.slowmo), on copies: the run does not move."""
+        net_d, net_g, opt_d, opt_g = copy.deepcopy((self.net_d, self.net_g, self.opt_d, self.opt_g))
+        x, z = self.batch(k)
+        grid = (self.grid_x, self.grid_y)
+        with torch.inference_mode():
+            return slowmo.walk(x, z, net_d, net_g, opt_d, opt_g, self.cfg.gen_loss, grid)
+
     def extras(self) -> dict[str, Any]:
         js, kl = self.divergences()
         _, grad = self.push(self.display_z)
@@ -658,6 +668,22 @@ class Trainer:
             raise ValueError(f"points: model {self.config.model} does not draw 2-D points")
         z = self._engine.latents(np.random.default_rng([self.config.seed, 9]), n)
         return self._engine.push(z)
+
+    def verdicts(self, points: np.ndarray) -> np.ndarray:
+        """2-D models: D's probability "real" now at the points (n, 2), a float64 array (n,)."""
+        if not isinstance(self._engine, _MLPEngine):
+            raise ValueError(f"verdicts: model {self.config.model} is not a 2-D GAN")
+        net = self._engine.net_d
+        pts = torch.as_tensor(np.asarray(points, dtype=np.float64).reshape(-1, 2), dtype=net.flat.dtype)
+        with torch.inference_mode():
+            return torch.sigmoid(net(pts.to(net.flat.device))).double().cpu().numpy().ravel()
+
+    def slow_motion(self) -> list[SubStep]:
+        """2-D models: the next step's first D update and its G update, sub-step by sub-step (core.slowmo),
+        computed on copies of the networks: the run itself does not move."""
+        if not isinstance(self._engine, _MLPEngine):
+            raise ValueError(f"slow_motion: model {self.config.model} is not a 2-D GAN")
+        return self._engine.slow_motion(min(self.step, self.total_steps - 1))
 
     def generate(self, z: np.ndarray, labels: np.ndarray | None = None) -> np.ndarray:
         """The images G draws now for latent rows z (digits models only; labels for the conditional one)."""
