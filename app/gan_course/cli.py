@@ -279,6 +279,11 @@ def _history_row(snap: Snapshot) -> dict[str, Any]:
     if snap.js is not None:
         row["js"] = _num(snap.js)
         row["kl"] = _num(snap.kl if snap.kl is not None else math.nan)
+    # Lesson 4: ‖∇θ_G L_G‖ over the G updates since the row before, and the mode numbers on ring8
+    for name in ("g_grad_norm", "modes_covered", "high_quality"):
+        value = getattr(snap, name)
+        if value is not None:
+            row[name] = value if isinstance(value, int) else _num(value)
     return row
 
 
