@@ -117,3 +117,14 @@ def test_cli_summary_names_distance_and_turns(capsys: pytest.CaptureFixture[str]
     assert cli.main(["train", "--preset", SIM]) == 0
     out = capsys.readouterr().out
     assert "1.4142 at the start, 3.8252 at the end" in out and "turns around it: 3.17" in out
+
+
+def test_a_saved_bilinear_run_resumes_where_it_stood():
+    trainer = Trainer(preset(ALT))
+    trainer.advance(50)
+    trainer.update_once()  # half a step: x has moved, y not yet
+    resumed = Trainer.from_state(trainer.state_dict())
+    trainer.advance(100)
+    resumed.advance(100)
+    np.testing.assert_array_equal(trainer.snapshot().samples, resumed.snapshot().samples)
+    assert resumed.params() == pytest.approx(trainer.params())
