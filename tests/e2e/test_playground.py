@@ -15,6 +15,7 @@ def keyed(key: str) -> str:
     """The CSS selector of a keyed element's container, as conftest.key_class builds it."""
     return ".st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())
 
+
 PAGE = dict(lessons.PAGES)["01_generative_discriminative"]
 
 
