@@ -97,6 +97,22 @@ def test_train_summary_prints_the_weights_like_the_article(capsys: pytest.Captur
         (["train", "--epochs", "many"], "argument --epochs: invalid int value"),
         (["train", "--optimizer", "rmsprop"], "argument --optimizer: invalid choice"),
         (["train", "--preset", "nope"], "argument --preset: invalid choice"),
+        (["train", "--preset", "toy_ring", "--d-steps", "11"], "--d-steps: must be an integer in [1, 10]"),
+        (["train", "--preset", "toy_ring", "--hidden-g", "16,x"], "--hidden-g: not a comma-separated list"),
+        (
+            ["train", "--preset", "toy_ring", "--hidden-d", "8,8,8,8"],
+            "--hidden-d: must be 0 to 3 layer widths",
+        ),
+        (["train", "--preset", "toy_ring", "--activation", "gelu"], "argument --activation: invalid choice"),
+        (["train", "--preset", "toy_ring", "--noise", "normal"], "argument --noise: invalid choice"),
+        (
+            ["train", "--preset", "toy_ring", "--latent-dim", "17"],
+            "--latent-dim: must be an integer in [1, 16]",
+        ),
+        (["train", "--preset", "faces", "--gen-loss", "least-squares"], "--gen-loss: least-squares is for"),
+        (["train", "--preset", "toy_ring", "--samples", "0"], "--samples: must be an integer in [1, 10000]"),
+        (["train", "--preset", "toy_ring", "--dataset", "drawn"], "--regions: the drawn data set needs"),
+        (["train", "--preset", "toy_ring", "--regions", "WW!Wcc"], "--regions: region 1: unexpected"),
     ],
 )
 def test_bad_option_exits_2_with_a_message_naming_the_field(
@@ -145,3 +161,44 @@ def test_module_help_runs_as_a_subprocess() -> None:
     for word in ("train", "bench", "presets"):
         assert word in proc.stdout
     assert "Traceback" not in proc.stderr
+
+
+def test_playground_options_land_in_the_json_config_and_outputs(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["train", "--preset", "toy_ring8", "--epochs", "2", "--json", "--d-steps", "3"]
+    argv += ["--hidden-g", "16,16", "--hidden-d", "32", "--activation", "tanh", "--latent-dim", "1"]
+    argv += ["--noise", "uniform", "--gen-loss", "least-squares", "--samples", "40"]
+    assert cli.main(argv) == 0
+    out = json.loads(capsys.readouterr().out)
+    config = {k: out["config"][k] for k in ("d_steps", "hidden_g", "hidden_d", "activation", "latent_dim")}
+    assert config == {
+        "d_steps": 3,
+        "hidden_g": [16, 16],
+        "hidden_d": [32],
+        "activation": "tanh",
+        "latent_dim": 1,
+    }
+    assert (out["config"]["noise"], out["config"]["gen_loss"]) == ("uniform", "least-squares")
+    # 2 epochs of 8 steps, every = ceil(16 / 50) = 1: a snapshot at steps 1 … 8, then the last epoch's end
+    assert [row["step"] for row in out["history"]] == [1, 2, 3, 4, 5, 6, 7, 8, 16]
+    assert all(0 <= row["js"] <= np.log(2) + 1e-12 and row["kl"] >= 0 for row in out["history"])
+    assert np.shape(out["samples"]) == (40, 2) and np.shape(out["g_gradients"]) == (40, 2)
+    assert len(out["manifold"]) == 1 and np.shape(out["manifold"][0]) == (132, 2)  # a 1-D latent: one curve
+
+
+def test_2d_samples_are_fixed_by_the_seed_and_the_manifold_is_a_grid(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["train", "--preset", "toy_ring", "--epochs", "1", "--json", "--samples", "5"]
+    outs = []
+    for seed in ("3", "3", "4"):
+        assert cli.main([*argv, "--seed", seed]) == 0
+        outs.append(json.loads(capsys.readouterr().out))
+    assert outs[0]["samples"] == outs[1]["samples"] != outs[2]["samples"]
+    assert len(outs[0]["manifold"]) == 18 and np.shape(outs[0]["manifold"][0]) == (33, 2)
+    assert "js" in outs[0]["history"][-1]
+
+
+def test_presets_lists_the_ring_of_eight(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["presets"]) == 0
+    (line,) = [row for row in capsys.readouterr().out.splitlines() if row.startswith("toy_ring8 ")]
+    assert "dataset ring8" in line

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from gan_course.core import LIMITS, PRESETS, TrainConfig, Trainer, preset, resolve_device
-from gan_course.core.config import DEVICES, DTYPES, GEN_LOSSES, MODELS, OPTIMIZERS
+from gan_course.core.config import ALL_GEN_LOSSES, DEVICES, DTYPES, GEN_LOSSES, MODELS, OPTIMIZERS
 from gan_course.core.device import device_label
 
 BAD_VALUES = {
@@ -26,6 +26,12 @@ BAD_VALUES = {
     "n_real": [0, 7, 20_001],
     "latent_dim": [0, 17, 65],
     "every": [-1, 100_001, 0.5, True],
+    "d_steps": [0, 11, 2.0, True, None],
+    "hidden_g": [(0,), (65,), (8, 8, 8, 8), "16,16", (16.0,), (True,), None],
+    "hidden_d": [[-1], (16, 65), 16],
+    "activation": ["sigmoid", "ReLU", None],
+    "noise": ["normal", ""],
+    "regions": ["WWcWc", "WW!Wcc", "WWWWWW", None, "WWcWcc." * 7],
 }
 
 
@@ -75,7 +81,8 @@ def test_from_dict_parses_url_strings_and_rejects_unknown_keys() -> None:
 
 def test_choice_constants() -> None:
     assert MODELS == ("faces", "face_classifier", "gaussian", "toy", "digits", "digits_conditional")
-    assert GEN_LOSSES == ("saturating", "non-saturating")
+    assert GEN_LOSSES == ("saturating", "non-saturating")  # the pair the minimax widget compares
+    assert ALL_GEN_LOSSES == ("saturating", "non-saturating", "least-squares")
     assert OPTIMIZERS == ("sgd", "adam") and DTYPES == ("float64", "float32")
     assert DEVICES == ("auto", "cpu", "cuda", "mps")
 
@@ -89,6 +96,7 @@ def test_presets_are_valid_and_article_is_the_article_recipe() -> None:
         "toy_ring",
         "toy_two_gaussians",
         "toy_line",
+        "toy_ring8",
         "digits",
         "digits_conditional",
     }

@@ -172,6 +172,7 @@ ALLOWED_LATIN = {
     "gan",
     "gans",
     "dcgan",
+    "lsgan",
     "srgan",
     "pix2pix",
     "cyclegan",

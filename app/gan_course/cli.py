@@ -20,13 +20,17 @@ import numpy as np
 
 from gan_course import serve
 from gan_course.core.config import (
+    ACTIVATIONS,
+    ALL_GEN_LOSSES,
     DEVICES,
     DIGIT_MODELS,
     DTYPES,
-    GEN_LOSSES,
     LIMITS,
+    MLP_MODELS,
+    NOISES,
     OPTIMIZERS,
     PRESETS,
+    TOY_SETS,
     ConfigError,
     preset,
 )
@@ -49,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
         "  python -m gan_course train --preset faces --seed 7 --gen-loss saturating --json\n"
         "  python -m gan_course train --preset gaussian --epochs 5\n"
         "  python -m gan_course train --preset digits --json --samples 500\n"
+        "  python -m gan_course train --preset toy_ring8 --json --d-steps 3 --hidden-g 16,16 --samples 200\n"
         "  python -m gan_course bench --quick\n"
         "Exit status: 0 on success, 2 on invalid options (the message names the field and its range).",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -77,19 +82,38 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--lr-g", type=float, help="learning rate of G (overrides --lr)")
     train.add_argument(
         "--gen-loss",
-        choices=GEN_LOSSES,
-        help="G's loss: non-saturating −log D(G(z)) (article, default) or saturating log(1 − D(G(z)))",
+        choices=ALL_GEN_LOSSES,
+        help="G's loss: non-saturating −log D(G(z)) (article, default), saturating log(1 − D(G(z))), or "
+        "least-squares ½(D(G(z)) − 1)² with D playing LSGAN's game too (2-D presets only)",
     )
     train.add_argument("--optimizer", choices=OPTIMIZERS, help="sgd (the article) or adam")
     train.add_argument("--device", choices=DEVICES, help="auto (cuda, then mps, then cpu), or a fixed one")
     train.add_argument("--dtype", choices=DTYPES, help="float64 reproduces the article to the last digits")
     lo, hi = LIMITS["latent_dim"]
     train.add_argument("--latent-dim", type=int, help="size of z (digits presets: 2–64, 2-D GANs: 1–16)")
+    lo, hi = LIMITS["d_steps"]
+    train.add_argument("--d-steps", type=int, help=f"2-D presets: D updates per G update (k), {lo}–{hi}")
+    lo, hi = LIMITS["hidden_units"]
+    most = int(LIMITS["hidden_layers"][1])
+    for net in ("g", "d"):
+        train.add_argument(
+            f"--hidden-{net}",
+            metavar="WIDTHS",
+            help=f"2-D presets: {net.upper()}'s hidden layer widths, comma-separated (e.g. 16,16), "
+            f"0–{most} layers of {lo}–{hi} units; an empty value for none",
+        )
+    train.add_argument("--activation", choices=ACTIVATIONS, help="2-D presets: activation of hidden layers")
+    train.add_argument("--noise", choices=NOISES, help="2-D presets: p_z, N(0, I) or U(−1, 1)")
+    train.add_argument("--dataset", choices=TOY_SETS, help="2-D presets: the real data")
+    train.add_argument(
+        "--regions", help="2-D presets with --dataset drawn: the lasso regions (see core/regions.py)"
+    )
     train.add_argument(
         "--samples",
         type=int,
-        help=f"digits presets: after training, G draws this many new images ({SAMPLES[0]}–{SAMPLES[1]}) "
-        "for the JSON's `samples` (64 pixels each, row-major, in [0, 1])",
+        help=f"after training, G draws this many new samples ({SAMPLES[0]}–{SAMPLES[1]}) from latents "
+        "fixed by the seed, for the JSON's `samples`: digits presets 64 pixels each (row-major, in [0, 1]); "
+        "2-D presets points [x, y], with `g_gradients` at each",
     )
     train.add_argument(
         "--label",
@@ -156,35 +180,84 @@ def _train(args: argparse.Namespace) -> int:
     overrides: dict[str, Any] = {}
     if args.lr is not None:
         overrides["lr_d"] = overrides["lr_g"] = args.lr
-    for field in ("epochs", "seed", "lr_d", "lr_g", "gen_loss", "optimizer", "device", "dtype", "latent_dim"):
+    fields = ("epochs", "seed", "lr_d", "lr_g", "gen_loss", "optimizer", "device", "dtype", "latent_dim")
+    fields += ("d_steps", "hidden_g", "hidden_d", "activation", "noise", "dataset", "regions")
+    for field in fields:
         value = getattr(args, field)
         if value is not None:
-            overrides[field] = value
+            overrides[field] = value  # text widths ("16,16") are parsed by the core's one validator
     config = preset(args.preset, **overrides)
     _check_sampling(args, config.model)
     trainer = Trainer(config)
     start = time.perf_counter()
-    # Losses are reported as means over the last epoch: snapshot() averages since the previous snapshot.
-    trainer.advance(trainer.total_steps - config.steps_per_epoch)
-    trainer.snapshot()
-    trainer.advance(config.steps_per_epoch)
+    history = _train_with_history(trainer)
     seconds = time.perf_counter() - start
-    snap = trainer.snapshot()
+    snap = history[-1]
     if args.json:
         result = _result(args.preset, trainer, snap)
+        result["history"] = [_history_row(s) for s in history]
         if config.model in DIGIT_MODELS:
             result.update(_digit_samples(trainer, args))
+        elif config.model in MLP_MODELS:
+            result.update(_point_samples(trainer, snap, args))
         print(json.dumps(result))
     else:
         print(_summary(args.preset, trainer, snap, seconds))
     return 0
 
 
+def _train_with_history(trainer: Trainer) -> list[Snapshot]:
+    """Trains to the end; the snapshots at every multiple of the config's rhythm before the last epoch,
+    at the start of the last epoch and at the end. So the last one's losses are means over the last epoch,
+    as the summary reports them (a snapshot averages since the one before)."""
+    config = trainer.config
+    every, last_epoch = config.snapshot_every, trainer.total_steps - config.steps_per_epoch
+    marks = sorted({*range(every, last_epoch, every), last_epoch, trainer.total_steps} - {0})
+    history = []
+    for mark in marks:
+        trainer.advance(mark - trainer.step)
+        history.append(trainer.snapshot())
+        if trainer.finished:
+            break
+    return history
+
+
+def _history_row(snap: Snapshot) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "step": snap.step,
+        "epoch": snap.epoch,
+        "d_loss": _num(snap.d_loss),
+        "g_loss": _num(snap.g_loss),
+        "d_real": _num(snap.d_real),
+        "d_fake": _num(snap.d_fake),
+    }
+    if snap.js is not None:
+        row["js"] = _num(snap.js)
+        row["kl"] = _num(snap.kl if snap.kl is not None else math.nan)
+    return row
+
+
+def _point_samples(trainer: Trainer, snap: Snapshot, args: argparse.Namespace) -> dict[str, Any]:
+    """2-D: the manifold, and --samples new points from latents fixed by the seed with G's push at each
+    (without --samples: the snapshot's 256 points and their gradients)."""
+    if args.samples is not None:
+        points, grads = trainer.points(args.samples)
+    else:
+        points, grads = snap.samples, snap.g_gradients
+    return {
+        "samples": np.round(points, 6).tolist(),
+        "g_gradients": np.round(np.asarray(grads), 6).tolist(),
+        "manifold": [np.round(line, 6).tolist() for line in snap.manifold or []],
+    }
+
+
 def _check_sampling(args: argparse.Namespace, model: str) -> None:
     """--samples and --label, before any training: ConfigError naming the option if they do not fit."""
     if args.samples is not None:
-        if model not in DIGIT_MODELS:
-            raise ConfigError("samples", f"only the digits presets draw images; preset model is {model}")
+        if model not in (*DIGIT_MODELS, *MLP_MODELS):
+            raise ConfigError(
+                "samples", f"only the digits and 2-D presets draw samples; preset model is {model}"
+            )
         lo, hi = SAMPLES
         if not lo <= args.samples <= hi:
             raise ConfigError("samples", f"must be an integer in [{lo}, {hi}], got {args.samples}")
@@ -286,7 +359,7 @@ def _bench(args: argparse.Namespace) -> int:
 
 def _presets() -> int:
     for name, cfg in PRESETS.items():
-        extra = f", dataset {cfg.dataset}" if cfg.model == "toy" else ""
+        extra = f", dataset {cfg.dataset}" if cfg.model in MLP_MODELS else ""
         batch = f", batch {cfg.batch_size}, n_real {cfg.n_real}" if cfg.model in ("gaussian", "toy") else ""
         if cfg.model in DIGIT_MODELS:
             batch = f", batch {cfg.batch_size}, latent {cfg.latent_dim}"

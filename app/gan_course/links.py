@@ -10,10 +10,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from gan_course.core import regions as regions_
 from gan_course.core.config import PRESETS, ConfigError, parse_field
 from gan_course.i18n import is_language
 
-MAX_VALUE_LENGTH = 64  # longer values are never valid here, so nothing long is ever parsed
+MAX_VALUE_LENGTH = 64  # longer values are never valid here, so nothing long is ever parsed ...
+MAX_LENGTHS = {"regions": regions_.MAX_TEXT}  # ... but the lasso regions, which are checked as strictly
 TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("0", "false", "no", "off")
 
@@ -27,13 +29,38 @@ WIDGET_KEYS: dict[str, str] = {
     "lr_g": "lr_g",
     "loss": "gen_loss",
     "optimizer": "optimizer",
+    # The 2-D playground (lessons 1 and 2)
+    "dataset": "dataset",
+    "regions": "regions",
+    "latent": "latent_dim",
+    "noise": "noise",
+    "hidden_g": "hidden_g",
+    "hidden_d": "hidden_d",
+    "act": "activation",
+    "k": "d_steps",
 }
+PLAYGROUND_KEYS: tuple[str, ...] = (
+    "dataset",
+    "regions",
+    "latent",
+    "noise",
+    "hidden_g",
+    "hidden_d",
+    "act",
+    "k",
+)
+# The 2-D plane's views, each a toggle (`?views=manifold,heat`): G's manifold, G's gradient arrows, D's
+# heat-map with its 0.5 contour, and the divergence curves beside the losses. All are on by default.
+VIEWS: tuple[str, ...] = ("manifold", "arrows", "heat", "divergence")
+NO_VIEWS = "none"  # the value of `views` with every view off
 # Parts of a page a focused link can hide (`?hide=settings,quiz`), as TensorFlow Playground hides controls
 # for a classroom demo: the widget's Settings expander, the quizzes, the lesson prose around the widgets
 # (the title and the widgets' headings stay, so the page still says where it is), and the sidebar (the
 # clean stage: a button at the top of the page brings it back).
 HIDE_PARTS: tuple[str, ...] = ("settings", "quiz", "text", "sidebar")
-KNOWN_KEYS: tuple[str, ...] = ("lang", "projector", "hide", *WIDGET_KEYS)
+KNOWN_KEYS: tuple[str, ...] = ("lang", "projector", "hide", "views", *WIDGET_KEYS)
+# What a page switch clears from the address bar: what the widget of the page wrote.
+WIDGET_QUERY_KEYS: tuple[str, ...] = (*WIDGET_KEYS, "views")
 
 
 @dataclass
@@ -43,15 +70,16 @@ class LinkState:
     lang: str | None = None
     projector: bool | None = None
     hide: frozenset[str] | None = None
+    views: frozenset[str] | None = None
     widget: dict[str, Any] = field(default_factory=dict)
     rejected: list[str] = field(default_factory=list)
 
 
-def _single(value: Any) -> str | None:
+def _single(value: Any, key: str = "") -> str | None:
     """The last value of a query key (repeated keys arrive as lists), or None if it is unusable."""
     if isinstance(value, list | tuple):
         value = value[-1] if value else None
-    if not isinstance(value, str) or len(value) > MAX_VALUE_LENGTH:
+    if not isinstance(value, str) or len(value) > MAX_LENGTHS.get(key, MAX_VALUE_LENGTH):
         return None
     return value.strip()
 
@@ -73,13 +101,31 @@ def parse_hide(text: str) -> frozenset[str] | None:
     return frozenset(parts)
 
 
+def parse_views(text: str) -> frozenset[str] | None:
+    """The views named in a `views` value ("manifold,heat", or "none"), or None if any is unknown."""
+    if text == NO_VIEWS:
+        return frozenset()
+    parts = [part.strip() for part in text.split(",")]
+    if not text or any(part not in VIEWS for part in parts):
+        return None
+    return frozenset(parts)
+
+
+def views_value(views: Iterable[str]) -> str:
+    """The `views` query value, in VIEWS order; "none" when every view is off."""
+    chosen = set(views)
+    return ",".join(v for v in VIEWS if v in chosen) or NO_VIEWS
+
+
 def parse_widget_value(key: str, text: str) -> Any | None:
     """One training setting from its query text, or None if it is not valid (TrainConfig's own check)."""
     if key == "preset":
         return text if text in PRESETS else None
     if key not in WIDGET_KEYS:
         return None
-    if key in ("seed", "epochs") and not text.isdigit():
+    if key == "latent" and text not in ("1", "2"):
+        return None  # the plane shows a 1-D latent as a curve and a 2-D one as a grid: nothing else
+    if key in ("seed", "epochs", "latent", "k") and not text.isdigit():
         return None  # digits only: no signs, exponents or decimals (seed=-5, epochs=1e12)
     try:
         return parse_field("lr_d" if key == "lr" else WIDGET_KEYS[key], text)
@@ -93,7 +139,7 @@ def parse_query(params: Mapping[str, Any]) -> LinkState:
     for key in KNOWN_KEYS:
         if key not in params:
             continue
-        text = _single(params[key])
+        text = _single(params[key], key)
         value: Any | None
         if text is None:
             value = None
@@ -103,6 +149,8 @@ def parse_query(params: Mapping[str, Any]) -> LinkState:
             value = _bool(text)
         elif key == "hide":
             value = parse_hide(text)
+        elif key == "views":
+            value = parse_views(text)
         else:
             value = parse_widget_value(key, text)
         if value is None:
@@ -113,6 +161,8 @@ def parse_query(params: Mapping[str, Any]) -> LinkState:
             state.projector = value
         elif key == "hide":
             state.hide = value
+        elif key == "views":
+            state.views = value
         elif key == "lr":
             state.widget["lr_d"] = state.widget["lr_g"] = value
         else:
@@ -131,6 +181,7 @@ def to_query(
     projector: bool,
     widget: Mapping[str, Any] | None = None,
     hidden: Iterable[str] = (),
+    views: Iterable[str] | None = None,
 ) -> dict[str, str]:
     """The query string for the current settings (only what differs from a plain visit is worth a key)."""
     query = {"lang": lang}
@@ -138,8 +189,17 @@ def to_query(
         query["projector"] = "1"
     if hide := hide_value(hidden):
         query["hide"] = hide
+    if views is not None and set(views) != set(VIEWS):
+        query["views"] = views_value(views)
     reverse = {field_: key for key, field_ in WIDGET_KEYS.items() if key != "lr"}
     for name, value in (widget or {}).items():
-        if name in reverse:
-            query[reverse[name]] = repr(value) if isinstance(value, float) else str(value)
+        if name not in reverse or (name == "regions" and not value):
+            continue
+        if isinstance(value, list | tuple):  # hidden widths: "16,16", or "none" for a linear network
+            text = ",".join(str(v) for v in value) or "none"
+        elif name in ("hidden_g", "hidden_d"):
+            text = ",".join(part.strip() for part in value.split(",")) or "none"
+        else:
+            text = repr(value) if isinstance(value, float) else str(value)
+        query[reverse[name]] = text
     return query

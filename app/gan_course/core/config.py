@@ -8,12 +8,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from gan_course.core import regions as regions_
 from gan_course.core.data import FACES, TOY_SETS
 
 MODELS: tuple[str, ...] = ("faces", "face_classifier", "gaussian", "toy", "digits", "digits_conditional")
 DIGIT_MODELS: tuple[str, ...] = ("digits", "digits_conditional")
 N_DIGITS = 1797  # images in the UCI digits set (core.digits); a constant here keeps config free of torch
+# The two losses of the minimax lesson (and of its Compare button); every model takes them.
 GEN_LOSSES: tuple[str, ...] = ("saturating", "non-saturating")
+LEAST_SQUARES = "least-squares"
+# Every generator loss: the 2-D models also take LSGAN's least squares (see steps.flat_update_d).
+ALL_GEN_LOSSES: tuple[str, ...] = (*GEN_LOSSES, LEAST_SQUARES)
+MLP_MODELS: tuple[str, ...] = ("gaussian", "toy")  # the 2-D GANs: flat-weight MLPs of any shape
+# "auto" is each model's own recipe: the toy G with ReLU and D with LeakyReLU(0.2) (GAN Lab's choice),
+# d2l's D with tanh. The others use one activation in every hidden layer of both networks.
+ACTIVATIONS: tuple[str, ...] = ("auto", "relu", "leaky_relu", "tanh")
+NOISES: tuple[str, ...] = ("gaussian", "uniform")  # z ~ N(0, I) or z ~ U(−1, 1)ᵈ
 OPTIMIZERS: tuple[str, ...] = ("sgd", "adam")
 DTYPES: tuple[str, ...] = ("float64", "float32")
 DEVICES: tuple[str, ...] = ("auto", "cpu", "cuda", "mps")
@@ -33,21 +43,27 @@ LIMITS: dict[str, tuple[float, float]] = {
     "n_real": (8, 20_000),
     "latent_dim": (1, 64),  # the widest any model takes; LATENT_LIMITS narrows it per model
     "steps": (1, 100_000),
+    "d_steps": (1, 10),  # k of Goodfellow et al.'s Algorithm 1: D updates per G update
+    "hidden_layers": (0, 3),  # hidden layers of G and of D (hidden_g, hidden_d) ...
+    "hidden_units": (1, 64),  # ... each this wide
 }
+HIDDEN_FIELDS = ("hidden_g", "hidden_d")
 
 # z's size per model: 2-D GANs need few numbers; the digits DCGAN gets 16–64 (DCGAN's 100 is for 64×64).
 LATENT_LIMITS: dict[str, tuple[int, int]] = {"digits": (2, 64), "digits_conditional": (2, 64)}
 LATENT_2D = (1, 16)
 SNAPSHOTS_PER_RUN = 50  # what every=0 aims for: enough points for smooth curves, few enough redraws
-_INT_FIELDS = ("seed", "epochs", "every", "batch_size", "n_real", "latent_dim")
+_INT_FIELDS = ("seed", "epochs", "every", "batch_size", "n_real", "latent_dim", "d_steps")
 _FLOAT_FIELDS = ("lr_d", "lr_g")
 _CHOICES: dict[str, tuple[str, ...]] = {
     "model": MODELS,
     "dataset": TOY_SETS,
     "optimizer": OPTIMIZERS,
-    "gen_loss": GEN_LOSSES,
+    "gen_loss": ALL_GEN_LOSSES,
     "dtype": DTYPES,
     "device": DEVICES,
+    "activation": ACTIVATIONS,
+    "noise": NOISES,
 }
 
 
@@ -60,6 +76,17 @@ class TrainConfig:
     The digits DCGANs use `batch_size` and `latent_dim` (not `n_real`: the data set is fixed) and always
     Adam with β1 = 0.5, DCGAN's recipe (`optimizer` is ignored).
     `every` is the snapshot rhythm in steps; 0 picks one that yields about 50 snapshots.
+
+    The 2-D models (gaussian, toy) also take the playground's fields: `d_steps` = k, `hidden_g` and
+    `hidden_d` (the widths of the hidden layers, () for none: d2l's G is one linear layer), `activation`,
+    `noise`, `regions` (the lasso polygons of dataset "drawn", core.regions text form) and the
+    least-squares G loss. For the gaussian model `dataset` is "gaussian" (d2l's data), but any set works.
+
+    A STEP is one iteration of Goodfellow et al.'s Algorithm 1: k updates of D, then one of G. The first
+    D update of a step takes the step's minibatch (an epoch still visits every real point once); the
+    other k − 1 each draw a fresh minibatch from the data and from p_z. The cap on total steps counts
+    work: a step costs (k + 1) / 2 steps of k = 1, so 100 000 steps of k = 1 and 18 181 of k = 10 weigh
+    the same.
     """
 
     model: str = "faces"
@@ -76,6 +103,13 @@ class TrainConfig:
     n_real: int = 1000
     latent_dim: int = 2
     every: int = 0
+    # The 2-D playground (used by the gaussian and toy models only). The defaults are the toy recipe.
+    d_steps: int = 1  # k: more D steps per G step give G a sharper D to follow, but D can win too fast
+    hidden_g: tuple[int, ...] = (32, 32)  # G's hidden widths; () is a linear G (enough for a Gaussian)
+    hidden_d: tuple[int, ...] = (32, 32)  # D's hidden widths; wider sees finer shapes, learns slower
+    activation: str = "auto"  # the model's own choice, or one for every hidden layer
+    noise: str = "gaussian"  # p_z; uniform noise has edges that G must stretch to cover a ring
+    regions: str = ""  # dataset "drawn": its lasso regions, e.g. "WWcWcc" (core.regions)
 
     @property
     def steps_per_epoch(self) -> int:
@@ -89,6 +123,11 @@ class TrainConfig:
     @property
     def total_steps(self) -> int:
         return self.epochs * self.steps_per_epoch
+
+    @property
+    def work_steps(self) -> int:
+        """total_steps weighted by the updates in a step: k D updates + one G update = (k + 1) / 2 steps."""
+        return math.ceil(self.total_steps * (self.d_steps + 1) / 2)
 
     @property
     def snapshot_every(self) -> int:
@@ -126,14 +165,27 @@ class TrainConfig:
                 "latent_dim",
                 f"must be an integer in [{lo}, {hi}] for model {checked.model}, got {checked.latent_dim!r}",
             )
+        _check_playground(checked)
         cap = int(LIMITS["steps"][1])
-        if checked.total_steps > cap:
+        if checked.work_steps > cap:
+            per = "" if checked.d_steps == 1 else f" × ({checked.d_steps} + 1) / 2 for k D steps"
             raise ConfigError(
                 "epochs",
-                f"{checked.epochs} epochs × {checked.steps_per_epoch} steps per epoch = "
-                f"{checked.total_steps} steps, more than the cap of {cap}; lower epochs or raise batch_size",
+                f"{checked.epochs} epochs × {checked.steps_per_epoch} steps per epoch{per} = "
+                f"{checked.work_steps} steps, more than the cap of {cap}; lower epochs or raise batch_size",
             )
         return checked
+
+
+def _check_playground(cfg: TrainConfig) -> None:
+    """What only the 2-D models can do, and the drawn data set's need for regions."""
+    if cfg.model not in MLP_MODELS:
+        if cfg.gen_loss == LEAST_SQUARES:
+            raise ConfigError("gen_loss", f"least-squares is for the 2-D models ({', '.join(MLP_MODELS)})")
+        if cfg.d_steps != 1:
+            raise ConfigError("d_steps", f"k > 1 is for the 2-D models ({', '.join(MLP_MODELS)})")
+    if cfg.dataset == "drawn" and cfg.model in MLP_MODELS and not cfg.regions:
+        raise ConfigError("regions", "the drawn data set needs at least one region")
 
 
 class ConfigError(ValueError):
@@ -146,7 +198,16 @@ class ConfigError(ValueError):
 
 
 def check_field(name: str, value: Any) -> Any:
-    """The one check of one TrainConfig field: the value (ints widened to float for rates) or ConfigError."""
+    """The one check of one TrainConfig field: the value (ints widened to float for rates, lists of
+    widths made tuples) or ConfigError."""
+    if name in HIDDEN_FIELDS:
+        return _check_hidden(name, value)
+    if name == "regions":
+        try:
+            regions_.decode(value)
+        except regions_.RegionsError as err:
+            raise ConfigError(name, str(err)) from None
+        return value
     if name in _CHOICES:
         allowed = _CHOICES[name]
         if not isinstance(value, str) or value not in allowed:
@@ -171,8 +232,33 @@ def check_field(name: str, value: Any) -> Any:
     raise ConfigError(name, f"unknown field; allowed: {names}")
 
 
+def _check_hidden(name: str, value: Any) -> tuple[int, ...]:
+    lo, hi = LIMITS["hidden_units"]
+    most = int(LIMITS["hidden_layers"][1])
+    ok = isinstance(value, list | tuple) and len(value) <= most
+    ok = ok and all(isinstance(v, int) and not isinstance(v, bool) and lo <= v <= hi for v in value)
+    if not ok:
+        raise ConfigError(
+            name, f"must be 0 to {most} layer widths, each an integer in [{lo}, {hi}], got {value!r}"
+        )
+    return tuple(value)
+
+
+def parse_widths(name: str, text: str) -> tuple[int, ...]:
+    """Hidden widths from text: "16,16" (commas, spaces allowed), "" or "none" for no hidden layer."""
+    text = text.strip()
+    if text.lower() in ("", "none", "-"):
+        return ()
+    parts = [p.strip() for p in text.split(",")]
+    if not all(p.isdigit() for p in parts):
+        raise ConfigError(name, f"not a comma-separated list of widths: {text!r}")
+    return _check_hidden(name, [int(p) for p in parts])
+
+
 def parse_field(name: str, value: Any) -> Any:
     """check_field for loose input (a query string, a text box): numeric text is parsed first."""
+    if isinstance(value, str) and name in HIDDEN_FIELDS:
+        return parse_widths(name, value)
     if isinstance(value, str) and name in _INT_FIELDS:
         value = _parse(name, value, int)
     elif isinstance(value, str) and name in _FLOAT_FIELDS:
@@ -185,6 +271,9 @@ def _parse(name: str, text: str, kind: type) -> Any:
         return kind(text.strip())
     except ValueError:
         raise ConfigError(name, f"not a number: {text!r}") from None
+
+
+RING8_EPOCHS = 100
 
 
 def _toy(dataset: str, epochs: int) -> TrainConfig:
@@ -215,6 +304,9 @@ PRESETS: dict[str, TrainConfig] = {
     # d2l's GAN chapter: G = Linear(2, 2) learns X = N(0, 1)·A + b.
     "gaussian": TrainConfig(
         model="gaussian",
+        dataset="gaussian",
+        hidden_g=(),  # one linear layer: G(z) = z·W + b
+        hidden_d=(5, 3),
         optimizer="adam",
         lr_d=0.05,
         lr_g=0.005,
@@ -230,6 +322,8 @@ PRESETS: dict[str, TrainConfig] = {
     "toy_ring": _toy("ring", epochs=75),
     "toy_two_gaussians": _toy("two_gaussians", epochs=60),
     "toy_line": _toy("line", epochs=50),
+    # Eight Gaussians on a circle of radius 2 (sd 0.05): the classic test of mode collapse, next lesson's set.
+    "toy_ring8": _toy("ring8", epochs=RING8_EPOCHS),
     # The digits DCGAN (lesson 5): Adam with DCGAN's β1 = 0.5, batch 64, z of 32 numbers, 60 epochs (1740
     # steps). The rates are 10× DCGAN's 2e-4: on 8×8 images with nets this small that stays stable and
     # gives recognisable digits in under half a minute on one CPU core (1e-3 gave fewer confident digits).

@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 
+from gan_course.core import regions as regions_
+
 # Pixel order of every 2×2 image in the course (one source of truth): a face is dark (1) on the diagonal.
 PIXELS: tuple[str, ...] = ("top_left", "top_right", "bottom_left", "bottom_right")
 
@@ -24,7 +26,16 @@ FACES: np.ndarray = np.array(
 GAUSSIAN_A: np.ndarray = np.array([[1.0, 2.0], [-0.1, 0.5]])
 GAUSSIAN_B: np.ndarray = np.array([1.0, 2.0])
 
-TOY_SETS: tuple[str, ...] = ("line", "two_gaussians", "ring")
+# The 2-D data sets: d2l's Gaussian, GAN-Lab-style toys, eight Gaussians on a ring (the next lesson's
+# mode-collapse set) and "drawn", points uniform inside lasso regions (core.regions).
+TOY_SETS: tuple[str, ...] = ("line", "two_gaussians", "ring", "ring8", "gaussian", "drawn")
+RING8_RADIUS, RING8_SD = 2.0, 0.05  # centres at 2·(cos kπ/4, sin kπ/4), k = 0 … 7
+
+
+def ring8_centres() -> np.ndarray:
+    """The eight centres of "ring8", (8, 2), counter-clockwise from (2, 0)."""
+    angle = np.arange(8) * math.pi / 4
+    return RING8_RADIUS * np.stack([np.cos(angle), np.sin(angle)], axis=1)
 
 
 def noise_images(n: int, rng: np.random.Generator) -> np.ndarray:
@@ -37,8 +48,17 @@ def gaussian_data(n: int, rng: np.random.Generator) -> np.ndarray:
     return rng.standard_normal((n, 2)) @ GAUSSIAN_A + GAUSSIAN_B
 
 
-def toy_data(name: str, n: int, rng: np.random.Generator) -> np.ndarray:
-    """n points of one of the GAN-Lab-style 2-D sets in TOY_SETS, all inside roughly [-1, 1]²."""
+def toy_data(name: str, n: int, rng: np.random.Generator, regions: str = "") -> np.ndarray:
+    """n points of one of the 2-D sets in TOY_SETS (line, two_gaussians and ring inside roughly [-1, 1]²).
+
+    regions: the lasso regions of "drawn" (core.regions text form); ignored by the other sets.
+    """
+    if name == "gaussian":
+        return gaussian_data(n, rng)
+    if name == "ring8":
+        return ring8_centres()[rng.integers(0, 8, n)] + RING8_SD * rng.standard_normal((n, 2))
+    if name == "drawn":
+        return regions_.sample(regions_.decode(regions), n, rng)
     if name == "line":
         t = rng.uniform(-0.8, 0.8, n)
         return np.stack([t, 0.5 * t], axis=1) + 0.02 * rng.standard_normal((n, 2))

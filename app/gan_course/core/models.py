@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -166,23 +167,42 @@ def gaussian_generator(latent_dim: int = 2) -> nn.Linear:
 
 def gaussian_discriminator() -> nn.Sequential:
     """d2l's D: 2 → 5 → 3 → 1 with tanh, ending in a logit."""
-    return nn.Sequential(nn.Linear(2, 5), nn.Tanh(), nn.Linear(5, 3), nn.Tanh(), nn.Linear(3, 1))
+    return mlp(2, (5, 3), 1, "tanh")
 
 
 def toy_generator(latent_dim: int = 2, hidden: int = 32) -> nn.Sequential:
-    return nn.Sequential(
-        nn.Linear(latent_dim, hidden), nn.ReLU(), nn.Linear(hidden, hidden), nn.ReLU(), nn.Linear(hidden, 2)
-    )
+    return mlp(latent_dim, (hidden, hidden), 2, "relu")
 
 
 def toy_discriminator(hidden: int = 32) -> nn.Sequential:
-    return nn.Sequential(
-        nn.Linear(2, hidden),
-        nn.LeakyReLU(0.2),
-        nn.Linear(hidden, hidden),
-        nn.LeakyReLU(0.2),
-        nn.Linear(hidden, 1),
-    )
+    return mlp(2, (hidden, hidden), 1, "leaky_relu")
+
+
+def _activation(name: str) -> nn.Module:
+    return {"relu": nn.ReLU(), "leaky_relu": nn.LeakyReLU(0.2), "tanh": nn.Tanh()}[name]
+
+
+def mlp(inputs: int, hidden: Sequence[int], outputs: int, activation: str) -> nn.Module:
+    """inputs → hidden[0] → … → outputs, `activation` between the layers, none after the last; with no
+    hidden layer a plain nn.Linear (so its weights are named "weight" and "bias", as d2l's G)."""
+    sizes = [inputs, *hidden, outputs]
+    if len(sizes) == 2:
+        return nn.Linear(inputs, outputs)
+    layers: list[nn.Module] = []
+    for i, (a, b) in enumerate(itertools.pairwise(sizes)):
+        if i:
+            layers.append(_activation(activation))
+        layers.append(nn.Linear(a, b))
+    return nn.Sequential(*layers)
+
+
+# The activation "auto" stands for, per 2-D model and network (config.ACTIVATIONS).
+AUTO_ACTIVATION = {
+    ("toy", "G"): "relu",
+    ("toy", "D"): "leaky_relu",
+    ("gaussian", "G"): "tanh",
+    ("gaussian", "D"): "tanh",
+}
 
 
 @torch.no_grad()
@@ -203,17 +223,32 @@ def init_uniform_(module: nn.Module, generator: torch.Generator) -> None:
 
 
 def build_mlp_gan(
-    model: str, latent_dim: int, seed: int, dtype: torch.dtype, device: torch.device | str
+    model: str,
+    latent_dim: int,
+    seed: int,
+    dtype: torch.dtype,
+    device: torch.device | str,
+    hidden_g: Sequence[int] | None = None,
+    hidden_d: Sequence[int] | None = None,
+    activation: str = "auto",
 ) -> tuple[nn.Module, nn.Module]:
-    """(G, D) for model "gaussian" or "toy", initialised from `seed` alone (the global RNG is not touched)."""
+    """(G, D) for model "gaussian" or "toy", initialised from `seed` alone (the global RNG is not touched).
+
+    hidden_g / hidden_d: hidden widths (None: the model's own, d2l's () and (5, 3), the toy's (32, 32));
+    activation: "auto" (the model's own, AUTO_ACTIVATION) or one for both networks. The model decides the
+    initialisation: d2l's N(0, 0.02²) for "gaussian", PyTorch's U(±1/√fan_in) for "toy".
+    """
     if model not in ("gaussian", "toy"):
         raise ValueError(f"model: no MLP GAN for {model!r}")
+    own = {"gaussian": ((), (5, 3)), "toy": ((32, 32), (32, 32))}[model]
+    hidden_g = own[0] if hidden_g is None else tuple(hidden_g)
+    hidden_d = own[1] if hidden_d is None else tuple(hidden_d)
+    act_g = AUTO_ACTIVATION[model, "G"] if activation == "auto" else activation
+    act_d = AUTO_ACTIVATION[model, "D"] if activation == "auto" else activation
     # Built on the meta device so that nn.Linear's own init draws nothing from the global RNG.
     with torch.device("meta"):
-        if model == "gaussian":
-            net_g, net_d = gaussian_generator(latent_dim), gaussian_discriminator()
-        else:
-            net_g, net_d = toy_generator(latent_dim), toy_discriminator()
+        net_g = mlp(latent_dim, hidden_g, 2, act_g)
+        net_d = mlp(2, hidden_d, 1, act_d)
     net_g, net_d = (net.to_empty(device="cpu").to(dtype) for net in (net_g, net_d))
     generator = torch.Generator().manual_seed(seed)
     for net in (net_g, net_d):

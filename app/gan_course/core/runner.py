@@ -9,6 +9,7 @@ d_loss = ½[−log D(x) − log(1 − D(G(z)))] (d2l's form, ln 2 at equilibrium
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -18,20 +19,25 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from gan_course.core import steps
+from gan_course.core import slowmo, steps
 from gan_course.core.config import DIGIT_MODELS, TrainConfig
-from gan_course.core.data import FACES, gaussian_data, noise_images, toy_data
+from gan_course.core.data import FACES, noise_images, toy_data
 from gan_course.core.device import device_label, resolve_device
 from gan_course.core.digits import DigitsEngine, latent_walk
+from gan_course.core.metrics import js_divergence, kl_divergence
 from gan_course.core.mlp import FlatAdam, FlatMLP, FlatSGD
 from gan_course.core.models import FaceGAN, build_mlp_gan, draw_face_init
+from gan_course.core.slowmo import SubStep
 from gan_course.core.snapshot import Snapshot
 from gan_course.core.steps import FlatOptimizer
 
 N_FACE_SAMPLES = 8  # faces G draws in a snapshot, for z evenly spaced in [0, 1]
 N_POINTS = 256  # generated and real points in a 2-D snapshot
+N_EVAL = 2000  # generated points the divergence curves count (with all real points)
+LATENT_LINES = 9  # G's manifold: this many latent grid lines per axis ...
+LATENT_POINTS = 33  # ... each of this many points (a 1-D latent: one line of 4 × this)
 GRID = 40  # D's surface is sampled on GRID × GRID points
-STATE_VERSION = 2  # 2: the 2-D models save flat weights
+STATE_VERSION = 3  # 2: the 2-D models save flat weights; 3: configs with the playground fields
 # Adam's (β1, β2) per 2-D model: d2l's defaults for its Gaussian; for the toy sets DCGAN's β1 = 0.5, whose
 # shorter memory of past gradients damps the chase between G and D (with 0.9 the ring collapses).
 ADAM_BETAS = {"gaussian": (0.9, 0.999), "toy": (0.5, 0.999)}
@@ -179,20 +185,31 @@ class _FaceEngine:
 
 
 class _MLPEngine:
-    """d2l's Gaussian GAN and the toy sets: flat-weight G and D (core.mlp), one minibatch per step."""
+    """d2l's Gaussian GAN and the toy sets: flat-weight G and D (core.mlp), one minibatch per step.
 
-    phases = ("d", "g")
+    A step is k = d_steps updates of D, then one of G (Goodfellow et al.'s Algorithm 1): phases
+    ("d", …, "d", "g"). The first D update and G's use the step's minibatch and latents; the other D
+    updates draw a fresh minibatch (rows of the data, with replacement) and fresh latents, seeded by the
+    run's seed, the step and the update, so a paused or single-stepped run gives the same numbers.
+    """
 
     def __init__(self, cfg: TrainConfig, device: torch.device) -> None:
         self.cfg, self.device, self.dtype = cfg, device, _torch_dtype(cfg.dtype)
+        self.phases = ("d",) * cfg.d_steps + ("g",)
         rng = np.random.default_rng(cfg.seed)
-        if cfg.model == "gaussian":
-            data = gaussian_data(cfg.n_real, rng)
-        else:
-            data = toy_data(cfg.dataset, cfg.n_real, rng)
+        data = toy_data(cfg.dataset, cfg.n_real, rng, cfg.regions)
         self.data = torch.as_tensor(data, dtype=self.dtype, device=device)
         # Built as nn.Modules (the reference init), trained as flat weights with hand-written steps.
-        net_g, net_d = build_mlp_gan(cfg.model, cfg.latent_dim, cfg.seed, self.dtype, device)
+        net_g, net_d = build_mlp_gan(
+            cfg.model,
+            cfg.latent_dim,
+            cfg.seed,
+            self.dtype,
+            device,
+            cfg.hidden_g,
+            cfg.hidden_d,
+            cfg.activation,
+        )
         self.net_g, self.net_d = FlatMLP.from_module(net_g), FlatMLP.from_module(net_d)
         self.opt_g: FlatOptimizer
         self.opt_d: FlatOptimizer
@@ -202,13 +219,22 @@ class _MLPEngine:
             self.opt_g = FlatAdam(self.net_g, cfg.lr_g, betas)
         else:
             self.opt_d, self.opt_g = FlatSGD(self.net_d, cfg.lr_d), FlatSGD(self.net_g, cfg.lr_g)
-        z = np.random.default_rng([cfg.seed, 0]).standard_normal((N_POINTS, cfg.latent_dim))
-        self.display_z = torch.as_tensor(z, dtype=self.dtype, device=device)
+        self.display_z = self.latents(np.random.default_rng([cfg.seed, 0]), N_POINTS)
+        # The divergence curves compare all real points with G's points for one fixed set of latents.
+        self.eval_z = self.latents(np.random.default_rng([cfg.seed, 3]), N_EVAL)
         lo, hi = data.min(axis=0), data.max(axis=0)
         pad = 0.25 * (hi - lo)
         self.grid_x = np.linspace(lo[0] - pad[0], hi[0] + pad[0], GRID)
         self.grid_y = np.linspace(lo[1] - pad[1], hi[1] + pad[1], GRID)
         self._epoch: tuple[int, Tensor, Tensor] | None = None
+
+    def noise(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """n latents from p_z: N(0, I) or U(−1, 1) in each of latent_dim coordinates."""
+        shape = (n, self.cfg.latent_dim)
+        return rng.standard_normal(shape) if self.cfg.noise == "gaussian" else rng.uniform(-1.0, 1.0, shape)
+
+    def latents(self, rng: np.random.Generator, n: int) -> Tensor:
+        return torch.as_tensor(self.noise(rng, n), dtype=self.dtype, device=self.device)
 
     def __getstate__(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k != "_epoch"}
@@ -223,27 +249,35 @@ class _MLPEngine:
         if self._epoch is None or self._epoch[0] != epoch:
             rng = np.random.default_rng([self.cfg.seed, 1, epoch])
             perm = torch.as_tensor(rng.permutation(self.cfg.n_real), device=self.device)
-            z = rng.standard_normal((self.cfg.n_real, self.cfg.latent_dim))
+            z = self.noise(rng, self.cfg.n_real)
             self._epoch = (epoch, perm, torch.as_tensor(z, dtype=self.dtype, device=self.device))
         _, perm, z = self._epoch
         rows = slice(b * self.cfg.batch_size, (b + 1) * self.cfg.batch_size)
         return self.data[perm[rows]], z[rows]
 
+    def extra_batch(self, k: int, i: int) -> tuple[Tensor, Tensor]:
+        """The minibatch of D's update i ≥ 1 in step k: rows drawn with replacement, fresh latents."""
+        x, _ = self.batch(k)
+        rng = np.random.default_rng([self.cfg.seed, 2, k, i])
+        rows = torch.as_tensor(rng.integers(0, self.cfg.n_real, len(x)), device=self.device)
+        return self.data[rows], self.latents(rng, len(x))
+
     def run(self, start: int, stop: int) -> Logits:
         out: Logits = {"real": [], "fake": [], "g": []}
         for k in range(start, stop):
-            for phase in (0, 1):
+            for phase in range(len(self.phases)):
                 for kind, logits in self.update(k, phase).items():
                     out[kind].extend(logits)
         return out
 
     def update(self, k: int, phase: int) -> Logits:
-        x, z = self.batch(k)
+        x, z = self.batch(k) if phase in (0, self.cfg.d_steps) else self.extra_batch(k, phase)
+        gen_loss = self.cfg.gen_loss
         with torch.inference_mode():
-            if phase == 0:
-                real, fake = steps.flat_update_d(x, z, self.net_d, self.net_g, self.opt_d)
+            if phase < self.cfg.d_steps:
+                real, fake = steps.flat_update_d(x, z, self.net_d, self.net_g, self.opt_d, gen_loss)
                 return {"real": [real], "fake": [fake]}
-            fake = steps.flat_update_g(z, self.net_d, self.net_g, self.opt_g, self.cfg.gen_loss)
+            fake = steps.flat_update_g(z, self.net_d, self.net_g, self.opt_g, gen_loss)
             return {"g": [fake]}
 
     def probe(self, k: int) -> Logits:
@@ -251,6 +285,64 @@ class _MLPEngine:
         with torch.inference_mode():
             fake = self.net_d(self.net_g(z))
             return {"real": [self.net_d(x)], "fake": [fake], "g": [fake]}
+
+    # --- what a snapshot shows beyond the points: divergence, G's manifold, G's gradients ---
+
+    def latent_grid(self) -> list[np.ndarray]:
+        """Polylines of a regular latent grid: LATENT_LINES lines per axis, or one line for a 1-D z.
+
+        Over ±2 for Gaussian noise (95 % of its mass per coordinate), over ±1 for uniform noise; with more
+        than two latent numbers the others stay 0."""
+        reach = 2.0 if self.cfg.noise == "gaussian" else 1.0
+        d = self.cfg.latent_dim
+        if d == 1:
+            return [np.linspace(-reach, reach, 4 * LATENT_POINTS)[:, None]]
+        along = np.linspace(-reach, reach, LATENT_POINTS)
+        lines = []
+        for axis in (0, 1):
+            for at in np.linspace(-reach, reach, LATENT_LINES):
+                z = np.zeros((LATENT_POINTS, d))
+                z[:, axis], z[:, 1 - axis] = along, at
+                lines.append(z)
+        return lines
+
+    def manifold(self) -> list[np.ndarray]:
+        """G's image of latent_grid(): the grid lines as G bends them, each (points, 2)."""
+        lines = self.latent_grid()
+        z = torch.as_tensor(np.concatenate(lines), dtype=self.dtype, device=self.device)
+        with torch.inference_mode():
+            x = self.net_g(z).double().cpu().numpy()
+        return np.split(x, np.cumsum([len(line) for line in lines])[:-1])
+
+    def push(self, z: Tensor) -> tuple[np.ndarray, np.ndarray]:
+        """(G(z), −∂ℓ/∂x at those points): where G's loss ℓ pushes each generated point."""
+        with torch.inference_mode():
+            fake = self.net_g(z)
+            grad, _ = steps.point_gradients(fake, self.net_d, self.cfg.gen_loss)
+        return fake.double().cpu().numpy(), grad.double().cpu().numpy()
+
+    def divergences(self) -> tuple[float, float]:
+        """(JS(real, generated), KL(real ‖ generated)) on the GRID-wide window of the plane, 20 × 20 bins."""
+        with torch.inference_mode():
+            fake = self.net_g(self.eval_z).double().cpu().numpy()
+        real = self.data.double().cpu().numpy()
+        if not np.isfinite(fake).all():
+            return float("nan"), float("nan")
+        bounds = ((self.grid_x[0], self.grid_x[-1]), (self.grid_y[0], self.grid_y[-1]))
+        return js_divergence(real, fake, bounds=bounds), kl_divergence(real, fake, bounds=bounds)
+
+    def slow_motion(self, k: int) -> list[SubStep]:
+        """Step k's D update and G update taken apart (see core.slowmo), on copies: the run does not move."""
+        net_d, net_g, opt_d, opt_g = copy.deepcopy((self.net_d, self.net_g, self.opt_d, self.opt_g))
+        x, z = self.batch(k)
+        grid = (self.grid_x, self.grid_y)
+        with torch.inference_mode():
+            return slowmo.walk(x, z, net_d, net_g, opt_d, opt_g, self.cfg.gen_loss, grid)
+
+    def extras(self) -> dict[str, Any]:
+        js, kl = self.divergences()
+        _, grad = self.push(self.display_z)
+        return {"js": js, "kl": kl, "manifold": self.manifold(), "g_gradients": grad}
 
     def tensors(self) -> dict[str, Tensor]:
         named = [("G", self.net_g), ("D", self.net_d)]
@@ -307,12 +399,15 @@ class _Window:
     def add(self, logits: Logits, gen_loss: str) -> bool:
         """Adds a batch of logits; False if any of them (hence a loss) is not finite."""
         parts: dict[str, Tensor] = {}
+        least_squares = gen_loss == steps.LEAST_SQUARES  # D plays LSGAN's game too: its loss is LSGAN's
         if logits.get("real"):
             a = torch.cat(logits["real"]).reshape(-1)
-            parts["d_real_loss"], parts["d_real"] = F.softplus(-a), torch.sigmoid(a)
+            term = (torch.sigmoid(a) - 1) ** 2 if least_squares else F.softplus(-a)
+            parts["d_real_loss"], parts["d_real"] = term, torch.sigmoid(a)
         if logits.get("fake"):
             a = torch.cat(logits["fake"]).reshape(-1)
-            parts["d_fake_loss"], parts["d_fake"] = F.softplus(a), torch.sigmoid(a)
+            term = torch.sigmoid(a) ** 2 if least_squares else F.softplus(a)
+            parts["d_fake_loss"], parts["d_fake"] = term, torch.sigmoid(a)
         if logits.get("g"):
             parts["g_loss"] = steps.g_loss_from_logits(torch.cat(logits["g"]).reshape(-1), gen_loss)
         if not parts:
@@ -474,6 +569,7 @@ class Trainer:
         self._window = _Window()
         nan = float("nan")
         d_loss = (means.get("d_real_loss", nan) + means.get("d_fake_loss", nan)) / 2
+        extras = self._engine.extras() if isinstance(self._engine, _MLPEngine) else {}
         return Snapshot(
             step=self.step,
             total_steps=self.total_steps,
@@ -491,11 +587,35 @@ class Trainer:
             status=self.status,  # type: ignore[arg-type]
             message=self.message,
             device=self.device,
+            **extras,
         )
 
     def params(self) -> dict[str, np.ndarray]:
         """The weights now, flat float64 arrays by name (as in Snapshot.params)."""
         return self._engine.params()
+
+    def points(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """2-D models: n points G draws now from latents fixed by the seed, and −∂(G's loss)/∂x at each."""
+        if not isinstance(self._engine, _MLPEngine):
+            raise ValueError(f"points: model {self.config.model} does not draw 2-D points")
+        z = self._engine.latents(np.random.default_rng([self.config.seed, 9]), n)
+        return self._engine.push(z)
+
+    def verdicts(self, points: np.ndarray) -> np.ndarray:
+        """2-D models: D's probability "real" now at the points (n, 2), a float64 array (n,)."""
+        if not isinstance(self._engine, _MLPEngine):
+            raise ValueError(f"verdicts: model {self.config.model} is not a 2-D GAN")
+        net = self._engine.net_d
+        pts = torch.as_tensor(np.asarray(points, dtype=np.float64).reshape(-1, 2), dtype=net.flat.dtype)
+        with torch.inference_mode():
+            return torch.sigmoid(net(pts.to(net.flat.device))).double().cpu().numpy().ravel()
+
+    def slow_motion(self) -> list[SubStep]:
+        """2-D models: the next step's first D update and its G update, sub-step by sub-step (core.slowmo),
+        computed on copies of the networks: the run itself does not move."""
+        if not isinstance(self._engine, _MLPEngine):
+            raise ValueError(f"slow_motion: model {self.config.model} is not a 2-D GAN")
+        return self._engine.slow_motion(min(self.step, self.total_steps - 1))
 
     def generate(self, z: np.ndarray, labels: np.ndarray | None = None) -> np.ndarray:
         """The images G draws now for latent rows z (digits models only; labels for the conditional one)."""

@@ -43,6 +43,10 @@ class Snapshot:
     status: Status = "running"
     message: str = ""
     device: str = "cpu"
+    js: float | None = None
+    kl: float | None = None
+    manifold: list[np.ndarray] | None = None
+    g_gradients: np.ndarray | None = None
 
     @property
     def progress(self) -> float:
@@ -85,6 +89,8 @@ class History:
                 "d_real": s.d_real,
                 "d_fake": s.d_fake,
             }
+            if s.js is not None:
+                row["js"], row["kl"] = s.js, s.kl if s.kl is not None else float("nan")
             for name, values in s.params.items():
                 for i, v in enumerate(np.ravel(values)):
                     row[f"{name}[{i}]"] = float(v)
@@ -120,4 +126,6 @@ def snapshot_dict(snap: Snapshot) -> dict[str, Any]:
             d[k] = v.tolist()
         elif isinstance(v, dict):
             d[k] = {kk: (vv.tolist() if isinstance(vv, np.ndarray) else vv) for kk, vv in v.items()}
+        elif isinstance(v, list):
+            d[k] = [vv.tolist() if isinstance(vv, np.ndarray) else vv for vv in v]
     return d

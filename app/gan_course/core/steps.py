@@ -21,6 +21,7 @@ from gan_course.core.mlp import FlatAdam, FlatMLP, FlatSGD
 from gan_course.core.models import N_PIXELS, FaceGAN
 
 NON_SATURATING = "non-saturating"
+LEAST_SQUARES = "least-squares"
 FlatOptimizer = FlatAdam | FlatSGD
 
 # --- face GAN: SGD steps, in place (the article's recipe and the hot loop) ---
@@ -309,25 +310,84 @@ def d_loss_from_logits(real_logit: Tensor, fake_logit: Tensor) -> Tensor:
 
 
 def g_loss_from_logits(fake_logit: Tensor, gen_loss: str = NON_SATURATING) -> Tensor:
-    """What G descends: −log D(G(z)) (non-saturating) or log(1 − D(G(z))) (saturating, ≤ 0)."""
+    """What G descends: −log D(G(z)) (non-saturating), log(1 − D(G(z))) (saturating, ≤ 0) or
+    ½(D(G(z)) − 1)² (least squares)."""
+    if gen_loss == LEAST_SQUARES:
+        return 0.5 * (torch.sigmoid(fake_logit) - 1) ** 2
     return F.softplus(-fake_logit) if gen_loss == NON_SATURATING else -F.softplus(fake_logit)
+
+
+def d_terms_from_logits(real_logit: Tensor, fake_logit: Tensor, gen_loss: str) -> tuple[Tensor, Tensor]:
+    """D's loss per real and per generated point; D's loss is the mean of both halves' means, halved.
+
+    Cross-entropy −log D(x) and −log(1 − D(G(z))); with the least-squares G loss D plays LSGAN's game too:
+    (D(x) − 1)² and D(G(z))², on D's probability σ(a) as in GAN Lab (so the heat-map still reads 0 … 1).
+    """
+    if gen_loss == LEAST_SQUARES:
+        return (torch.sigmoid(real_logit) - 1) ** 2, torch.sigmoid(fake_logit) ** 2
+    return F.softplus(-real_logit), F.softplus(fake_logit)
+
+
+def g_logit_grad(fake_logit: Tensor, gen_loss: str) -> Tensor:
+    """∂ℓ/∂a for G's loss ℓ on one point of D's logit a (not divided by the batch size); a new tensor."""
+    s = torch.sigmoid(fake_logit)
+    if gen_loss == NON_SATURATING:
+        return s - 1  # ∂(−log σ(a))/∂a = σ − 1
+    if gen_loss == LEAST_SQUARES:
+        return (s - 1) * s * (1 - s)  # ∂(½(σ − 1)²)/∂a = (σ − 1)·σ(1 − σ)
+    return -s  # ∂ log(1 − σ(a))/∂a = −σ
+
+
+def d_logit_grad(logits: Tensor, n_real: int, gen_loss: str) -> Tensor:
+    """∂L_D/∂a for the logits of [real; fake] with L_D = ½(mean over real + mean over fake); a new tensor."""
+    s = torch.sigmoid(logits)
+    n = n_real
+    if gen_loss == LEAST_SQUARES:
+        # ½·mean (σ − 1)² and ½·mean σ²: ∂/∂a = (σ − target)·σ(1 − σ)/n, target 1 for real, 0 for fake
+        target = torch.zeros_like(s)
+        target[:n] = 1
+        grad = (s - target) * s * (1 - s)
+    else:
+        # cross-entropy: ∂/∂a = (σ(a) − 1)/2n on x, σ(a)/2n on G(z)
+        grad = s
+        grad[:n] -= 1
+        grad = grad.mul_(0.5)
+    grad[:n] /= n
+    grad[n:] /= len(logits) - n
+    return grad
+
+
+def point_gradients(fake: Tensor, net_d: FlatMLP, gen_loss: str) -> tuple[Tensor, Tensor]:
+    """(−∂ℓ/∂x at each generated point x, D's logits there): where G's loss ℓ pushes each point, per point."""
+    logits, hs = net_d.forward(fake)
+    push = net_d.backward(hs, g_logit_grad(logits, gen_loss), params=False)
+    return push.neg_(), logits
 
 
 # --- 2-D models (d2l's update_D and update_G) ---
 
 
 def update_d(
-    x: Tensor, z: Tensor, net_d: nn.Module, net_g: nn.Module, opt_d: torch.optim.Optimizer
+    x: Tensor,
+    z: Tensor,
+    net_d: nn.Module,
+    net_g: nn.Module,
+    opt_d: torch.optim.Optimizer,
+    gen_loss: str = NON_SATURATING,
 ) -> tuple[Tensor, Tensor, Tensor]:
     """One optimiser step of D on a real batch x and latents z. Returns (loss, D's logits on x, on G(z))."""
-    # D descends ½[−log D(x) − log(1 − D(G(z)))] (binary cross-entropy, labels 1 for real and 0 for fake)
+    # D descends ½[−log D(x) − log(1 − D(G(z)))] (binary cross-entropy, labels 1 for real and 0 for fake);
+    # in LSGAN's game (gen_loss least-squares) ½[(D(x) − 1)² + D(G(z))²]
     # detach: this step trains D only; without it, backward would also fill G's gradients
     fake = net_g(z).detach()
     real_logit, fake_logit = net_d(x), net_d(fake)
-    loss = (
-        F.binary_cross_entropy_with_logits(real_logit, torch.ones_like(real_logit))
-        + F.binary_cross_entropy_with_logits(fake_logit, torch.zeros_like(fake_logit))
-    ) / 2
+    if gen_loss == LEAST_SQUARES:
+        loss = (((torch.sigmoid(real_logit) - 1) ** 2).mean() + (torch.sigmoid(fake_logit) ** 2).mean()) / 2
+    else:
+        loss = (
+            F.binary_cross_entropy_with_logits(real_logit, torch.ones_like(real_logit))
+            + F.binary_cross_entropy_with_logits(fake_logit, torch.zeros_like(fake_logit))
+        ) / 2
     opt_d.zero_grad(set_to_none=True)
     loss.backward()
     opt_d.step()
@@ -344,10 +404,13 @@ def update_g(
     """One optimiser step of G against the current D. Returns (G's loss, D's logits on G(z))."""
     # non-saturating: G descends −log D(G(z)) (cross-entropy with label 1)
     # saturating:     G descends log(1 − D(G(z))) (minus the cross-entropy with label 0)
+    # least squares:  G descends ½(D(G(z)) − 1)²
     # D's gradients filled here are never used: update_d clears them before its own backward.
     fake_logit = net_d(net_g(z))
     if gen_loss == NON_SATURATING:
         loss = F.binary_cross_entropy_with_logits(fake_logit, torch.ones_like(fake_logit))
+    elif gen_loss == LEAST_SQUARES:  # ½(D(G(z)) − 1)², D's probability against the target 1
+        loss = 0.5 * ((torch.sigmoid(fake_logit) - 1) ** 2).mean()
     else:
         loss = -F.binary_cross_entropy_with_logits(fake_logit, torch.zeros_like(fake_logit))
     opt_g.zero_grad(set_to_none=True)
@@ -360,16 +423,20 @@ def update_g(
 
 
 def flat_update_d(
-    x: Tensor, z: Tensor, net_d: FlatMLP, net_g: FlatMLP, opt_d: FlatOptimizer
+    x: Tensor, z: Tensor, net_d: FlatMLP, net_g: FlatMLP, opt_d: FlatOptimizer, gen_loss: str = NON_SATURATING
 ) -> tuple[Tensor, Tensor]:
     """update_d without autograd: one step of D on x and G(z). Returns (D's logits on x, on G(z))."""
-    # D descends ½[−log D(x) − log(1 − D(G(z)))] (batch means): ∂/∂a = (σ(a) − 1)/2n on x, σ(a)/2n on G(z)
+    # D descends ½[−log D(x) − log(1 − D(G(z)))] (batch means), or LSGAN's ½[(D(x) − 1)² + D(G(z))²]
     fake = net_g(z)  # plain data here: nothing flows back into G
     n = x.shape[0]
     logits, hs = net_d.forward(torch.cat([x, fake]))
-    grad = torch.sigmoid(logits)
-    grad[:n] -= 1
-    net_d.backward(hs, grad.mul_(0.5 / n))
+    if gen_loss == LEAST_SQUARES:
+        grad = d_logit_grad(logits, n, gen_loss)
+    else:  # the same numbers as d_logit_grad, in place: the hot path of every 2-D preset
+        grad = torch.sigmoid(logits)
+        grad[:n] -= 1
+        grad.mul_(0.5 / n)
+    net_d.backward(hs, grad)
     opt_d.step()
     return logits[:n], logits[n:]
 
@@ -380,10 +447,14 @@ def flat_update_g(
     """update_g without autograd: one step of G against the current D. Returns D's logits on G(z)."""
     # non-saturating: G descends −log D(G(z)),   ∂/∂a = (σ(a) − 1)/n
     # saturating:     G descends log(1 − D(G(z))), ∂/∂a = −σ(a)/n   (vanishes once D rejects the fakes)
+    # least squares:  G descends ½(D(G(z)) − 1)²,  ∂/∂a = (σ(a) − 1)·σ(a)(1 − σ(a))/n
     fake, hs_g = net_g.forward(z)
     logits, hs_d = net_d.forward(fake)
-    s = torch.sigmoid(logits)
-    grad = (s - 1) if gen_loss == NON_SATURATING else s.neg_()
+    if gen_loss == LEAST_SQUARES:
+        grad = g_logit_grad(logits, gen_loss)
+    else:
+        s = torch.sigmoid(logits)
+        grad = (s - 1) if gen_loss == NON_SATURATING else s.neg_()
     grad_fake = net_d.backward(hs_d, grad.div_(z.shape[0]), params=False)  # through D, D's weights untouched
     net_g.backward(hs_g, grad_fake)
     opt_g.step()

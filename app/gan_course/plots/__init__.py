@@ -6,16 +6,18 @@ are in the page language and numbers use its decimal mark; `projector=True` enla
 
 from gan_course.plots.curves import compare_figure, d_output_figure, loss_figure, weights_figure
 from gan_course.plots.faces import faces_figure, network_figure
-from gan_course.plots.points import points_figure
+from gan_course.plots.points import ALL_VIEWS, lasso_figure, points_figure
 from gan_course.plots.saturation import saturation_curves, saturation_figure
 from gan_course.plots.text import describe
 from gan_course.plots.theme import theme_layout
 
 __all__ = [
+    "ALL_VIEWS",
     "compare_figure",
     "d_output_figure",
     "describe",
     "faces_figure",
+    "lasso_figure",
     "loss_figure",
     "network_figure",
     "points_figure",

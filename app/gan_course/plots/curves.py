@@ -70,9 +70,16 @@ def _loss_traces(
 
 
 def loss_figure(
-    history: History, _: Translate, lang: str, *, log_y: bool = False, projector: bool = False
+    history: History,
+    _: Translate,
+    lang: str,
+    *,
+    log_y: bool = False,
+    projector: bool = False,
+    divergence: bool = True,
 ) -> go.Figure:
-    """D's and G's loss over the steps; G's curve is left out where it is NaN (discriminator-only runs)."""
+    """D's and G's loss over the steps; G's curve is left out where it is NaN (discriminator-only runs).
+    2-D runs with `divergence` also get the JS and KL curves on a right-hand axis."""
     curves = (
         ("d_loss", _("D loss"), D_COLOUR, "solid"),
         ("g_loss", _("G loss"), G_COLOUR, "dash"),
@@ -80,8 +87,33 @@ def loss_figure(
     layout = theme_layout(lang, projector)
     layout["xaxis"] = axis(_("Step"))
     layout["yaxis"] = axis(_("Loss"), type="log" if log_y else "linear")
-    traces = _loss_traces(history, curves, _, style(projector).line_width, log_y)
+    width = style(projector).line_width
+    traces = _loss_traces(history, curves, _, width, log_y)
+    if divergence and history.snapshots and history.snapshots[-1].js is not None:
+        traces += _divergence_traces(history, _, width)
+        # Its own axis on the right: JS lives in [0, ln 2], the losses anywhere.
+        layout["yaxis2"] = axis(_("Divergence (nats)"), overlaying="y", side="right", rangemode="tozero")
+        layout["yaxis2"]["showgrid"] = False
     return figure(traces, layout, projector)
+
+
+def _divergence_traces(history: History, _: Translate, width: float) -> list[dict[str, Any]]:
+    """JS(real, generated) and KL(real ‖ generated), grid estimates, on the right-hand axis."""
+    steps = history.column("step")
+    curves = (
+        ("js", _("JS divergence (real, generated)"), OKABE_ITO["black"], "solid"),
+        ("kl", _("KL divergence (real ‖ generated)"), OKABE_ITO["sky_blue"], "dot"),
+    )
+    traces = []
+    for column, name, colour, dash in curves:
+        values = np.array(
+            [np.nan if getattr(s, column) is None else getattr(s, column) for s in history.snapshots]
+        )
+        x, y = _finite(steps, values)
+        traces.append(
+            line_trace(x, y, name, colour, dash, width, _hover(_, name, _("Divergence")), yaxis="y2")
+        )
+    return traces
 
 
 def d_output_figure(history: History, _: Translate, lang: str, *, projector: bool = False) -> go.Figure:

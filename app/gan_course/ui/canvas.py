@@ -38,6 +38,7 @@ class View:
 
     figures: Figures = field(default_factory=dict)
     version: int = -1  # the LiveRun version drawn last
+    views: frozenset[str] = plots.ALL_VIEWS  # the 2-D plane's views that are on (settings.views)
 
 
 def cached_figure(
@@ -56,7 +57,7 @@ class Canvas:
 
     def __init__(self, name: str, ctx: Context, view: View, model: str, log_y: bool) -> None:
         self.name, self.ctx, self.model, self.log_y = name, ctx, model, log_y
-        self.figures = view.figures
+        self.figures, self.views = view.figures, view.views
         self.shown: dict[str, tuple] = {}  # slot → tag on the page in this script run (a key appears once)
         self.progress = st.empty()
         left, right = st.columns(2)
@@ -107,7 +108,7 @@ class Canvas:
         self.slots["norms"] = right.empty()
 
     def _tag(self, frames: int) -> tuple:
-        return (frames, self.log_y, self.ctx.lang, self.ctx.projector)
+        return (frames, self.log_y, self.ctx.lang, self.ctx.projector, self.views)
 
     def _chart(self, slot: str, tag: tuple, build: Callable[[], Any], *, fresh: bool = True) -> None:
         tag, figure = cached_figure(self.figures, slot, tag, build, fresh=fresh)
@@ -147,9 +148,16 @@ class Canvas:
     def _draw_charts(self, history: History, snap: Snapshot, *, heavy_due: bool) -> None:
         _, lang, pro = self.ctx._, self.ctx.lang, self.ctx.projector
         tag = self._tag(len(history))
-        self._chart(
-            "losses", tag, partial(plots.loss_figure, history, _, lang, log_y=self.log_y, projector=pro)
+        losses = partial(
+            plots.loss_figure,
+            history,
+            _,
+            lang,
+            log_y=self.log_y,
+            projector=pro,
+            divergence="divergence" in self.views,
         )
+        self._chart("losses", tag, losses)
         self._chart("outputs", tag, partial(plots.d_output_figure, history, _, lang, projector=pro))
         if self.model in DIGIT_MODELS:
             columns = 10 if self.model == "digits_conditional" else 8
@@ -165,7 +173,8 @@ class Canvas:
         if self.model in FACE_MODELS:
             self._chart("samples", tag, partial(plots.faces_figure, snap.samples, _, lang, projector=pro))
         else:
-            self._chart("samples", tag, partial(plots.points_figure, snap, _, lang, projector=pro))
+            points = partial(plots.points_figure, snap, _, lang, projector=pro, views=self.views)
+            self._chart("samples", tag, points)
         if self.model == "faces":
             network = partial(plots.network_figure, snap, _, lang, projector=pro)
             self._chart("network", tag, network, fresh=heavy_due)

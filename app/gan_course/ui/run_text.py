@@ -10,6 +10,7 @@ PRESET_LABELS: dict[str, str] = {
     "toy_ring": N_("2-D GAN: ring"),
     "toy_two_gaussians": N_("2-D GAN: two Gaussians"),
     "toy_line": N_("2-D GAN: line"),
+    "toy_ring8": N_("2-D GAN: eight Gaussians on a ring"),
     "gaussian": N_("2-D Gaussian (d2l)"),
     "article": N_("The article's run (seed 42, 1000 epochs)"),
     "digits": N_("DCGAN: handwritten digits"),
@@ -18,6 +19,105 @@ PRESET_LABELS: dict[str, str] = {
 LOSS_LABELS: dict[str, str] = {
     "non-saturating": N_("non-saturating: −log D(G(z))"),
     "saturating": N_("saturating: log(1 − D(G(z)))"),
+    "least-squares": N_("least squares (LSGAN): ½(D(G(z)) − 1)²"),
+}
+DATASET_LABELS: dict[str, str] = {
+    "line": N_("Line"),
+    "two_gaussians": N_("Two Gaussians"),
+    "ring": N_("Ring"),
+    "ring8": N_("Eight Gaussians on a ring"),
+    "gaussian": N_("Tilted Gaussian (d2l)"),
+    "drawn": N_("Draw your own"),
+}
+NOISE_LABELS: dict[str, str] = {"gaussian": N_("Gaussian N(0, 1)"), "uniform": N_("Uniform U(−1, 1)")}
+ACTIVATION_LABELS: dict[str, str] = {
+    "auto": N_("The preset's own"),
+    "relu": N_("ReLU"),
+    "leaky_relu": N_("LeakyReLU (0.2)"),
+    "tanh": N_("tanh"),
+}
+VIEW_LABELS: dict[str, str] = {
+    "manifold": N_("G's manifold"),
+    "arrows": N_("G's gradients"),
+    "heat": N_("D's heat-map"),
+    "divergence": N_("JS and KL curves"),
+}
+# Slow motion (ui.slow_motion): the players, the sub-steps, one sentence each and lesson 2's formulas.
+SLOW_PLAYERS: dict[str, str] = {"D": N_("D update"), "G": N_("G update")}
+SLOW_NAMES: dict[str, str] = {
+    "batch": N_("1 draw a batch"),
+    "verdicts": N_("2 D's verdicts"),
+    "loss": N_("3 the loss"),
+    "gradients": N_("4 the gradients"),
+    "update": N_("5 the update"),
+}
+# Placeholders: %(n)s points per half, %(loss)s, %(norm)s = ‖∂L/∂θ‖, %(d_real)s / %(d_fake)s = mean verdicts.
+SLOW_TEXT: dict[tuple[str, str], str] = {
+    ("D", "batch"): N_(
+        "D gets %(n)s real points (green) and %(n)s points that G makes from fresh noise (purple)."
+    ),
+    ("D", "verdicts"): N_(
+        "D scores every point: on average %(d_real)s on the real ones and %(d_fake)s on G's; "
+        "dark green means “real”, dark purple “fake”."
+    ),
+    ("D", "loss"): N_(
+        "D's loss on this batch is %(loss)s: it is large where D trusts a fake or doubts a real point."
+    ),
+    ("D", "gradients"): N_(
+        "The arrows show where each point would have to move to raise its own loss term: that is how "
+        "hard it pulls on D. Together they give D's weight gradient, of length %(norm)s."
+    ),
+    ("D", "update"): N_(
+        "D takes one step downhill on its loss: the background and its 0.5 line move, real points now "
+        "score %(d_real)s and G's %(d_fake)s on average."
+    ),
+    ("G", "batch"): N_(
+        "G turns %(n)s fresh noise vectors z into points G(z); D stays fixed during G's update."
+    ),
+    ("G", "verdicts"): N_("The updated D scores G's points %(d_fake)s on average."),
+    ("G", "loss"): N_("G's loss is %(loss)s: small when D takes G's points for real."),
+    ("G", "gradients"): N_(
+        "The arrows are −∂ℓ/∂x: they point where D's verdict improves for G, uphill on D, not straight "
+        "at the data. Through G they give G's weight gradient, of length %(norm)s."
+    ),
+    ("G", "update"): N_("G takes one step: each point moves (black lines) towards where the arrows pointed."),
+}
+SLOW_FORMULAS: dict[tuple[str, str, str], str] = {
+    (
+        "D",
+        "batch",
+        "",
+    ): r"x^{(1)}, \ldots, x^{(m)} \sim p_{\text{data}}, \qquad z^{(1)}, \ldots, z^{(m)} \sim p_z",
+    ("D", "verdicts", ""): r"D(x^{(i)}) = \sigma(a(x^{(i)})), \qquad D(G(z^{(i)}))",
+    ("D", "loss", "cross-entropy"): r"L_D = -\frac{1}{2}\Bigl[\frac{1}{m}\sum_i \log D(x^{(i)})"
+    r" + \frac{1}{m}\sum_i \log\bigl(1 - D(G(z^{(i)}))\bigr)\Bigr]",
+    ("D", "loss", "least-squares"): r"L_D = \frac{1}{2}\Bigl[\frac{1}{m}\sum_i \bigl(D(x^{(i)}) - 1\bigr)^2"
+    r" + \frac{1}{m}\sum_i D(G(z^{(i)}))^2\Bigr]",
+    (
+        "D",
+        "gradients",
+        "",
+    ): r"\nabla_{\theta_D} L_D, \qquad \text{arrows: } -\frac{\partial \ell_i}{\partial x}",
+    ("D", "update", "sgd"): r"\theta_D \leftarrow \theta_D - \eta_D \, \nabla_{\theta_D} L_D",
+    (
+        "D",
+        "update",
+        "adam",
+    ): r"\theta_D \leftarrow \theta_D - \eta_D \, \frac{\hat m}{\sqrt{\hat v} + \epsilon}",
+    ("G", "batch", ""): r"z^{(1)}, \ldots, z^{(m)} \sim p_z, \qquad x^{(i)} = G(z^{(i)})",
+    ("G", "verdicts", ""): r"D(G(z^{(i)}))",
+    ("G", "loss", "non-saturating"): r"L_G = -\frac{1}{m}\sum_i \log D(G(z^{(i)}))",
+    ("G", "loss", "saturating"): r"L_G = \frac{1}{m}\sum_i \log\bigl(1 - D(G(z^{(i)}))\bigr)",
+    ("G", "loss", "least-squares"): r"L_G = \frac{1}{m}\sum_i \frac{1}{2}\bigl(D(G(z^{(i)})) - 1\bigr)^2",
+    ("G", "gradients", ""): r"-\frac{\partial \ell}{\partial x}\Big|_{x = G(z^{(i)})}, \qquad "
+    r"\nabla_{\theta_G} L_G = \frac{1}{m}\sum_i \frac{\partial \ell}{\partial x}"
+    r"\,\frac{\partial G(z^{(i)})}{\partial \theta_G}",
+    ("G", "update", "sgd"): r"\theta_G \leftarrow \theta_G - \eta_G \, \nabla_{\theta_G} L_G",
+    (
+        "G",
+        "update",
+        "adam",
+    ): r"\theta_G \leftarrow \theta_G - \eta_G \, \frac{\hat m}{\sqrt{\hat v} + \epsilon}",
 }
 OPTIMIZER_LABELS: dict[str, str] = {"sgd": N_("SGD (plain gradient descent)"), "adam": N_("Adam")}
 PHASE_TEXT: dict[str, str] = {

@@ -9,22 +9,41 @@ import streamlit as st
 
 from gan_course import links
 from gan_course.core.config import (
+    ACTIVATIONS,
+    ALL_GEN_LOSSES,
     GEN_LOSSES,
     LIMITS,
+    MLP_MODELS,
+    NOISES,
     OPTIMIZERS,
     PRESETS,
+    TOY_SETS,
     ConfigError,
     TrainConfig,
     check_field,
+    parse_field,
     preset,
 )
-from gan_course.ui import state
+from gan_course.ui import lasso, state
 from gan_course.ui.context import Context
-from gan_course.ui.run_text import LOSS_LABELS, OPTIMIZER_LABELS, PRESET_LABELS
+from gan_course.ui.run_text import (
+    ACTIVATION_LABELS,
+    DATASET_LABELS,
+    LOSS_LABELS,
+    NOISE_LABELS,
+    OPTIMIZER_LABELS,
+    PRESET_LABELS,
+    VIEW_LABELS,
+)
 from gan_course.ui.shell import LINK_KEY, NOTICE_KEY
 
-TRANSLATED_CHOICES = ("preset", "gen_loss", "optimizer")  # choices shown with translated labels
+# Choices shown with translated labels (their widgets get one key per language, see state.widget_key)
+TRANSLATED_CHOICES = ("preset", "gen_loss", "optimizer", "dataset", "noise", "activation")
 SETTINGS = ("preset", "seed", "epochs", "lr_d", "lr_g", "gen_loss", "optimizer")
+# The 2-D playground's settings, for the gaussian and toy presets only; `regions` is set by the lasso.
+PLAYGROUND = ("dataset", "latent_dim", "noise", "hidden_g", "hidden_d", "activation", "d_steps", "regions")
+LATENT_CHOICES = (1, 2)  # the plane shows a 1-D latent as a curve and a 2-D one as a grid
+VIEWS = links.VIEWS
 # The face GAN of the article uses one learning rate for both
 TWO_RATE_MODELS = ("gaussian", "toy", "digits", "digits_conditional")
 ADAM_ONLY_MODELS = ("digits", "digits_conditional")  # DCGAN's recipe: Adam with β1 = 0.5, nothing else
@@ -43,16 +62,32 @@ def key(spec: Spec, setting: str) -> str:
     return f"{spec.name}.{setting}"
 
 
+def settings_of(name: str) -> tuple[str, ...]:
+    """The settings a preset's widget shows: the playground's too for the 2-D models."""
+    return SETTINGS + PLAYGROUND if PRESETS[name].model in MLP_MODELS else SETTINGS
+
+
+def widths_text(widths: tuple[int, ...]) -> str:
+    """Hidden widths as the text box shows them: "32, 32", or "" for none."""
+    return ", ".join(str(w) for w in widths)
+
+
 def preset_values(name: str) -> dict[str, Any]:
     cfg = PRESETS[name]
-    return {"preset": name, **{s: getattr(cfg, s) for s in SETTINGS if s != "preset"}}
+    values = {"preset": name, **{s: getattr(cfg, s) for s in settings_of(name) if s != "preset"}}
+    for setting in ("hidden_g", "hidden_d"):
+        if setting in values:
+            values[setting] = widths_text(values[setting])
+    return values
 
 
 def _valid(setting: str, value: Any, spec: Spec) -> bool:
     if setting == "preset":
         return value in spec.presets
+    if setting == "latent_dim" and value not in LATENT_CHOICES:
+        return False
     try:
-        check_field(setting, value)
+        (parse_field if setting in ("hidden_g", "hidden_d") else check_field)(setting, value)
     except ConfigError:
         return False
     return True
@@ -62,20 +97,31 @@ def apply_link(spec: Spec) -> None:
     """The first time a widget is drawn in a session, take the settings the opening link carried."""
     link = st.session_state.get(LINK_KEY)
     applied_key = "_link_applied"
-    if link is None or not link.widget or st.session_state.get(applied_key):
+    if link is None or st.session_state.get(applied_key):
         return
     st.session_state[applied_key] = True
+    if link.views is not None:
+        state.put(key(spec, "views"), sorted(link.views))
+    if not link.widget:
+        return
     wanted = dict(link.widget)
     name = wanted.get("preset", spec.presets[0])
     if name not in spec.presets:
         st.session_state.setdefault(NOTICE_KEY, []).append("preset")
         return
+    for setting in ("hidden_g", "hidden_d"):
+        if isinstance(wanted.get(setting), tuple):
+            wanted[setting] = widths_text(wanted[setting])
+    if wanted.get("latent_dim", LATENT_CHOICES[0]) not in LATENT_CHOICES:
+        st.session_state.setdefault(NOTICE_KEY, []).append("latent")
+        del wanted["latent_dim"]
     values = preset_values(name) | wanted
     try:
         preset(name, **{k: v for k, v in values.items() if k != "preset"})
     except ConfigError as err:  # each value is valid alone, but not together (epochs × batches > cap)
-        st.session_state.setdefault(NOTICE_KEY, []).append(err.field)
-        return
+        if not (err.field == "regions" and not values.get("regions")):  # no region yet: the lasso asks
+            st.session_state.setdefault(NOTICE_KEY, []).append(err.field)
+            return
     for setting, value in values.items():
         state.put(key(spec, setting), value)
 
@@ -89,28 +135,37 @@ def _on_preset_change(spec: Spec, wkey: str) -> None:
 def draw(spec: Spec, ctx: Context, *, hidden: bool = False) -> dict[str, Any]:
     """Draw the settings (unless hidden) and return their values; bounds come from the core's LIMITS."""
     _ = ctx._
-    defaults = preset_values(spec.presets[0])
+    first = state.keep(key(spec, "preset"), spec.presets[0], ctx.lang)
+    if st.session_state[first] not in spec.presets:
+        st.session_state[first] = spec.presets[0]
+    name = st.session_state[first]
+    defaults = preset_values(name)
     wkeys: dict[str, str] = {}
-    for setting in SETTINGS:
+    for setting in settings_of(name):
         lang = ctx.lang if setting in TRANSLATED_CHOICES else None
         wkeys[setting] = wkey = state.keep(key(spec, setting), defaults[setting], lang)
-        if not _valid(setting, st.session_state[wkey], spec):
+        value = st.session_state[wkey]
+        if setting == "gen_loss" and PRESETS[name].model not in MLP_MODELS and value not in GEN_LOSSES:
+            st.session_state[wkey] = defaults[setting]  # least squares is for the 2-D models only
+        elif not _valid(setting, value, spec):
             # Widget bounds stop this in the browser; a value that slips through is reset, not obeyed.
             st.session_state[wkey] = defaults[setting]
             st.warning(
                 _("A setting was out of range and has been reset to its default: %(field)s")
                 % {"field": setting}
             )
-    model = PRESETS[st.session_state[wkeys["preset"]]].model
+    model = PRESETS[name].model
     two_rates = model in TWO_RATE_MODELS
     if not hidden:
         _widgets(spec, ctx, wkeys, model)
     values = {
         setting: state.remember(key(spec, setting), ctx.lang if setting in TRANSLATED_CHOICES else None)
-        for setting in SETTINGS
+        for setting in settings_of(name)
     }
     if not two_rates:
         values["lr_g"] = values["lr_d"]
+    if model in MLP_MODELS and values["dataset"] == "drawn" and not hidden:
+        values["regions"] = lasso.draw(spec.name, key(spec, "regions"), values["regions"], ctx)
     return values
 
 
@@ -157,12 +212,72 @@ def _widgets(spec: Spec, ctx: Context, wkeys: dict[str, str], model: str) -> Non
         )
         st.radio(
             _("Generator loss"),
-            GEN_LOSSES,
+            ALL_GEN_LOSSES if model in MLP_MODELS else GEN_LOSSES,
             format_func=lambda g: _(LOSS_LABELS[g]),
             key=wkeys["gen_loss"],
             horizontal=True,
             disabled=model == "face_classifier",
         )
+        if model in MLP_MODELS:
+            _playground_widgets(ctx, wkeys)
+
+
+def _playground_widgets(ctx: Context, wkeys: dict[str, str]) -> None:
+    """Data, latent space, networks and k: the 2-D playground's own settings."""
+    _ = ctx._
+    cols = st.columns(3)
+    cols[0].selectbox(
+        _("Data set"), TOY_SETS, format_func=lambda d: _(DATASET_LABELS[d]), key=wkeys["dataset"]
+    )
+    cols[1].radio(
+        _("Latent dimension"),
+        LATENT_CHOICES,
+        horizontal=True,
+        key=wkeys["latent_dim"],
+        help=_("A 1-D latent space makes G trace a curve; a 2-D one lets it spread a sheet."),
+    )
+    cols[2].radio(
+        _("Noise p(z)"), NOISES, format_func=lambda n: _(NOISE_LABELS[n]), horizontal=True, key=wkeys["noise"]
+    )
+    lo, hi = LIMITS["hidden_units"]
+    most = int(LIMITS["hidden_layers"][1])
+    widths_help = _(
+        "Up to %(layers)s widths of %(low)s–%(high)s units, separated by commas; empty for none."
+    ) % {
+        "layers": most,
+        "low": lo,
+        "high": hi,
+    }
+    cols = st.columns(3)
+    cols[0].text_input(_("Hidden layers of G"), key=wkeys["hidden_g"], help=widths_help)
+    cols[1].text_input(_("Hidden layers of D"), key=wkeys["hidden_d"], help=widths_help)
+    cols[2].selectbox(
+        _("Activation"), ACTIVATIONS, format_func=lambda a: _(ACTIVATION_LABELS[a]), key=wkeys["activation"]
+    )
+    st.slider(
+        _("D steps per G step (k)"),
+        *(int(v) for v in LIMITS["d_steps"]),
+        key=wkeys["d_steps"],
+        help=_("Goodfellow et al.'s Algorithm 1: k updates of D, then one of G."),
+    )
+
+
+def views(spec: Spec, ctx: Context, model: str) -> frozenset[str]:
+    """The 2-D plane's view toggles (all on by default, kept per user and carried by the link)."""
+    if model not in MLP_MODELS:
+        return frozenset(VIEWS)
+    _ = ctx._
+    kept = set(state.stored(key(spec, "views"), list(VIEWS)))
+    cols = st.columns(len(VIEWS))
+    on = set()
+    for col, view in zip(cols, VIEWS, strict=True):
+        wkey = key(spec, f"view.{view}")
+        if wkey not in st.session_state:
+            st.session_state[wkey] = view in kept
+        if col.toggle(_(VIEW_LABELS[view]), key=wkey):
+            on.add(view)
+    state.put_value(key(spec, "views"), sorted(on))
+    return frozenset(on)
 
 
 def config(values: dict[str, Any], ctx: Context) -> TrainConfig | None:
@@ -171,6 +286,8 @@ def config(values: dict[str, Any], ctx: Context) -> TrainConfig | None:
     try:
         return preset(values["preset"], **overrides)
     except ConfigError as err:
+        if err.field == "regions" and not values.get("regions"):
+            return None  # the drawn data set before its first region: the lasso plane says what to do
         st.warning(
             ctx._("This setting is out of range: %(field)s. Please choose another value.")
             % {"field": err.field}
@@ -178,9 +295,12 @@ def config(values: dict[str, Any], ctx: Context) -> TrainConfig | None:
         return None
 
 
-def write_link(values: dict[str, Any], ctx: Context) -> None:
+def write_link(values: dict[str, Any], ctx: Context, shown_views: frozenset[str] | None = None) -> None:
     """Keep the address bar in step with the settings, so the link always reproduces this run."""
-    query = links.to_query(ctx.lang, ctx.projector, values)
+    query = links.to_query(ctx.lang, ctx.projector, values, views=shown_views)
     for qkey, value in query.items():
         if st.query_params.get(qkey) != value:
             st.query_params[qkey] = value
+    for qkey in (*links.PLAYGROUND_KEYS, "views"):  # settings this widget no longer shows leave the link
+        if qkey not in query and qkey in st.query_params:
+            del st.query_params[qkey]

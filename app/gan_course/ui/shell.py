@@ -121,7 +121,7 @@ def _sync_url(page_url: str) -> None:
     elif "hide" in st.query_params:
         del st.query_params["hide"]
     if st.session_state.get("_page") != page_url:
-        for key in links.WIDGET_KEYS:
+        for key in links.WIDGET_QUERY_KEYS:
             if key in st.query_params and st.session_state.get("_page") is not None:
                 del st.query_params[key]
         if st.session_state.get("_page") is not None:

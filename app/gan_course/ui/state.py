@@ -43,3 +43,13 @@ def put(key: str, value: Any) -> None:
     _store()[key] = value
     for wkey in [k for k in st.session_state if k == key or str(k).startswith(f"{key}@")]:
         del st.session_state[wkey]
+
+
+def stored(key: str, default: Any) -> Any:
+    """A kept value without a widget of its own (the lasso regions, the view toggles), or the default."""
+    return _store().get(key, default)
+
+
+def put_value(key: str, value: Any) -> None:
+    """Keep a value that no widget shows under this key (unlike put(), no widget is reset)."""
+    _store()[key] = value

@@ -17,13 +17,13 @@ from typing import Any
 
 import streamlit as st
 
-from gan_course.core.config import TrainConfig
+from gan_course.core.config import MLP_MODELS, PRESETS, TrainConfig
 from gan_course.core.executor import EXECUTOR
 from gan_course.core.live import LiveRun
 from gan_course.core.snapshot import params_to_json
 from gan_course.i18n import N_
 from gan_course.plots import compare_figure
-from gan_course.ui import settings, shell, shortcuts
+from gan_course.ui import settings, shell, shortcuts, slow_motion
 from gan_course.ui.canvas import CROWDED, PLOT_CONFIG, Canvas, View, cached_figure
 from gan_course.ui.context import Context, current
 from gan_course.ui.run_text import NOTE_KIND, NOTE_TEXT, PHASE_TEXT
@@ -198,9 +198,11 @@ def render(spec: Spec) -> None:
     _ = ctx._
     settings.apply_link(spec)
     values = settings.draw(spec, ctx, hidden=ctx.is_hidden("settings"))
-    settings.write_link(values, ctx)
-    cfg = settings.config(values, ctx)
+    model = PRESETS[values["preset"]].model
     run, view = _run(spec), _view(spec)
+    view.views = settings.views(spec, ctx, model)
+    settings.write_link(values, ctx, view.views if model in MLP_MODELS else None)
+    cfg = settings.config(values, ctx)
     badge = f' <span class="gan-badge">{shell.device_name()}</span>'
     st.markdown(_("Device") + badge, unsafe_allow_html=True)
     if cfg is None:
@@ -215,5 +217,7 @@ def render(spec: Spec) -> None:
         if run.trainer is None and not run.compare_runs:
             st.caption(_("Press Start to train, or Step to make one update at a time."))
     _message(run, ctx, message)
+    if cfg.model in MLP_MODELS:
+        slow_motion.render(spec.name, run, cfg, ctx)
     _compare_chart(spec, run, view, ctx, log_y)
     _downloads(spec, run, ctx)

@@ -7,7 +7,7 @@ from gan_course.ui.context import Context
 
 TRAINERS: dict[str, trainer.Spec] = {
     "explorer": trainer.Spec(
-        "explorer", ("face_classifier", "faces", "toy_ring", "toy_two_gaussians", "toy_line")
+        "explorer", ("face_classifier", "faces", "toy_ring", "toy_two_gaussians", "toy_line", "toy_ring8")
     ),
     "minimax": trainer.Spec("minimax", ("gaussian",), compare=True),
     "face_gan": trainer.Spec("face_gan", ("faces", "article")),
