@@ -112,3 +112,49 @@ def test_hide_is_written_in_one_order_and_left_out_when_empty():
     assert links.hide_value(()) == ""
     assert "hide" not in links.to_query("en", False, {})
     assert links.to_query("en", False, hidden=frozenset({"quiz"}))["hide"] == "quiz"
+
+
+def test_playground_settings_and_views_round_trip():
+    widget = {
+        "preset": "toy_ring",
+        "dataset": "drawn",
+        "regions": "WWcWcc.MMQMQQ",
+        "latent_dim": 1,
+        "noise": "uniform",
+        "hidden_g": (16, 16),
+        "hidden_d": (),
+        "activation": "tanh",
+        "d_steps": 3,
+    }
+    query = links.to_query("zh", False, widget, views={"heat", "manifold"})
+    assert (query["hidden_g"], query["hidden_d"], query["views"]) == ("16,16", "none", "manifold,heat")
+    state = links.parse_query(query)
+    assert state.widget == widget and state.views == frozenset({"heat", "manifold"}) and state.rejected == []
+    assert "views" not in links.to_query("en", False, {}, views=set(links.VIEWS))  # the default is left out
+    assert links.to_query("en", False, {}, views=set())["views"] == "none"
+    assert links.parse_query({"views": "none"}).views == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("k", "0"),
+        ("k", "11"),
+        ("k", "2.0"),
+        ("latent", "3"),
+        ("noise", "normal"),
+        ("act", "gelu"),
+        ("hidden_g", "16,x"),
+        ("hidden_d", "65"),
+        ("hidden_d", "8,8,8,8"),
+        ("dataset", "moons"),
+        ("regions", "WWcWc"),
+        ("regions", "W" * 400),
+        ("views", "manifold,arows"),
+        ("views", ""),
+    ],
+)
+def test_bad_playground_values_are_rejected_by_name(key, value):
+    state = links.parse_query({key: value})
+    assert state.rejected == [key]
+    assert state.widget == {} and state.views is None

@@ -482,9 +482,11 @@ def test_faces_figure_draws_each_image_top_row_first():
 def test_points_figure_shows_d_surface_real_and_generated():
     snap = point_snapshot()
     fig = points_figure(snap, mark, "zh")
-    assert [t.type for t in fig.data] == ["heatmap", "scatter", "scatter"]
-    heat, real, fake = fig.data
+    assert [t.type for t in fig.data] == ["heatmap", "contour", "scatter", "scatter"]
+    heat, contour, real, fake = fig.data
     np.testing.assert_allclose(heat.z, snap.surface["z"])
+    assert (contour.contours.start, contour.contours.end) == (0.5, 0.5)  # D's 0.5 line
+    assert [t.type for t in points_figure(snap, mark, "zh", views=()).data] == ["scatter", "scatter"]
     assert heat.colorbar.title.text.startswith("«")
     assert len(real.x) == 30 and len(fake.x) == 20
     assert real.name == mark("Real data") and fake.name == mark("Generated")
@@ -581,3 +583,15 @@ def test_describe_an_empty_history_and_a_run_that_lost_its_g_loss_once():
     h = face_history(7)
     h.snapshots[-1].g_loss = math.nan  # a GAN that diverged: its G loss is news, not something to hide
     assert "G loss NaN" in describe(h, identity, "en")
+
+
+def test_gradient_arrows_are_scaled_so_the_longest_is_an_eighth_of_the_plane_and_say_so():
+    from gan_course.plots.points import arrow_scale, arrow_trace
+
+    vectors = np.array([[3.0, 4.0], [0.0, 1.0]])  # the longest has length 5
+    scale = arrow_scale(vectors, 10.0)
+    assert scale == pytest.approx(0.12 * 10.0 / 5.0)
+    trace = arrow_trace(np.zeros((2, 2)), vectors, scale, "g", "#000", 1.0)
+    # per arrow: start, end, head stroke, gap, end, head stroke, gap
+    assert (trace["x"][1], trace["y"][1]) == pytest.approx((3.0 * scale, 4.0 * scale))
+    assert np.isnan(trace["x"][3]) and len(trace["x"]) == 14

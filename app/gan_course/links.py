@@ -123,6 +123,8 @@ def parse_widget_value(key: str, text: str) -> Any | None:
         return text if text in PRESETS else None
     if key not in WIDGET_KEYS:
         return None
+    if key == "latent" and text not in ("1", "2"):
+        return None  # the plane shows a 1-D latent as a curve and a 2-D one as a grid: nothing else
     if key in ("seed", "epochs", "latent", "k") and not text.isdigit():
         return None  # digits only: no signs, exponents or decimals (seed=-5, epochs=1e12)
     try:

@@ -17,6 +17,7 @@ from gan_course.plots.theme import (
     PICTURE,
     axis,
     line_trace,
+    plain_figure,
     style,
     theme_layout,
 )
@@ -80,7 +81,7 @@ def digits_figure(
     if title:
         layout["title"] = {"text": title, "font": {"size": s.font_size}}
         layout["margin"]["t"] = 40 + (20 if projector else 0)
-    return go.Figure({"data": [trace], "layout": layout})
+    return plain_figure([trace], layout)
 
 
 def kernels_figure(snapshot: Snapshot, _: Translate, lang: str, *, projector: bool = False) -> go.Figure:
@@ -123,7 +124,7 @@ def kernels_figure(snapshot: Snapshot, _: Translate, lang: str, *, projector: bo
         )
     ]
     layout["height"] = int(z.shape[0] * s.font_size * 0.6 + 90)
-    return go.Figure({"data": traces, "layout": layout})
+    return plain_figure(traces, layout)
 
 
 def norms_figure(history: History, _: Translate, lang: str, *, projector: bool = False) -> go.Figure:
@@ -144,4 +145,4 @@ def norms_figure(history: History, _: Translate, lang: str, *, projector: bool =
     layout = theme_layout(lang, projector)
     layout["xaxis"] = axis(_("Step"))
     layout["yaxis"] = axis(_("Weight norm ‖W‖"))
-    return go.Figure({"data": traces, "layout": layout})
+    return plain_figure(traces, layout)

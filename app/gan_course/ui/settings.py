@@ -120,8 +120,9 @@ def apply_link(spec: Spec) -> None:
     try:
         preset(name, **{k: v for k, v in values.items() if k != "preset"})
     except ConfigError as err:  # each value is valid alone, but not together (epochs × batches > cap)
-        st.session_state.setdefault(NOTICE_KEY, []).append(err.field)
-        return
+        if not (err.field == "regions" and not values.get("regions")):  # no region yet: the lasso asks
+            st.session_state.setdefault(NOTICE_KEY, []).append(err.field)
+            return
     for setting, value in values.items():
         state.put(key(spec, setting), value)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NoReturn
 
 import streamlit as st
 import torch
@@ -127,6 +128,18 @@ def _sync_url(page_url: str) -> None:
         if st.session_state.get("_page") is not None:
             st.session_state[NOTICE_KEY] = []
         st.session_state["_page"] = page_url
+
+
+def rerun_page() -> NoReturn:
+    """Rerun the whole app on the page it shows, with its link, e.g. once a live run ended.
+
+    Not st.rerun(): from a fragment that reruns the page the client last named, and a client that names only
+    the app (a reconnecting tab, a protocol-level load tool) lands on Home. Switching to the page itself
+    also lets the messages already drawn (the final frame) reach the browser before the rerun clears them."""
+    stem = dict((url, stem) for stem, url in PAGES).get(st.session_state.get("_page", ""), "")
+    if not stem:
+        st.rerun()
+    st.switch_page(str(PAGES_DIR / f"{stem}.py"), query_params=st.query_params.to_dict())
 
 
 def _leave_stage() -> None:

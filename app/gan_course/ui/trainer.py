@@ -23,12 +23,11 @@ from gan_course.core.live import LiveRun
 from gan_course.core.snapshot import params_to_json
 from gan_course.i18n import N_
 from gan_course.plots import compare_figure
-from gan_course.ui import settings, shortcuts, slow_motion
+from gan_course.ui import settings, shell, shortcuts, slow_motion
 from gan_course.ui.canvas import CROWDED, PLOT_CONFIG, Canvas, View, cached_figure
 from gan_course.ui.context import Context, current
 from gan_course.ui.run_text import NOTE_KIND, NOTE_TEXT, PHASE_TEXT
 from gan_course.ui.settings import Spec
-from gan_course.ui.shell import device_name
 
 REDRAW_S = 0.2  # while a run is live, the browser asks for its picture this often ...
 LIVE_S = 1.0  # ... and one such rerun draws the new snapshots for this long (Pause waits at most this)
@@ -95,7 +94,7 @@ def _live(spec: Spec, model: str, log_y: bool) -> None:
             run.seen(version)
         if ended:
             canvas.show_progress(run)  # the final step, whatever this rerun drew last
-            st.rerun()  # once per run: the Start button, the message and the tools beside see the end
+            shell.rerun_page()  # once per run: the Start button, the message and the tools beside see the end
         if time.monotonic() >= end:
             return
 
@@ -204,7 +203,8 @@ def render(spec: Spec) -> None:
     view.views = settings.views(spec, ctx, model)
     settings.write_link(values, ctx, view.views if model in MLP_MODELS else None)
     cfg = settings.config(values, ctx)
-    st.markdown(_("Device") + f' <span class="gan-badge">{device_name()}</span>', unsafe_allow_html=True)
+    badge = f' <span class="gan-badge">{shell.device_name()}</span>'
+    st.markdown(_("Device") + badge, unsafe_allow_html=True)
     if cfg is None:
         return
     log_y = _buttons(spec, run, cfg, ctx)

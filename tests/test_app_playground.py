@@ -1,0 +1,142 @@
+"""The 2-D playground in the app (AppTest): its settings and views ride in the link, survive a language
+switch, train live with the new views, refuse bad values with a translated notice, and slow motion."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from gan_course import lessons
+from gan_course.i18n import LANGUAGES, gettext_for
+from test_app import PAGES, assert_clean, open_app, press, run_state
+
+PAGE = "01_generative_discriminative"
+LINK = {
+    "preset": "toy_ring8",
+    "epochs": "2",
+    "k": "2",
+    "hidden_g": "16,16",
+    "hidden_d": "8",
+    "act": "tanh",
+    "latent": "1",
+    "noise": "uniform",
+    "loss": "least-squares",
+    "views": "manifold,arrows",
+}
+
+
+def plane(at):
+    """The trace names of the 2-D plane of the explorer widget's latest frame."""
+    charts = [c for c in at.get("plotly_chart") if ".samples." in c.proto.id]
+    return json.loads(charts[-1].proto.spec)["data"]
+
+
+def test_a_playground_link_sets_the_widget_and_is_written_back():
+    at = open_app(PAGE, **LINK)
+    assert_clean(at)
+    for qkey, value in LINK.items():
+        assert at.query_params[qkey] == value, qkey
+    assert at.slider(key="explorer.d_steps").value == 2
+    assert at.text_input(key="explorer.hidden_g").value == "16, 16"
+    assert [t.value for t in at.toggle][:4] == [True, True, False, False]  # manifold, arrows, heat, curves
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_views_update_live_and_the_settings_survive_a_language_switch(lang):
+    at = press(open_app(PAGE, lang=lang, **LINK), name="explorer")
+    assert_clean(at)
+    run = run_state(at, "explorer")
+    assert run.last.status == "done" and run.trainer.config.d_steps == 2
+    traces = plane(at)
+    kinds = [t["type"] for t in traces]
+    assert "heatmap" not in kinds and "contour" not in kinds  # heat-map view off
+    _ = gettext_for(lang)
+    names = [t.get("name", "") for t in traces]
+    assert _("G's manifold: a latent grid through G") in names
+    assert any(n.startswith(_("G's push −∂(G loss)/∂x, drawn ×%(scale)s").split("%")[0]) for n in names)
+    assert all(s.js is not None for s in run.history.snapshots)
+    other = next(code for code in LANGUAGES if code != lang)
+    at.selectbox(key="lang").set_value(other).run()
+    assert_clean(at)
+    assert at.query_params["k"] == "2" and at.query_params["views"] == "manifold,arrows"
+    assert len(run_state(at, "explorer").history) == len(run.history)
+
+
+def test_all_views_on_draw_the_heat_map_its_contour_and_the_divergence_curves():
+    at = press(open_app(PAGE, preset="toy_ring", epochs="2"), name="explorer")
+    kinds = [t["type"] for t in plane(at)]
+    assert kinds[:2] == ["heatmap", "contour"]
+    losses = [c for c in at.get("plotly_chart") if ".losses." in c.proto.id][-1]
+    names = [t["name"] for t in json.loads(losses.proto.spec)["data"]]
+    assert names == [
+        "D loss",
+        "G loss",
+        "JS divergence (real, generated)",
+        "KL divergence (real ‖ generated)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("k", "11"),
+        ("hidden_g", "16,x"),
+        ("act", "gelu"),
+        ("latent", "3"),
+        ("regions", "WW!Wcc"),
+        ("views", "all"),
+    ],
+)
+def test_a_bad_playground_value_falls_back_with_a_translated_notice(key, value):
+    at = open_app(lang="de", preset="toy_ring", **{key: value})  # the notice shows where the link lands
+    assert_clean(at)
+    notice = gettext_for("de")(
+        "Some settings in the link were not valid and were replaced by defaults: %(keys)s"
+    )
+    assert [i.value for i in at.info] == [notice % {"keys": key}]
+    at.switch_page(PAGES[PAGE]).run()
+    assert_clean(at)
+    assert at.slider(key="explorer.d_steps").value == 1
+    assert at.text_input(key="explorer.hidden_g").value == "32, 32"
+
+
+def test_drawn_regions_travel_in_the_link_and_train():
+    at = open_app(PAGE, preset="toy_ring", dataset="drawn", regions="WWcWcc.MMQMQQ", epochs="2")
+    assert_clean(at)
+    assert at.query_params["regions"] == "WWcWcc.MMQMQQ"
+    press(at, name="explorer")
+    real = run_state(at, "explorer").last.real
+    in_first = (real[:, 1] >= 0) & (real[:, 1] <= real[:, 0]) & (real[:, 0] <= 0.6)  # "WWcWcc"
+    in_second = ((real >= -1.0) & (real <= -0.6)).all(axis=1)  # "MMQMQQ": M is −1.0, Q is −0.6
+    assert (in_first | in_second).all() and in_first.any() and in_second.any()
+    at.selectbox(key="lang").set_value("zh").run()
+    assert_clean(at)
+    assert at.query_params["regions"] == "WWcWcc.MMQMQQ"
+
+
+def test_the_drawn_set_without_regions_asks_for_a_lasso_instead_of_training():
+    at = open_app(PAGE, lang="zh", preset="toy_ring", dataset="drawn")
+    assert_clean(at)
+    ask = gettext_for("zh")("No region yet: draw one with the lasso to train on your own data.")
+    assert ask in [i.value for i in at.info]
+    assert not [b for b in at.button if b.key == "train"]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_slow_motion_narrates_ten_sub_steps_with_formulas(lang):
+    at = open_app(PAGE, lang=lang, preset="toy_ring")
+    at.button(key="explorer.slow_motion_go").click().run()
+    assert_clean(at)
+    _ = gettext_for(lang)
+    slider = at.select_slider(key="explorer.slow_motion_at")
+    assert len(slider.options) == 10
+    at.select_slider(key="explorer.slow_motion_at").set_value(8).run()  # G's gradients
+    assert_clean(at)
+    assert r"-\frac{\partial \ell}{\partial x}" in at.latex[-1].value
+    start = _(
+        "The arrows are −∂ℓ/∂x: they point where D's verdict improves for G, uphill on D, not straight "
+        "at the data. Through G they give G's weight gradient, of length %(norm)s."
+    ).split("%")[0]
+    assert any(m.value.startswith(start) for m in at.markdown)
+    assert lessons.title(lang, PAGE) == at.title[0].value
