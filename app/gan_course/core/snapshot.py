@@ -96,6 +96,10 @@ class History:
             }
             if s.js is not None:
                 row["js"], row["kl"] = s.js, s.kl if s.kl is not None else float("nan")
+            for name in ("g_grad_norm", "modes_covered", "high_quality"):  # lesson 4, where measured
+                value = getattr(s, name)
+                if value is not None:
+                    row[name] = float(value)
             for name, values in s.params.items():
                 for i, v in enumerate(np.ravel(values)):
                     row[f"{name}[{i}]"] = float(v)
