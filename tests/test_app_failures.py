@@ -50,3 +50,12 @@ def test_step_makes_one_update_of_the_alternating_game():
     snap = run_state(at, "failure").last
     assert snap.phase == "x" and snap.step == 0
     assert [i.value for i in at.info][-1].startswith("Update 1 of 2")
+
+
+def test_slow_motion_says_it_does_not_take_wgan_gp_apart():
+    at = open_app(PAGE, preset="failure_wgan_gp")
+    assert_clean(at)
+    assert "failure.slow_motion_go" not in [b.key for b in at.button]
+    assert any("not WGAN-GP" in c.value for c in at.caption)
+    at = open_app(PAGE, preset="failure_collapse")
+    assert "failure.slow_motion_go" in [b.key for b in at.button]
