@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import plotly.graph_objects as go
 
 from gan_course.i18n import plotly_separators
@@ -169,5 +174,66 @@ def plain_figure(traces: list[dict[str, Any]], layout: dict[str, Any]) -> go.Fig
     """A figure on plotly's empty template "none", its texts sized as given.
 
     Not plotly's default template: Streamlit lays its own theme over the template's layout anyway, and
-    copying the default one into every figure was half the cost of building and sending it."""
-    return go.Figure({"data": traces, "layout": {"template": "none", **layout}})
+    copying the default one into every figure was half the cost of building and sending it.
+    Inside `reusing(slot)`, a figure that differs from the slot's last one only in its arrays is that
+    figure with new arrays: plotly validates every property of a new figure, which costs ten times more.
+    """
+    spec = {"data": traces, "layout": {"template": "none", **layout}}
+    slot = _SLOT.get()
+    if slot is None:
+        return go.Figure(spec)
+    shape = json.dumps([[_shape(t) for t in traces], _shape(spec["layout"])])
+    if slot.figure is None or slot.shape != shape:
+        slot.figure, slot.shape = go.Figure(spec), shape
+        return slot.figure
+    figure = slot.figure
+    with figure.batch_update():
+        for trace, new in zip(figure.data, traces, strict=True):
+            trace.update(_arrays(new))
+        figure.layout.update(_arrays(layout))
+    return figure
+
+
+@dataclass
+class FigureSlot:
+    """One place on a page where a figure is redrawn: its last figure and that figure's non-array part."""
+
+    figure: go.Figure | None = None
+    shape: str = ""
+
+
+_SLOT: ContextVar[FigureSlot | None] = ContextVar("figure_slot", default=None)
+
+
+@contextmanager
+def reusing(slot: FigureSlot) -> Iterator[None]:
+    """Figures built in this block may be the slot's last figure with new arrays (see plain_figure)."""
+    token = _SLOT.set(slot)
+    try:
+        yield
+    finally:
+        _SLOT.reset(token)
+
+
+def _shape(value: Any, updatable: bool = True) -> Any:
+    """`value` with each array that _arrays finds (in dicts, not in lists) replaced by what it is."""
+    if isinstance(value, dict):
+        return {key: _shape(item, updatable) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_shape(item, False) for item in value]
+    if isinstance(value, np.ndarray):
+        return f"<{value.dtype} {value.ndim}>" if updatable else value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _arrays(spec: dict[str, Any]) -> dict[str, Any]:
+    """The numpy arrays of a trace or layout dict, nested as in it."""
+    found: dict[str, Any] = {}
+    for key, value in spec.items():
+        if isinstance(value, np.ndarray):
+            found[key] = value
+        elif isinstance(value, dict) and (inner := _arrays(value)):
+            found[key] = inner
+    return found

@@ -22,6 +22,7 @@ from gan_course.core.live import LiveRun
 from gan_course.core.snapshot import History, Snapshot
 from gan_course.plots import digits as digit_plots
 from gan_course.plots import failure as failure_plots
+from gan_course.plots.theme import FigureSlot, reusing
 from gan_course.ui.context import Context
 from gan_course.ui.run_text import LOSS_LABELS, PROGRESS_TEXT, SAMPLE_CAPTIONS
 
@@ -30,7 +31,17 @@ CROWDED = 4  # more live runs than this on the server: the weight charts wait fo
 PLOT_CONFIG = {"displaylogo": False, "displayModeBar": False}
 FACE_MODELS = ("faces", "face_classifier")
 
-Figures = dict[str, tuple[tuple, Any]]  # slot → (tag, the figure last drawn there)
+
+@dataclass
+class Drawn:
+    """The figure last drawn in one slot, its tag, and what lets the next frame reuse it (new arrays only)."""
+
+    tag: tuple = ()
+    figure: Any = None
+    reuse: FigureSlot = field(default_factory=FigureSlot)
+
+
+Figures = dict[str, Drawn]  # slot → what was drawn there
 
 
 @dataclass
@@ -47,10 +58,12 @@ def cached_figure(
 ) -> tuple[tuple, Any]:
     """(tag, figure) for a slot, built only when the tag changed; tag = (frames, *what the page shows it in).
     With fresh=False an older frame's figure will do, as long as it was drawn for the same page."""
-    cached = figures.get(slot)
-    if cached is None or cached[0][1:] != tag[1:] or (fresh and cached[0] != tag):
-        cached = figures[slot] = (tag, build())
-    return cached
+    drawn = figures.setdefault(slot, Drawn())
+    if drawn.figure is None or drawn.tag[1:] != tag[1:] or (fresh and drawn.tag != tag):
+        with reusing(drawn.reuse):
+            drawn.figure = build()
+        drawn.tag = tag
+    return drawn.tag, drawn.figure
 
 
 class Canvas:

@@ -1,0 +1,84 @@
+"""A redrawn figure that differs from its slot's last one only in arrays is that figure with new arrays,
+and it is the same figure as one built afresh (theme.reusing)."""
+
+from __future__ import annotations
+
+import json
+
+import plotly.io as pio
+import pytest
+
+from gan_course import plots
+from gan_course.core.config import preset
+from gan_course.core.live import LiveRun
+from gan_course.core.snapshot import History
+from gan_course.i18n import gettext_for
+from gan_course.plots.theme import FigureSlot, reusing
+
+_ = gettext_for("de")
+
+
+def _histories(name: str) -> tuple[History, History]:
+    """The history of a short run after 6 and after 12 snapshots."""
+    run = LiveRun(frames=12)
+    run.start(preset(name, epochs=24 if name == "faces" else 2))
+    run.run_to_end()
+    early = History()
+    for snap in run.history.snapshots[:6]:
+        early.append(snap)
+    return early, run.history
+
+
+def _json(figure) -> dict:
+    return json.loads(pio.to_json(figure, validate=False))
+
+
+BUILDERS = {
+    "losses": lambda h: plots.loss_figure(h, _, "de"),
+    "outputs": lambda h: plots.d_output_figure(h, _, "de"),
+    "weights": lambda h: plots.weights_figure(h, _, "de"),
+    "faces": lambda h: plots.faces_figure(h.last.samples, _, "de"),
+    "network": lambda h: plots.network_figure(h.last, _, "de"),
+}
+
+
+@pytest.mark.parametrize("name", BUILDERS)
+def test_a_reused_figure_equals_a_fresh_one(name: str) -> None:
+    early, late = _histories("faces")
+    build = BUILDERS[name]
+    slot = FigureSlot()
+    with reusing(slot):
+        first = build(early)
+        drawn_first = _json(first)
+        again = build(late)
+    fresh = build(late)
+    assert _json(again) == _json(fresh)
+    assert drawn_first != _json(fresh)  # the arrays did change
+    if name in ("losses", "outputs", "weights", "faces"):  # only arrays change between frames
+        assert again is first
+
+
+def test_the_plane_with_its_views_is_reused_and_equals_a_fresh_one() -> None:
+    early, late = _histories("toy_ring")
+    slot = FigureSlot()
+    with reusing(slot):
+        drawn_first = _json(plots.points_figure(early.last, _, "de"))
+        again = plots.points_figure(late.last, _, "de")
+    fresh = plots.points_figure(late.last, _, "de")
+    assert _json(again) == _json(fresh)
+    assert drawn_first != _json(fresh)
+
+
+def test_a_changed_layout_is_built_afresh() -> None:
+    early, _late = _histories("faces")
+    slot = FigureSlot()
+    with reusing(slot):
+        linear = plots.loss_figure(early, _, "de")
+        log = plots.loss_figure(early, _, "de", log_y=True)
+    assert log is not linear
+    assert log.layout.yaxis.type == "log" and linear.layout.yaxis.type != "log"
+
+
+def test_without_a_slot_every_figure_is_new() -> None:
+    early, _late = _histories("faces")
+    assert plots.loss_figure(early, _, "de") is not plots.loss_figure(early, _, "de")
