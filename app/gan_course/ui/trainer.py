@@ -7,7 +7,8 @@ training thread (core.executor). This module only places the controls and draws 
 * while a run is live, its picture is a nested fragment that the browser reruns every REDRAW_S; each such
   rerun waits for new snapshots instead of redrawing old ones, so a run is drawn once per snapshot whatever
   the load, and a tab that is closed stops asking (the run then pauses itself);
-* when the run ends, the whole page reruns once, so the tools beside the widget see the trained weights.
+* when the run ends, the whole page reruns once and draws the final frame, so the tools beside the widget
+  see the trained weights.
 """
 
 from __future__ import annotations
@@ -87,14 +88,15 @@ def _live(spec: Spec, model: str, log_y: bool) -> None:
     while True:
         if drawn or view.version == run.version:
             run.wait(view.version, max(0.0, end - time.monotonic()))
-        version, ended = run.version, not run.running  # read before drawing, so the end is drawn too
-        if not drawn or version != view.version:
+        if not run.running:
+            # The page's rerun draws the final frame, with the Start button, the message and the tools beside
+            # it: drawing it here too would only be cleared by that rerun before the browser got it all.
+            shell.rerun_page()
+        if not drawn or run.version != view.version:
+            version = run.version
             canvas.draw(run, crowded=EXECUTOR.live_runs() > CROWDED)
             drawn, view.version = True, version
             run.seen(version)
-        if ended:
-            canvas.show_progress(run)  # the final step, whatever this rerun drew last
-            shell.rerun_page()  # once per run: the Start button, the message and the tools beside see the end
         if time.monotonic() >= end:
             return
 
