@@ -595,3 +595,18 @@ def test_gradient_arrows_are_scaled_so_the_longest_is_an_eighth_of_the_plane_and
     # per arrow: start, end, head stroke, gap, end, head stroke, gap
     assert (trace["x"][1], trace["y"][1]) == pytest.approx((3.0 * scale, 4.0 * scale))
     assert np.isnan(trace["x"][3]) and len(trace["x"]) == 14
+
+
+@pytest.mark.parametrize(("hidden_g", "hidden_d"), [((64, 64, 64), ()), ((), (64, 64, 64)), ((1,), (1, 1))])
+@pytest.mark.parametrize("projector", [False, True])
+def test_weights_figure_draws_the_deepest_and_thinnest_playground_networks(hidden_g, hidden_d, projector):
+    """Four layers of G (three hidden) put the bottom panel's floor at -3e-17, which plotly refused."""
+    from gan_course.core.config import preset
+    from gan_course.core.runner import Trainer
+
+    trainer = Trainer(preset("toy_ring8", epochs=1, hidden_g=hidden_g, hidden_d=hidden_d))
+    h = History(list(trainer.run(4)))
+    fig = weights_figure(h, identity, "en", projector=projector)
+    assert len(panel_titles(fig)) == len(hidden_g) + 1 + len(hidden_d) + 1
+    domains = [fig.layout[name].domain for name in fig.layout if name.startswith("yaxis")]
+    assert all(0.0 <= lo < hi <= 1.0 for lo, hi in domains)
