@@ -57,6 +57,11 @@ def test_metrics_refuse_bad_shapes() -> None:
         js_divergence(np.zeros((3, 3)), np.zeros((3, 2)))
     with pytest.raises(ValueError, match="bins"):
         js_divergence(np.zeros((3, 2)), np.zeros((3, 2)), bins=0)
+    for bad in (np.nan, np.inf):
+        with pytest.raises(ValueError, match="b: NaN or infinite"):
+            js_divergence(np.zeros((3, 2)), np.array([[0.0, 0.0], [bad, 1.0]]))
+        with pytest.raises(ValueError, match="b: NaN or infinite"):
+            kl_divergence(np.zeros((3, 2)), np.array([[0.0, 0.0], [bad, 1.0]]), bounds=((-1, 1), (-1, 1)))
 
 
 # --- data sets and regions ---
