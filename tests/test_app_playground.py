@@ -53,8 +53,8 @@ def test_the_views_update_live_and_the_settings_survive_a_language_switch(lang):
     assert "heatmap" not in kinds and "contour" not in kinds  # heat-map view off
     _ = gettext_for(lang)
     names = [t.get("name", "") for t in traces]
-    assert _("G's manifold: a latent grid through G") in names
-    assert any(n.startswith(_("G's push −∂(G loss)/∂x, drawn ×%(scale)s").split("%")[0]) for n in names)
+    assert _("G's manifold") in names
+    assert any(n.startswith(_("−∂ℓ<sub>G</sub>/∂x, drawn ×%(scale)s").split("%")[0]) for n in names)
     assert all(s.js is not None for s in run.history.snapshots)
     other = next(code for code in LANGUAGES if code != lang)
     at.selectbox(key="lang").set_value(other).run()
@@ -140,3 +140,21 @@ def test_slow_motion_narrates_ten_sub_steps_with_formulas(lang):
     ).split("%")[0]
     assert any(m.value.startswith(start) for m in at.markdown)
     assert lessons.title(lang, PAGE) == at.title[0].value
+
+
+@pytest.mark.parametrize(("projector", "width"), [("0", 0.25), ("1", 0.5)])
+def test_the_view_toggles_sit_two_a_row_on_a_projector(projector, width):
+    at = open_app(PAGE, lang="de", preset="toy_ring", projector=projector)
+    assert_clean(at)
+    views = [c for c in at.columns if any(t.key.startswith("explorer.view.") for t in c.toggle)]
+    assert [c.weight for c in views] == [width] * 4
+
+
+def test_the_deepest_and_the_linear_networks_train_and_draw():
+    """Three hidden layers of 64 for G (four weight panels) and none for D, with k = 10."""
+    link = {"preset": "toy_ring8", "epochs": "2", "k": "10", "hidden_g": "64,64,64", "hidden_d": "none"}
+    at = press(open_app(PAGE, lang="zh", **link), name="explorer")
+    assert_clean(at)
+    run = run_state(at, "explorer")
+    assert run.last.status == "done" and run.trainer.config.hidden_g == (64, 64, 64)
+    assert [c for c in at.get("plotly_chart") if ".weights." in c.proto.id]

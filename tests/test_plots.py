@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from pathlib import Path
 
@@ -610,3 +611,33 @@ def test_weights_figure_draws_the_deepest_and_thinnest_playground_networks(hidde
     assert len(panel_titles(fig)) == len(hidden_g) + 1 + len(hidden_d) + 1
     domains = [fig.layout[name].domain for name in fig.layout if name.startswith("yaxis")]
     assert all(0.0 <= lo < hi <= 1.0 for lo, hi in domains)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_planes_legend_entries_are_short_enough_for_a_projector_column(lang):
+    """Plotly clips a legend entry wider than the plot; on a projector's half column (about 330 px at
+    22 px) the long entries lost the arrows' scale. Each entry stays within 24 characters (CJK counted
+    twice, as they are twice as wide), tags such as <sub> not counted."""
+    import re
+
+    from gan_course.core.config import preset
+    from gan_course.core.runner import Trainer
+
+    snap = Trainer(preset("toy_ring8", epochs=1)).snapshot()
+    fig = points_figure(snap, gettext_for(lang), lang, projector=True)
+    names = [t.name for t in fig.data if t.showlegend is not False and t.type != "heatmap"]
+    assert len(names) == 5  # the 0.5 line, the manifold, real, generated, the arrows
+    assert any("×" in n and re.search(r"\d", n.split("×")[1]) for n in names)  # the scale is stated
+
+    def width(text: str) -> int:
+        plain = re.sub(r"<[^>]+>", "", text)
+        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in plain)
+
+    assert max(width(n) for n in names) <= 24, names
+
+
+def test_the_divergence_axis_has_its_own_ticks():
+    h = History([point_snapshot()])
+    h.snapshots[0] = dataclasses.replace(h.snapshots[0], js=0.3, kl=1.0)
+    layout = loss_figure(h, identity, "en").layout
+    assert (layout.yaxis2.overlaying, layout.yaxis2.tickmode) == ("y", "auto")

@@ -92,7 +92,10 @@ def loss_figure(
     if divergence and history.snapshots and history.snapshots[-1].js is not None:
         traces += _divergence_traces(history, _, width)
         # Its own axis on the right: JS lives in [0, ln 2], the losses anywhere.
-        layout["yaxis2"] = axis(_("Divergence (nats)"), overlaying="y", side="right", rangemode="tozero")
+        # tickmode "auto": an overlaying axis otherwise takes the left axis's tick positions (0.261, 0.689 …).
+        layout["yaxis2"] = axis(
+            _("Divergence (nats)"), overlaying="y", side="right", rangemode="tozero", tickmode="auto"
+        )
         layout["yaxis2"]["showgrid"] = False
     return figure(traces, layout, projector)
 

@@ -159,8 +159,9 @@ def plane_layout(_: Translate, lang: str, projector: bool) -> dict[str, Any]:
 
 
 def gradient_name(scale: float, _: Translate, lang: str) -> str:
-    """The arrows' legend entry, with the display scale stated."""
-    return _("G's push −∂(G loss)/∂x, drawn ×%(scale)s") % {"scale": format_number(scale, lang, 3)}
+    """The arrows' legend entry, with the display scale stated. Short, as every entry of this legend: plotly
+    clips an entry wider than the plot, and in a projector's narrow column a longer one lost its scale."""
+    return _("−∂ℓ<sub>G</sub>/∂x, drawn ×%(scale)s") % {"scale": format_number(scale, lang, 3)}
 
 
 def points_figure(
@@ -182,11 +183,7 @@ def points_figure(
         traces.append(heat_trace(surface, _, projector))
         traces.append(contour_trace(surface, _("D(x) = 0.5"), max(1.0, s.line_width * 0.75)))
     if snapshot.manifold is not None and "manifold" in shown:
-        traces.append(
-            polylines_trace(
-                snapshot.manifold, _("G's manifold: a latent grid through G"), MANIFOLD_COLOUR, 1.0
-            )
-        )
+        traces.append(polylines_trace(snapshot.manifold, _("G's manifold"), MANIFOLD_COLOUR, 1.0))
     layers = (
         (_xy(snapshot.real), _("Real data"), REAL_COLOUR, "circle"),
         (_xy(snapshot.samples), _("Generated"), FAKE_COLOUR, "diamond"),

@@ -268,7 +268,9 @@ def views(spec: Spec, ctx: Context, model: str) -> frozenset[str]:
         return frozenset(VIEWS)
     _ = ctx._
     kept = set(state.stored(key(spec, "views"), list(VIEWS)))
-    cols = st.columns(len(VIEWS))
+    # Two a row on a projector: four columns cut the 1.6× labels short ("Mannigf…", "D 的热…").
+    per_row = 2 if ctx.projector else len(VIEWS)
+    cols = [col for _row in range(len(VIEWS) // per_row) for col in st.columns(per_row)]
     on = set()
     for col, view in zip(cols, VIEWS, strict=True):
         wkey = key(spec, f"view.{view}")
