@@ -641,3 +641,10 @@ def test_the_divergence_axis_has_its_own_ticks():
     h.snapshots[0] = dataclasses.replace(h.snapshots[0], js=0.3, kl=1.0)
     layout = loss_figure(h, identity, "en").layout
     assert (layout.yaxis2.overlaying, layout.yaxis2.tickmode) == ("y", "auto")
+
+
+@pytest.mark.parametrize("projector", [False, True])
+def test_the_planes_colour_bar_lies_under_it_so_the_square_plane_keeps_the_width(projector):
+    heat = points_figure(point_snapshot(), identity, "en", projector=projector).data[0]
+    assert heat.type == "heatmap"
+    assert (heat.colorbar.orientation, heat.colorbar.yanchor) == ("h", "top") and heat.colorbar.y < 0

@@ -121,7 +121,18 @@ def heat_trace(surface: dict[str, np.ndarray], _: Translate, projector: bool) ->
         "zmax": 1.0,
         "colorscale": D_SURFACE_COLOURS,
         "name": d_label,
-        "colorbar": {"title": {"text": d_label, "side": "right"}, "thickness": s.font_size},
+        # Under the plane, not beside it: the plane keeps square units, so in a narrow column (a projector,
+        # a phone) every pixel of width the bar took was a pixel less of plane; below, it costs height.
+        "colorbar": {
+            "title": {"text": d_label, "side": "bottom"},
+            "thickness": s.font_size,
+            "orientation": "h",
+            "x": 0.5,
+            "xanchor": "center",
+            "y": -0.2 if not projector else -0.24,  # below the x axis and its title
+            "yanchor": "top",
+            "len": 1.0,
+        },
         "hovertemplate": hover,
     }
 
