@@ -4,6 +4,7 @@ switch, train live with the new views, refuse bad values with a translated notic
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -140,6 +141,26 @@ def test_slow_motion_narrates_ten_sub_steps_with_formulas(lang):
     ).split("%")[0]
     assert any(m.value.startswith(start) for m in at.markdown)
     assert lessons.title(lang, PAGE) == at.title[0].value
+    heading = f"**{_('G update')} · {_('4 the gradients')}** {_('(step %(step)s)') % {'step': 1}}"
+    assert heading in [m.value for m in at.markdown]
+    assert heading.endswith({"en": "(step 1)", "de": "(Schritt 1)", "zh": "（第 1 步）"}[lang])
+
+
+def test_slow_motion_formulas_hold_no_words_and_fit_on_lines():
+    """Words inside LaTeX escape translation ("arrows:" stood in the zh page), and a formula wider than
+    the two-fifths column was cut off: the long ones are split into lines."""
+    from gan_course.ui.run_text import SLOW_FORMULAS
+
+    def glyphs(line: str) -> int:
+        """About how many symbols a line shows: a command is one, fractions and spacing none."""
+        line = re.sub(r"\\(begin|end)\{\w+\}", "", line)
+        line = re.sub(r"\\(frac|Big[lr]?|big[lr]|text|,|qquad)(?![a-zA-Z])", "", line)
+        return len(re.sub(r"[{}^_&\s]", "", re.sub(r"\\[a-zA-Z]+", "x", line)))
+
+    for formula in SLOW_FORMULAS.values():
+        assert "\\text{" not in formula.replace(r"\text{data}", ""), formula
+        # The cut ones showed 40 and 43 symbols on one line; 32 fit half the widget.
+        assert max(glyphs(line) for line in formula.split(r"\\")) <= 32, formula
 
 
 @pytest.mark.parametrize(("projector", "width"), [("0", 0.25), ("1", 0.5)])

@@ -348,3 +348,14 @@ def test_g_gradients_climb_d_rather_than_head_for_the_data() -> None:
 def test_config_round_trips_through_its_dict() -> None:
     cfg = preset("toy_ring", hidden_g=(16,), d_steps=2, noise="uniform", activation="tanh")
     assert TrainConfig.from_dict({k: v for k, v in cfg.to_dict().items()}) == cfg
+
+
+def test_slow_motion_d_arrows_point_where_d_would_judge_each_point_right() -> None:
+    """D's sub-step 4 says: real points' arrows go uphill on D, G's points' arrows downhill."""
+    trainer = Trainer(preset("toy_ring", device="cpu"))
+    trainer.advance(30)
+    (sub,) = [s for s in trainer.slow_motion() if (s.player, s.name) == ("D", "gradients")]
+    n = len(sub.real)
+    unit = sub.arrows / np.linalg.norm(sub.arrows, axis=1, keepdims=True)
+    climbs = trainer.verdicts(sub.arrow_from + 0.01 * unit) > trainer.verdicts(sub.arrow_from)
+    assert climbs[:n].all() and not climbs[n:].any()
