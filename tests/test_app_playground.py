@@ -179,3 +179,18 @@ def test_the_deepest_and_the_linear_networks_train_and_draw():
     run = run_state(at, "explorer")
     assert run.last.status == "done" and run.trainer.config.hidden_g == (64, 64, 64)
     assert [c for c in at.get("plotly_chart") if ".weights." in c.proto.id]
+
+
+def test_a_bad_widget_value_is_named_by_its_translated_label_and_reset():
+    at = open_app(PAGE, lang="de", preset="toy_ring")
+    at.text_input(key="explorer.hidden_g").set_value("1,2,3,4").run()
+    assert_clean(at)
+    _ = gettext_for("de")
+    reset = _("A setting was out of range and has been reset to its default: %(field)s")
+    assert [w.value for w in at.warning] == [reset % {"field": "Verborgene Schichten von G"}]
+    assert at.text_input(key="explorer.hidden_g").value == "32, 32"
+    at.number_input(key="explorer.epochs").set_value(5000).run()
+    at.slider(key="explorer.d_steps").set_value(10).run()  # 5000 epochs × 8 steps × 11 / 2 > the cap
+    assert_clean(at)
+    out = _("This setting is out of range: %(field)s. Please choose another value.")
+    assert [w.value for w in at.warning] == [out % {"field": "Epochen"}]

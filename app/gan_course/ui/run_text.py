@@ -36,6 +36,24 @@ ACTIVATION_LABELS: dict[str, str] = {
     "leaky_relu": N_("LeakyReLU (0.2)"),
     "tanh": N_("tanh"),
 }
+# A setting's name in messages about it: the label of its widget, not the config field ("hidden_g").
+FIELD_LABELS: dict[str, str] = {
+    "preset": N_("Preset"),
+    "seed": N_("Seed"),
+    "epochs": N_("Epochs"),
+    "lr_d": N_("Learning rate of D (lr_D)"),
+    "lr_g": N_("Learning rate of G (lr_G)"),
+    "gen_loss": N_("Generator loss"),
+    "optimizer": N_("Optimizer"),
+    "dataset": N_("Data set"),
+    "latent_dim": N_("Latent dimension"),
+    "noise": N_("Noise p(z)"),
+    "hidden_g": N_("Hidden layers of G"),
+    "hidden_d": N_("Hidden layers of D"),
+    "activation": N_("Activation"),
+    "d_steps": N_("D steps per G step (k)"),
+    "regions": N_("Draw your own"),
+}
 VIEW_LABELS: dict[str, str] = {
     "manifold": N_("G's manifold"),
     "arrows": N_("G's gradients"),

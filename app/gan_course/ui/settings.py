@@ -29,6 +29,7 @@ from gan_course.ui.context import Context
 from gan_course.ui.run_text import (
     ACTIVATION_LABELS,
     DATASET_LABELS,
+    FIELD_LABELS,
     LOSS_LABELS,
     NOISE_LABELS,
     OPTIMIZER_LABELS,
@@ -126,6 +127,13 @@ def apply_link(spec: Spec) -> None:
         state.put(key(spec, setting), value)
 
 
+def field_label(field: str, model: str, ctx: Context) -> str:
+    """The translated label of the widget that sets `field` (the config's name if it has none)."""
+    if field == "lr_d" and model not in TWO_RATE_MODELS:
+        return ctx._("Learning rate (lr)")
+    return ctx._(FIELD_LABELS[field]) if field in FIELD_LABELS else field
+
+
 def _on_preset_change(spec: Spec, wkey: str) -> None:
     for setting, value in preset_values(st.session_state[wkey]).items():
         if setting != "preset":
@@ -152,7 +160,7 @@ def draw(spec: Spec, ctx: Context, *, hidden: bool = False) -> dict[str, Any]:
             st.session_state[wkey] = defaults[setting]
             st.warning(
                 _("A setting was out of range and has been reset to its default: %(field)s")
-                % {"field": setting}
+                % {"field": field_label(setting, PRESETS[name].model, ctx)}
             )
     model = PRESETS[name].model
     two_rates = model in TWO_RATE_MODELS
@@ -290,9 +298,10 @@ def config(values: dict[str, Any], ctx: Context) -> TrainConfig | None:
     except ConfigError as err:
         if err.field == "regions" and not values.get("regions"):
             return None  # the drawn data set before its first region: the lasso plane says what to do
+        model = PRESETS[values["preset"]].model
         st.warning(
             ctx._("This setting is out of range: %(field)s. Please choose another value.")
-            % {"field": err.field}
+            % {"field": field_label(err.field, model, ctx)}
         )
         return None
 
