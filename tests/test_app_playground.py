@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 
+import numpy as np
 import pytest
 
 from gan_course import lessons
@@ -194,3 +195,18 @@ def test_a_bad_widget_value_is_named_by_its_translated_label_and_reset():
     assert_clean(at)
     out = _("This setting is out of range: %(field)s. Please choose another value.")
     assert [w.value for w in at.warning] == [out % {"field": "Epochen"}]
+
+
+def test_after_one_step_g_s_arrows_climb_d_and_most_point_away_from_the_data():
+    """GAN Lab's third observation as the README tells a learner to see it: lesson 1, ring, press Step
+    once; every arrow goes uphill on D, yet two thirds of them point away from the nearest real point."""
+    at = open_app(PAGE, preset="toy_ring")
+    at.button(key="step").click().run()
+    assert_clean(at)
+    run = run_state(at, "explorer")
+    snap = run.last
+    x, g, real = snap.samples, snap.g_gradients, snap.real
+    unit = g / np.linalg.norm(g, axis=1, keepdims=True)
+    assert (run.trainer.verdicts(x + 0.01 * unit) > run.trainer.verdicts(x)).all()
+    nearest = real[np.argmin(((x[:, None] - real[None]) ** 2).sum(-1), axis=1)] - x
+    assert 0.6 < ((unit * nearest).sum(1) < 0).mean() < 0.7  # 173 of 256
