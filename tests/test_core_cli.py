@@ -207,3 +207,16 @@ def test_presets_lists_the_ring_of_eight(capsys: pytest.CaptureFixture[str]) -> 
     assert cli.main(["presets"]) == 0
     (line,) = [row for row in capsys.readouterr().out.splitlines() if row.startswith("toy_ring8 ")]
     assert "dataset ring8" in line
+
+
+def test_a_diverged_run_prints_strict_json_with_null_for_nan(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["train", "--preset", "toy_ring8", "--epochs", "3", "--lr", "10", "--optimizer", "sgd"]
+    assert cli.main([*argv, "--json", "--samples", "4"]) == 0
+    text = capsys.readouterr().out
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"{constant} is not JSON")
+
+    out = json.loads(text, parse_constant=refuse)
+    assert out["status"] == "diverged"
+    assert out["samples"][0] == [None, None] and out["history"][-1]["js"] is None

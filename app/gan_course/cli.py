@@ -209,7 +209,7 @@ def _train(args: argparse.Namespace) -> int:
             result.update(_digit_samples(trainer, args))
         elif config.model in MLP_MODELS:
             result.update(_point_samples(trainer, snap, args))
-        print(json.dumps(result))
+        print(json.dumps(_null_nans(result), allow_nan=False))
     else:
         print(_summary(args.preset, trainer, snap, seconds))
     return 0
@@ -291,6 +291,18 @@ def _digit_samples(trainer: Trainer, args: argparse.Namespace) -> dict[str, Any]
         out["labels"] = [int(v) for v in labels]
     out["samples"] = np.round(trainer.generate(z, labels), 6).tolist()
     return out
+
+
+def _null_nans(value: Any) -> Any:
+    """The JSON object with NaN and ±inf as null: a diverged run has NaN weights and points, and `NaN` is
+    not JSON (jq and JSON.parse refuse it)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _null_nans(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_null_nans(v) for v in value]
+    return value
 
 
 def _num(x: float) -> float | None:
