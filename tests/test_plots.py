@@ -648,3 +648,15 @@ def test_the_planes_colour_bar_lies_under_it_so_the_square_plane_keeps_the_width
     heat = points_figure(point_snapshot(), identity, "en", projector=projector).data[0]
     assert heat.type == "heatmap"
     assert (heat.colorbar.orientation, heat.colorbar.yanchor) == ("h", "top") and heat.colorbar.y < 0
+
+
+def test_the_lasso_plane_shows_exactly_the_window_regions_can_encode():
+    from gan_course.core import regions as regions_
+    from gan_course.plots import lasso_figure
+
+    layout = lasso_figure([], identity, "en").layout
+    window = (regions_.LOW - 0.1, regions_.HIGH + 0.1)
+    assert tuple(layout.xaxis.range) == tuple(layout.yaxis.range) == window
+    # With square units and no constraint, plotly widens one range to fill a wide or tall plot.
+    assert (layout.xaxis.constrain, layout.yaxis.constrain) == ("domain", "domain")
+    assert layout.dragmode == "lasso"

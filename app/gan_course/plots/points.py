@@ -250,6 +250,9 @@ def lasso_figure(
     layout = plane_layout(_, lang, projector)
     layout["xaxis"]["range"] = [regions_.LOW - 0.1, regions_.HIGH + 0.1]
     layout["yaxis"]["range"] = [regions_.LOW - 0.1, regions_.HIGH + 0.1]
+    # Square units would otherwise widen the x range of a wide column to about ±7, inviting lassos
+    # outside the grid that regions can encode (they were clipped to its edge); the plane shrinks instead.
+    layout["xaxis"]["constrain"] = layout["yaxis"]["constrain"] = "domain"
     layout["dragmode"] = "lasso"
     layout["height"] = int(s.height * 1.2)
     return figure(traces, layout, projector)
