@@ -210,3 +210,13 @@ def test_after_one_step_g_s_arrows_climb_d_and_most_point_away_from_the_data():
     assert (run.trainer.verdicts(x + 0.01 * unit) > run.trainer.verdicts(x)).all()
     nearest = real[np.argmin(((x[:, None] - real[None]) ** 2).sum(-1), axis=1)] - x
     assert 0.6 < ((unit * nearest).sum(1) < 0).mean() < 0.7  # 173 of 256
+
+
+def test_learning_rates_at_their_lower_limit_are_shown_not_rounded_to_zero():
+    at = open_app(PAGE, preset="toy_ring", lr_d="0.00001", lr_g="0.00005")
+    assert_clean(at)
+    for key, value in (("explorer.lr_d", 1e-5), ("explorer.lr_g", 5e-5)):
+        box = at.number_input(key=key)
+        assert box.value == value
+        shown = box.proto.format % value  # what the browser prints in the box
+        assert float(shown) == value, shown

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +49,8 @@ VIEWS = links.VIEWS
 # The face GAN of the article uses one learning rate for both
 TWO_RATE_MODELS = ("gaussian", "toy", "digits", "digits_conditional")
 ADAM_ONLY_MODELS = ("digits", "digits_conditional")  # DCGAN's recipe: Adam with β1 = 0.5, nothing else
+# Enough decimals to show the lowest rate (LIMITS: 1e-5): with four, 1e-5 read "0.0000" and 5e-5 "0.0001".
+LR_DECIMALS = max(0, -math.floor(math.log10(LIMITS["lr_d"][0])))
 
 
 @dataclass(frozen=True)
@@ -181,6 +184,7 @@ def _widgets(spec: Spec, ctx: Context, wkeys: dict[str, str], model: str) -> Non
     _ = ctx._
     lr_low, lr_high = LIMITS["lr_d"]
     two_rates = model in TWO_RATE_MODELS
+    lr_format = f"%.{LR_DECIMALS}f"
     with st.expander(_("Settings"), expanded=False):
         cols = st.columns(3)
         cols[0].selectbox(
@@ -199,7 +203,7 @@ def _widgets(spec: Spec, ctx: Context, wkeys: dict[str, str], model: str) -> Non
             lr_low,
             lr_high,
             step=0.001,
-            format="%.4f",
+            format=lr_format,
             key=wkeys["lr_d"],
         )
         cols[1].number_input(
@@ -207,7 +211,7 @@ def _widgets(spec: Spec, ctx: Context, wkeys: dict[str, str], model: str) -> Non
             lr_low,
             lr_high,
             step=0.001,
-            format="%.4f",
+            format=lr_format,
             key=wkeys["lr_g"],
             disabled=not two_rates,
         )
