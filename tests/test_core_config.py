@@ -80,9 +80,18 @@ def test_from_dict_parses_url_strings_and_rejects_unknown_keys() -> None:
 
 
 def test_choice_constants() -> None:
-    assert MODELS == ("faces", "face_classifier", "gaussian", "toy", "digits", "digits_conditional")
+    assert MODELS == (
+        "faces",
+        "face_classifier",
+        "gaussian",
+        "toy",
+        "digits",
+        "digits_conditional",
+        "bilinear_simultaneous",
+        "bilinear_alternating",
+    )
     assert GEN_LOSSES == ("saturating", "non-saturating")  # the pair the minimax widget compares
-    assert ALL_GEN_LOSSES == ("saturating", "non-saturating", "least-squares")
+    assert ALL_GEN_LOSSES == ("saturating", "non-saturating", "least-squares", "wgan-gp")
     assert OPTIMIZERS == ("sgd", "adam") and DTYPES == ("float64", "float32")
     assert DEVICES == ("auto", "cpu", "cuda", "mps")
 
@@ -99,6 +108,11 @@ def test_presets_are_valid_and_article_is_the_article_recipe() -> None:
         "toy_ring8",
         "digits",
         "digits_conditional",
+        "bilinear_simultaneous",
+        "bilinear_alternating",
+        "failure_collapse",
+        "failure_wgan_gp",
+        "failure_strong_d",
     }
     for cfg in PRESETS.values():
         assert cfg.validate() == cfg

@@ -51,3 +51,28 @@ def test_digits_dcgan_trains_on_cuda_draws_and_resumes_on_cpu() -> None:
     # float32 convolutions sum in another order on the GPU, so the runs agree closely, not bit for bit
     for name, value in trainer.params().items():
         np.testing.assert_allclose(resumed.params()[name], value, atol=1e-3)
+
+
+def test_bilinear_game_on_cuda_matches_the_cpu() -> None:
+    for name in ("bilinear_simultaneous", "bilinear_alternating"):
+        paths = []
+        for device in ("cuda", "cpu"):
+            trainer = Trainer(preset(name, device=device))
+            trainer.advance(trainer.total_steps)
+            assert trainer.snapshot().device == device
+            paths.append(trainer.snapshot().samples)
+        np.testing.assert_allclose(paths[0], paths[1], atol=1e-12)
+
+
+def test_failure_presets_show_their_effect_on_cuda() -> None:
+    from gan_course.core.modes import mode_report
+
+    collapse = Trainer(preset("failure_collapse", device="cuda"))
+    collapse.advance(collapse.total_steps)
+    report = mode_report(collapse.points(2000)[0])
+    assert 1 <= report.modes_covered <= 4 and report.high_quality >= 0.5
+    wgan = Trainer(preset("failure_wgan_gp", device="cuda"))  # double backprop on the GPU
+    wgan.advance(wgan.total_steps)
+    assert wgan.snapshot().device == "cuda" and wgan.snapshot().g_grad_norm is not None
+    report = mode_report(wgan.points(2000)[0])
+    assert report.modes_covered >= 7 and report.high_quality >= 0.3

@@ -259,6 +259,13 @@ ALLOWED_LATIN = {
     "upsampling2d",
     "logit",
     "dropout",
+    # lesson 4: the Wasserstein GAN with gradient penalty, its first author, and FID's Inception network
+    "wasserstein",
+    "wgan",
+    "gp",
+    "gulrajani",
+    "fid",
+    "inception",
 }
 ENGLISH_ONLY_WORDS = {
     "the",

@@ -22,6 +22,7 @@ from gan_course import serve
 from gan_course.core.config import (
     ACTIVATIONS,
     ALL_GEN_LOSSES,
+    BILINEAR_MODELS,
     DEVICES,
     DIGIT_MODELS,
     DTYPES,
@@ -198,6 +199,8 @@ def _train(args: argparse.Namespace) -> int:
     config = preset(args.preset, **overrides)
     _check_sampling(args, config.model)
     trainer = Trainer(config)
+    if config.model in BILINEAR_MODELS:
+        return _train_bilinear(args, trainer)
     start = time.perf_counter()
     history = _train_with_history(trainer)
     seconds = time.perf_counter() - start
@@ -213,6 +216,48 @@ def _train(args: argparse.Namespace) -> int:
     else:
         print(_summary(args.preset, trainer, snap, seconds))
     return 0
+
+
+def _train_bilinear(args: argparse.Namespace, trainer: Trainer) -> int:
+    """The bilinear game: `params` holds the final x and y, `history` one entry per snapshot from the start.
+
+    The game has no data and no samples to draw: --samples is accepted (so every preset takes the same
+    command line) and the JSON's `samples` is the path, one (x, y) per step from the start."""
+    from gan_course.core.bilinear import distance, turns
+
+    start = time.perf_counter()
+    snaps = [trainer.snapshot(), *trainer.run()]
+    seconds = time.perf_counter() - start
+    snap = snaps[-1]
+    params = {name: float(v[0]) for name, v in snap.params.items()}
+    path = np.asarray(snap.samples)
+    if not args.json:
+        far = distance(path)
+        print(
+            f"preset {args.preset}: {trainer.config.epochs} steps, lr_x {trainer.config.lr_g:g}, "
+            f"lr_y {trainer.config.lr_d:g}, {trainer.config.optimizer}, on {trainer.device}\n"
+            f"{snap.status}: {snap.step} steps in {seconds:.2f} s. "
+            f"x = {params['x']:.6f}, y = {params['y']:.6f}\n"
+            f"distance from (0, 0): {far[0]:.4f} at the start, {far[-1]:.4f} at the end; "
+            f"turns around it: {turns(path):.2f}"
+        )
+        return 0
+    result = {
+        "preset": args.preset,
+        "config": trainer.config.to_dict(),
+        "device": trainer.device,
+        "steps": snap.step,
+        "status": snap.status,
+        "params": params,
+        "history": [_xy(s) for s in snaps],
+        "samples": path.tolist(),
+    }
+    print(json.dumps(result))
+    return 0
+
+
+def _xy(snap: Snapshot) -> dict[str, float]:
+    return {"step": snap.step, "x": float(snap.params["x"][0]), "y": float(snap.params["y"][0])}
 
 
 def _train_with_history(trainer: Trainer) -> list[Snapshot]:
@@ -243,6 +288,11 @@ def _history_row(snap: Snapshot) -> dict[str, Any]:
     if snap.js is not None:
         row["js"] = _num(snap.js)
         row["kl"] = _num(snap.kl if snap.kl is not None else math.nan)
+    # Lesson 4: ‖∇θ_G L_G‖ over the G updates since the row before, and the mode numbers on ring8
+    for name in ("g_grad_norm", "modes_covered", "high_quality"):
+        value = getattr(snap, name)
+        if value is not None:
+            row[name] = value if isinstance(value, int) else _num(value)
     return row
 
 
@@ -263,9 +313,9 @@ def _point_samples(trainer: Trainer, snap: Snapshot, args: argparse.Namespace) -
 def _check_sampling(args: argparse.Namespace, model: str) -> None:
     """--samples and --label, before any training: ConfigError naming the option if they do not fit."""
     if args.samples is not None:
-        if model not in (*DIGIT_MODELS, *MLP_MODELS):
+        if model not in (*DIGIT_MODELS, *MLP_MODELS, *BILINEAR_MODELS):
             raise ConfigError(
-                "samples", f"only the digits and 2-D presets draw samples; preset model is {model}"
+                "samples", f"only the digits, 2-D and bilinear presets draw samples; preset model is {model}"
             )
         lo, hi = SAMPLES
         if not lo <= args.samples <= hi:

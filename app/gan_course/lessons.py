@@ -22,11 +22,12 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("01_generative_discriminative", "generative-vs-discriminative"),
     ("02_minimax", "minimax"),
     ("03_slanted_island", "slanted-island"),
-    # Lesson 4 (the failure lesson) goes here when it is written; the digits DCGAN is lesson 5.
+    ("04_gan_failures", "gan-failures"),
     ("05_dcgan_digits", "dcgan-digits"),
-    ("04_where_next", "where-next"),
+    # The closing page is no lesson; its 99 keeps it clear of lesson numbers (it was 04_where_next).
+    ("99_where_next", "where-next"),
 )
-LESSON_NUMBERS: tuple[str, ...] = ("01", "02", "03", "05")  # the NN of the pages that are lessons
+LESSON_NUMBERS: tuple[str, ...] = ("01", "02", "03", "04", "05")  # the NN of the pages that are lessons
 LESSON_STEMS: tuple[str, ...] = tuple(stem for stem, _ in PAGES if stem[:2] in LESSON_NUMBERS)
 
 MARKER = re.compile(r"^<!--\s*(widget|figure|quiz):\s*([\w-]+)\s*-->$")

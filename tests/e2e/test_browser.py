@@ -26,6 +26,7 @@ TRAINING_PAGES = {  # stem → small settings that still make a real run, for th
     "01_generative_discriminative": {"epochs": 2},
     "02_minimax": {"epochs": 3},
     "03_slanted_island": {"epochs": 2},
+    "04_gan_failures": {"epochs": 10},  # 80 steps of the collapsing ring of eight: 26 redraws, ~1 s
     "05_dcgan_digits": {"epochs": 1},  # 29 steps of the digits DCGAN: 25 redraws, a few seconds of training
 }
 FACE = URL_OF["03_slanted_island"]

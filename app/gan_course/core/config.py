@@ -11,14 +11,27 @@ from typing import Any
 from gan_course.core import regions as regions_
 from gan_course.core.data import FACES, TOY_SETS
 
-MODELS: tuple[str, ...] = ("faces", "face_classifier", "gaussian", "toy", "digits", "digits_conditional")
+MODELS: tuple[str, ...] = (
+    "faces",
+    "face_classifier",
+    "gaussian",
+    "toy",
+    "digits",
+    "digits_conditional",
+    "bilinear_simultaneous",
+    "bilinear_alternating",
+)
 DIGIT_MODELS: tuple[str, ...] = ("digits", "digits_conditional")
+# Lesson 4's game min_x max_y x·y (core.bilinear): two scalars, one step = one update of each, no data.
+BILINEAR_MODELS: tuple[str, ...] = ("bilinear_simultaneous", "bilinear_alternating")
 N_DIGITS = 1797  # images in the UCI digits set (core.digits); a constant here keeps config free of torch
 # The two losses of the minimax lesson (and of its Compare button); every model takes them.
 GEN_LOSSES: tuple[str, ...] = ("saturating", "non-saturating")
 LEAST_SQUARES = "least-squares"
 # Every generator loss: the 2-D models also take LSGAN's least squares (see steps.flat_update_d).
-ALL_GEN_LOSSES: tuple[str, ...] = (*GEN_LOSSES, LEAST_SQUARES)
+# WGAN-GP (lesson 4, core.wgan): a critic without sigmoid and a gradient penalty, for the 2-D models too.
+WGAN_GP = "wgan-gp"
+ALL_GEN_LOSSES: tuple[str, ...] = (*GEN_LOSSES, LEAST_SQUARES, WGAN_GP)
 MLP_MODELS: tuple[str, ...] = ("gaussian", "toy")  # the 2-D GANs: flat-weight MLPs of any shape
 # "auto" is each model's own recipe: the toy G with ReLU and D with LeakyReLU(0.2) (GAN Lab's choice),
 # d2l's D with tanh. The others use one activation in every hidden layer of both networks.
@@ -118,6 +131,8 @@ class TrainConfig:
             return len(FACES)
         if self.model in DIGIT_MODELS:  # one pass over the 1797 digits
             return math.ceil(N_DIGITS / self.batch_size)
+        if self.model in BILINEAR_MODELS:  # no data to pass over: an epoch is one step
+            return 1
         return math.ceil(self.n_real / self.batch_size)
 
     @property
@@ -180,8 +195,8 @@ class TrainConfig:
 def _check_playground(cfg: TrainConfig) -> None:
     """What only the 2-D models can do, and the drawn data set's need for regions."""
     if cfg.model not in MLP_MODELS:
-        if cfg.gen_loss == LEAST_SQUARES:
-            raise ConfigError("gen_loss", f"least-squares is for the 2-D models ({', '.join(MLP_MODELS)})")
+        if cfg.gen_loss in (LEAST_SQUARES, WGAN_GP):
+            raise ConfigError("gen_loss", f"{cfg.gen_loss} is for the 2-D models ({', '.join(MLP_MODELS)})")
         if cfg.d_steps != 1:
             raise ConfigError("d_steps", f"k > 1 is for the 2-D models ({', '.join(MLP_MODELS)})")
     if cfg.dataset == "drawn" and cfg.model in MLP_MODELS and not cfg.regions:
@@ -291,6 +306,10 @@ def _toy(dataset: str, epochs: int) -> TrainConfig:
     )
 
 
+def _bilinear(model: str) -> TrainConfig:
+    return TrainConfig(model=model, optimizer="sgd", lr_d=0.1, lr_g=0.1, epochs=200, dtype="float64")
+
+
 # The article's recipe (seed 004): SGD, lr 0.01, 1000 epochs over the five faces, seed 42, float64.
 _ARTICLE = TrainConfig()
 
@@ -324,6 +343,16 @@ PRESETS: dict[str, TrainConfig] = {
     "toy_line": _toy("line", epochs=50),
     # Eight Gaussians on a circle of radius 2 (sd 0.05): the classic test of mode collapse, next lesson's set.
     "toy_ring8": _toy("ring8", epochs=RING8_EPOCHS),
+    # Lesson 4 on the ring of eight, all with the toy nets and Adam (β1 = 0.5). With k = 1 (toy_ring8) the
+    # plain GAN covers all eight islands; k = 5 D steps per G step make D too strong, and G's sharp points
+    # settle on 3 islands (seed 42; 2–4 with seeds 1–3). The same k = 5 is WGAN-GP's recipe, and there
+    # all eight are covered. A D that wins from the start (k = 5, lr_D 40× lr_G) with the saturating loss
+    # starves G of gradient. Each runs in 1–15 s on one CPU core.
+    "failure_collapse": _toy("ring8", epochs=300).replace(d_steps=5),
+    "failure_wgan_gp": _toy("ring8", epochs=300).replace(d_steps=5, gen_loss=WGAN_GP),
+    "failure_strong_d": _toy("ring8", epochs=100).replace(
+        d_steps=5, lr_d=0.02, lr_g=0.0005, gen_loss="saturating"
+    ),
     # The digits DCGAN (lesson 5): Adam with DCGAN's β1 = 0.5, batch 64, z of 32 numbers, 60 epochs (1740
     # steps). The rates are 10× DCGAN's 2e-4: on 8×8 images with nets this small that stays stable and
     # gives recognisable digits in under half a minute on one CPU core (1e-3 gave fewer confident digits).
@@ -347,6 +376,11 @@ PRESETS: dict[str, TrainConfig] = {
         latent_dim=32,
         dtype="float32",
     ),
+    # Lesson 4: the bilinear game from (1, 1) with plain gradient steps of 0.1 for both players, 200 steps.
+    # Simultaneous steps spiral out (distance × √1.01 a step: × 2.7 after 200); alternating ones circle
+    # (about 3 turns). lr_g is x's rate, lr_d is y's.
+    "bilinear_simultaneous": _bilinear("bilinear_simultaneous"),
+    "bilinear_alternating": _bilinear("bilinear_alternating"),
 }
 
 

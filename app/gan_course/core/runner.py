@@ -19,14 +19,16 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from gan_course.core import slowmo, steps
-from gan_course.core.config import DIGIT_MODELS, TrainConfig
-from gan_course.core.data import FACES, noise_images, toy_data
+from gan_course.core import slowmo, steps, wgan
+from gan_course.core.bilinear import BilinearEngine
+from gan_course.core.config import BILINEAR_MODELS, DIGIT_MODELS, TrainConfig
+from gan_course.core.data import FACES, RING8_SD, noise_images, ring8_centres, toy_data
 from gan_course.core.device import device_label, resolve_device
 from gan_course.core.digits import DigitsEngine, latent_walk
 from gan_course.core.metrics import js_divergence, kl_divergence
 from gan_course.core.mlp import FlatAdam, FlatMLP, FlatSGD
 from gan_course.core.models import FaceGAN, build_mlp_gan, draw_face_init
+from gan_course.core.modes import mode_report
 from gan_course.core.slowmo import SubStep
 from gan_course.core.snapshot import Snapshot
 from gan_course.core.steps import FlatOptimizer
@@ -227,6 +229,8 @@ class _MLPEngine:
         self.grid_x = np.linspace(lo[0] - pad[0], hi[0] + pad[0], GRID)
         self.grid_y = np.linspace(lo[1] - pad[1], hi[1] + pad[1], GRID)
         self._epoch: tuple[int, Tensor, Tensor] | None = None
+        # Σ‖∇θ_G L_G‖ and the number of G updates since the last snapshot, summed on the device (no sync)
+        self.g_norms = torch.zeros(2, dtype=self.dtype, device=device)
 
     def noise(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """n latents from p_z: N(0, I) or U(−1, 1) in each of latent_dim coordinates."""
@@ -278,7 +282,19 @@ class _MLPEngine:
                 real, fake = steps.flat_update_d(x, z, self.net_d, self.net_g, self.opt_d, gen_loss)
                 return {"real": [real], "fake": [fake]}
             fake = steps.flat_update_g(z, self.net_d, self.net_g, self.opt_g, gen_loss)
+            self._count_g_norm()
             return {"g": [fake]}
+
+    def _count_g_norm(self) -> None:
+        """Adds the norm of the gradient G has just stepped along (net_g.grad) to the running sum."""
+        self.g_norms[0] += torch.linalg.vector_norm(self.net_g.grad)
+        self.g_norms[1] += 1
+
+    def g_grad_norm(self) -> float | None:
+        """The mean ‖∇θ_G L_G‖ over the G updates since the last call (None if there were none)."""
+        total, count = self.g_norms.tolist()
+        self.g_norms.zero_()
+        return total / count if count else None
 
     def probe(self, k: int) -> Logits:
         x, z = self.batch(k)
@@ -331,6 +347,15 @@ class _MLPEngine:
         bounds = ((self.grid_x[0], self.grid_x[-1]), (self.grid_y[0], self.grid_y[-1]))
         return js_divergence(real, fake, bounds=bounds), kl_divergence(real, fake, bounds=bounds)
 
+    def mode_numbers(self) -> dict[str, Any]:
+        """Ring of eight only: modes covered and high-quality share of G's N_EVAL points (core.modes)."""
+        if self.cfg.dataset != "ring8":
+            return {}
+        with torch.inference_mode():
+            fake = self.net_g(self.eval_z).double().cpu().numpy()
+        report = mode_report(fake, ring8_centres(), RING8_SD)
+        return {"modes_covered": report.modes_covered, "high_quality": report.high_quality}
+
     def slow_motion(self, k: int) -> list[SubStep]:
         """Step k's D update and G update taken apart (see core.slowmo), on copies: the run does not move."""
         net_d, net_g, opt_d, opt_g = copy.deepcopy((self.net_d, self.net_g, self.opt_d, self.opt_g))
@@ -342,7 +367,8 @@ class _MLPEngine:
     def extras(self) -> dict[str, Any]:
         js, kl = self.divergences()
         _, grad = self.push(self.display_z)
-        return {"js": js, "kl": kl, "manifold": self.manifold(), "g_gradients": grad}
+        out = {"js": js, "kl": kl, "manifold": self.manifold(), "g_gradients": grad}
+        return out | {"g_grad_norm": self.g_grad_norm()} | self.mode_numbers()
 
     def tensors(self) -> dict[str, Tensor]:
         named = [("G", self.net_g), ("D", self.net_d)]
@@ -382,9 +408,47 @@ class _MLPEngine:
         self.opt_d.load_state_dict(state["opt_d"])
 
 
+class _WGANEngine(_MLPEngine):
+    """The same data, nets and minibatches as _MLPEngine, trained as WGAN-GP (core.wgan, with autograd).
+
+    A step is k = d_steps critic updates, then one of G; ε of the penalty is drawn from the seed, the step
+    and the update. The critic's scores are not probabilities, so no logits go to the loss curves and D's
+    surface is not drawn; the views read the weights as for any 2-D model.
+    """
+
+    def __init__(self, cfg: TrainConfig, device: torch.device) -> None:
+        super().__init__(cfg, device)
+        if cfg.optimizer == "adam":
+            self.opt_d = FlatAdam(self.net_d, cfg.lr_d, wgan.ADAM_BETAS)
+            self.opt_g = FlatAdam(self.net_g, cfg.lr_g, wgan.ADAM_BETAS)
+
+    def update(self, k: int, phase: int) -> Logits:
+        x, z = self.batch(k) if phase in (0, self.cfg.d_steps) else self.extra_batch(k, phase)
+        if phase < self.cfg.d_steps:
+            rng = np.random.default_rng([self.cfg.seed, 4, k, phase])
+            eps = torch.as_tensor(rng.random((len(x), 1)), dtype=self.dtype, device=self.device)
+            wgan.update_critic(self.net_d, self.net_g, self.opt_d, x, z, eps)
+        else:
+            wgan.update_generator(self.net_d, self.net_g, self.opt_g, z)
+            self._count_g_norm()
+        return {}
+
+    def probe(self, k: int) -> Logits:
+        return {}
+
+    def push(self, z: Tensor) -> tuple[np.ndarray, np.ndarray]:
+        with torch.no_grad():
+            fake = self.net_g(z)
+        grad = wgan.point_push(self.net_d, fake)
+        return fake.double().cpu().numpy(), grad.double().cpu().numpy()
+
+    def surface(self) -> None:
+        return None
+
+
 # --- the Trainer ---
 
-Engine = _FaceEngine | _MLPEngine | DigitsEngine
+Engine = _FaceEngine | _MLPEngine | DigitsEngine | BilinearEngine
 
 
 class _Window:
@@ -446,6 +510,10 @@ class Trainer:
             self._engine: Engine = _FaceEngine(self.config, self.torch_device)
         elif self.config.model in DIGIT_MODELS:
             self._engine = DigitsEngine(self.config, self.torch_device)
+        elif self.config.model in BILINEAR_MODELS:
+            self._engine = BilinearEngine(self.config, self.torch_device)
+        elif self.config.gen_loss == wgan.WGAN_GP:
+            self._engine = _WGANEngine(self.config, self.torch_device)
         else:
             self._engine = _MLPEngine(self.config, self.torch_device)
 

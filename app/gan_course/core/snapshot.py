@@ -47,6 +47,11 @@ class Snapshot:
     kl: float | None = None
     manifold: list[np.ndarray] | None = None
     g_gradients: np.ndarray | None = None
+    # Lesson 4: the mean ‖∇θ_G L_G‖ over G's updates since the last snapshot (2-D models), and on the ring
+    # of eight the modes covered and the high-quality share of 2000 generated points (core.modes)
+    g_grad_norm: float | None = None
+    modes_covered: int | None = None
+    high_quality: float | None = None
 
     @property
     def progress(self) -> float:
@@ -91,6 +96,10 @@ class History:
             }
             if s.js is not None:
                 row["js"], row["kl"] = s.js, s.kl if s.kl is not None else float("nan")
+            for name in ("g_grad_norm", "modes_covered", "high_quality"):  # lesson 4, where measured
+                value = getattr(s, name)
+                if value is not None:
+                    row[name] = float(value)
             for name, values in s.params.items():
                 for i, v in enumerate(np.ravel(values)):
                     row[f"{name}[{i}]"] = float(v)

@@ -15,12 +15,13 @@ from typing import Any
 import streamlit as st
 
 from gan_course import plots
-from gan_course.core.config import DIGIT_MODELS
+from gan_course.core.config import BILINEAR_MODELS, DIGIT_MODELS
 from gan_course.core.data import FACES
 from gan_course.core.digits import load_digits
 from gan_course.core.live import LiveRun
 from gan_course.core.snapshot import History, Snapshot
 from gan_course.plots import digits as digit_plots
+from gan_course.plots import failure as failure_plots
 from gan_course.plots.theme import FigureSlot, reusing
 from gan_course.ui.context import Context
 from gan_course.ui.run_text import LOSS_LABELS, PROGRESS_TEXT, SAMPLE_CAPTIONS
@@ -74,6 +75,12 @@ class Canvas:
         self.shown: dict[str, tuple] = {}  # slot → tag on the page in this script run (a key appears once)
         self.progress = st.empty()
         left, right = st.columns(2)
+        if model in BILINEAR_MODELS:  # no losses, no D outputs: the path and its curves
+            left.caption(ctx._(SAMPLE_CAPTIONS[model]))
+            right.caption(ctx._("x, y and their distance from the equilibrium over the steps"))
+            self.slots = {"path": left.empty(), "curves": right.empty()}
+            self.summary = st.empty()
+            return
         self.slots = {"losses": left.empty(), "outputs": right.empty()}
         left, right = st.columns(2)
         if model in DIGIT_MODELS:
@@ -81,6 +88,7 @@ class Canvas:
         else:
             self._slots_2x2_and_points(left, right)
         self.summary = st.empty()  # the charts' text alternative: the latest losses and D outputs, in words
+        self._mode_slots = False  # the ring of eight's two charts, laid out when its first snapshot comes
 
     def _slots_2x2_and_points(self, left: Any, right: Any) -> None:
         """Faces: the real faces, G's faces, the network and the weights; 2-D: the plane and the weights."""
@@ -154,9 +162,36 @@ class Canvas:
         snap, history = run.last, run.history
         if snap is None:
             return
+        if self.model in BILINEAR_MODELS:
+            self._draw_bilinear(history, snap)
+            return
         final = not run.running or run.job != "train"
         self._draw_charts(history, snap, heavy_due=final or (not crowded and len(history) % HEAVY_EVERY == 1))
         self.summary.caption(plots.describe(history, self.ctx._, self.ctx.lang))
+        if snap.modes_covered is not None:
+            self._draw_modes(history)
+
+    def _draw_modes(self, history: History) -> None:
+        """Lesson 4, on the ring of eight: modes covered and high-quality share, and G's gradient norm."""
+        _, lang, pro = self.ctx._, self.ctx.lang, self.ctx.projector
+        if not self._mode_slots:
+            left, right = st.columns(2)
+            self.slots["modes"], self.slots["g_norm"] = left.empty(), right.empty()
+            self.mode_summary = st.empty()
+            self._mode_slots = True
+        tag = self._tag(len(history))
+        self._chart("modes", tag, partial(failure_plots.modes_figure, history, _, lang, projector=pro))
+        self._chart("g_norm", tag, partial(failure_plots.grad_norm_figure, history, _, lang, projector=pro))
+        self.mode_summary.caption(failure_plots.describe_modes(history, _, lang))
+
+    def _draw_bilinear(self, history: History, snap: Snapshot) -> None:
+        _, lang, pro = self.ctx._, self.ctx.lang, self.ctx.projector
+        tag = self._tag(len(history))
+        self._chart("path", tag, partial(failure_plots.bilinear_figure, snap, _, lang, projector=pro))
+        self._chart(
+            "curves", tag, partial(failure_plots.bilinear_curves_figure, snap, _, lang, projector=pro)
+        )
+        self.summary.caption(failure_plots.describe_bilinear(history, _, lang))
 
     def _draw_charts(self, history: History, snap: Snapshot, *, heavy_due: bool) -> None:
         _, lang, pro = self.ctx._, self.ctx.lang, self.ctx.projector

@@ -15,10 +15,16 @@ PRESET_LABELS: dict[str, str] = {
     "article": N_("The article's run (seed 42, 1000 epochs)"),
     "digits": N_("DCGAN: handwritten digits"),
     "digits_conditional": N_("Conditional DCGAN: you choose the digit"),
+    "failure_collapse": N_("Ring of eight: 5 D steps per G step"),
+    "failure_wgan_gp": N_("Ring of eight: WGAN-GP"),
+    "failure_strong_d": N_("Ring of eight: a D that wins, saturating loss"),
+    "bilinear_simultaneous": N_("Game x·y: simultaneous steps"),
+    "bilinear_alternating": N_("Game x·y: alternating steps"),
 }
 LOSS_LABELS: dict[str, str] = {
     "non-saturating": N_("non-saturating: −log D(G(z))"),
     "saturating": N_("saturating: log(1 − D(G(z)))"),
+    "wgan-gp": N_("WGAN-GP: −D(G(z)), a critic without sigmoid and a gradient penalty"),
     "least-squares": N_("least squares (LSGAN): ½(D(G(z)) − 1)²"),
 }
 DATASET_LABELS: dict[str, str] = {
@@ -151,6 +157,9 @@ PHASE_TEXT: dict[str, str] = {
         "Update 3 of 3: G moved its weights so that the updated D finds its fake more real, D(G(z)) → 1."
     ),
     "d": N_("D took one step on a minibatch of real and generated points."),
+    "xy": N_("Both players stepped at once, each using the gradient at the same old point."),
+    "x": N_("Update 1 of 2: x stepped against ∂(x·y)/∂x = y, to make x·y smaller."),
+    "y": N_("Update 2 of 2: y stepped along ∂(x·y)/∂y = x, using the x that has just moved."),
 }
 # What the page says about a run that is not running, by LiveRun.note; "time_cap" takes %(seconds)s.
 NOTE_TEXT: dict[str, str] = {
@@ -181,5 +190,7 @@ SAMPLE_CAPTIONS: dict[str, str] = {
     "toy": N_("Green: real points · purple: G's points · background: D's probability “real”"),
     "digits": N_("64 digits G draws from the same 64 noise vectors at every frame"),
     "digits_conditional": N_("G draws one column per digit 0–9, from the same noise at every frame"),
+    "bilinear_simultaneous": N_("The path of (x, y); grey arrows: the direction the gradient steps push"),
+    "bilinear_alternating": N_("The path of (x, y); grey arrows: the direction the gradient steps push"),
 }
 PROGRESS_TEXT = N_("Epoch %(epoch)s of %(total)s · step %(step)s of %(steps)s")

@@ -12,6 +12,7 @@ from gan_course import links
 from gan_course.core.config import (
     ACTIVATIONS,
     ALL_GEN_LOSSES,
+    BILINEAR_MODELS,
     GEN_LOSSES,
     LIMITS,
     MLP_MODELS,
@@ -47,7 +48,7 @@ PLAYGROUND = ("dataset", "latent_dim", "noise", "hidden_g", "hidden_d", "activat
 LATENT_CHOICES = (1, 2)  # the plane shows a 1-D latent as a curve and a 2-D one as a grid
 VIEWS = links.VIEWS
 # The face GAN of the article uses one learning rate for both
-TWO_RATE_MODELS = ("gaussian", "toy", "digits", "digits_conditional")
+TWO_RATE_MODELS = ("gaussian", "toy", "digits", "digits_conditional", *BILINEAR_MODELS)
 ADAM_ONLY_MODELS = ("digits", "digits_conditional")  # DCGAN's recipe: Adam with β1 = 0.5, nothing else
 # Enough decimals to show the lowest rate (LIMITS: 1e-5): with four, 1e-5 read "0.0000" and 5e-5 "0.0001".
 LR_DECIMALS = max(0, -math.floor(math.log10(LIMITS["lr_d"][0])))
@@ -198,8 +199,10 @@ def _widgets(spec: Spec, ctx: Context, wkeys: dict[str, str], model: str) -> Non
         cols[1].number_input(_("Seed"), *LIMITS["seed"], step=1, key=wkeys["seed"])
         cols[2].number_input(_("Epochs"), *LIMITS["epochs"], step=1, key=wkeys["epochs"])
         cols = st.columns(3)
+        bilinear = model in BILINEAR_MODELS  # y plays D's part and x G's: their rates are lr_D and lr_G
+        lr_d_label = _("Learning rate of D (lr_D)") if two_rates else _("Learning rate (lr)")
         cols[0].number_input(
-            _("Learning rate of D (lr_D)") if two_rates else _("Learning rate (lr)"),
+            _("Learning rate of y, the D player (lr_D)") if bilinear else lr_d_label,
             lr_low,
             lr_high,
             step=0.001,
@@ -207,7 +210,7 @@ def _widgets(spec: Spec, ctx: Context, wkeys: dict[str, str], model: str) -> Non
             key=wkeys["lr_d"],
         )
         cols[1].number_input(
-            _("Learning rate of G (lr_G)"),
+            _("Learning rate of x, the G player (lr_G)") if bilinear else _("Learning rate of G (lr_G)"),
             lr_low,
             lr_high,
             step=0.001,
@@ -228,7 +231,7 @@ def _widgets(spec: Spec, ctx: Context, wkeys: dict[str, str], model: str) -> Non
             format_func=lambda g: _(LOSS_LABELS[g]),
             key=wkeys["gen_loss"],
             horizontal=True,
-            disabled=model == "face_classifier",
+            disabled=model == "face_classifier" or bilinear,  # x·y is the game itself: no loss to choose
         )
         if model in MLP_MODELS:
             _playground_widgets(ctx, wkeys)

@@ -27,6 +27,7 @@ NAV_TITLES: dict[str, str] = {
     "generative-vs-discriminative": N_("1 · Generative vs. discriminative"),
     "minimax": N_("2 · The minimax game"),
     "slanted-island": N_("3 · The slanted-island face GAN"),
+    "gan-failures": N_("4 · When GANs fail, and what helps"),
     "dcgan-digits": N_("5 · A DCGAN learns handwritten digits"),
     "where-next": N_("Where to go next"),
     "glossary": N_("Glossary"),

@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from gan_course.core.config import TrainConfig
+from gan_course.core.config import WGAN_GP, TrainConfig
 from gan_course.core.live import LiveRun
 from gan_course.core.runner import Trainer
 from gan_course.core.slowmo import SubStep
@@ -62,6 +62,9 @@ def render(name: str, run: LiveRun, cfg: TrainConfig, ctx: Context) -> None:
     with st.expander(_("Slow motion: one D update and one G update, sub-step by sub-step")):
         if run.running:
             st.caption(_("Pause the run to take its next step apart."))
+            return
+        if cfg.gen_loss == WGAN_GP:  # core.slowmo takes apart the cross-entropy and least-squares games only
+            st.caption(_("Slow motion takes apart the cross-entropy and least-squares games, not WGAN-GP."))
             return
         st.button(
             _("Take the next step apart"),

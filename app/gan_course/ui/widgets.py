@@ -12,6 +12,19 @@ TRAINERS: dict[str, trainer.Spec] = {
     "minimax": trainer.Spec("minimax", ("gaussian",), compare=True),
     "face_gan": trainer.Spec("face_gan", ("faces", "article")),
     "digits": trainer.Spec("digits", ("digits", "digits_conditional")),
+    # Lesson 4 has one training widget for both its games (a page holds one: the buttons' keys are fixed)
+    "failure": trainer.Spec(
+        "failure",
+        (
+            "failure_collapse",
+            "failure_wgan_gp",
+            "failure_strong_d",
+            "toy_ring8",
+            "bilinear_simultaneous",
+            "bilinear_alternating",
+        ),
+    ),
+    "bilinear": trainer.Spec("bilinear", ("bilinear_simultaneous", "bilinear_alternating")),
 }
 TOOLS = {
     "reproduce": face_tools.reproduce,

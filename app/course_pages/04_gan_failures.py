@@ -1,3 +1,3 @@
 from gan_course.ui.lesson_page import render
 
-render("04_where_next")
+render("04_gan_failures")

@@ -1,0 +1,138 @@
+"""The bilinear game min_x max_y x·y: two scalar players, the smallest game on which GAN training circles.
+
+x plays the generator (it minimises V = x·y) and y the discriminator (it maximises V). The only equilibrium
+is (0, 0). The gradient field (∂V/∂x, ∂V/∂y) = (y, x) gives the update direction (−y, +x): it is at right
+angles to the line from the equilibrium, so every step turns around it instead of towards it.
+
+* Simultaneous steps use the gradients at the same point:  x ← x − η_x·y,  y ← y + η_y·x.  With
+  η_x = η_y = η the distance from (0, 0) grows by √(1 + η²) in every step: an outward spiral.
+* Alternating steps let y answer the x that has just moved:  x ← x − η_x·y,  then  y ← y + η_y·x_new.
+  The step's matrix has determinant 1, so the players circle (on an ellipse) and neither escapes nor
+  settles; with η = 0.1 one turn takes about 63 steps.
+
+The gradients come from autograd on V = x·y, the same way a GAN's do, and the steps are taken by
+torch.optim (SGD, or Adam with β₁ = 0.5), with maximize=True for y. One step = one update of each player.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import torch
+from torch import Tensor
+
+from gan_course.core.config import TrainConfig
+
+START = (1.0, 1.0)  # (x, y): the same start for both kinds of steps, at distance √2 from the equilibrium
+ADAM_BETAS = (0.5, 0.999)  # as for the 2-D GANs
+
+Logits = dict[str, list[Tensor]]
+
+
+def value(x: Tensor, y: Tensor) -> Tensor:
+    """V(x, y) = x·y: x wants it small, y wants it large."""
+    return x * y
+
+
+class BilinearEngine:
+    """The engine of the two bilinear models (see the module docstring); the Trainer does the bookkeeping.
+
+    It keeps the whole path, one point per step, so that the widget can draw the trajectory at every
+    frame; `samples()` hands it out as an (steps + 1, 2) array whose first row is the start.
+    """
+
+    def __init__(self, cfg: TrainConfig, device: torch.device) -> None:
+        self.cfg, self.device = cfg, device
+        self.alternating = cfg.model == "bilinear_alternating"
+        self.phases = ("x", "y") if self.alternating else ("xy",)
+        dtype = torch.float64 if cfg.dtype == "float64" else torch.float32
+        self.x = torch.tensor(START[0], dtype=dtype, device=device, requires_grad=True)
+        self.y = torch.tensor(START[1], dtype=dtype, device=device, requires_grad=True)
+        if cfg.optimizer == "adam":
+            self.opt_x = torch.optim.Adam([self.x], lr=cfg.lr_g, betas=ADAM_BETAS)
+            self.opt_y = torch.optim.Adam([self.y], lr=cfg.lr_d, betas=ADAM_BETAS, maximize=True)
+        else:
+            self.opt_x = torch.optim.SGD([self.x], lr=cfg.lr_g)
+            self.opt_y = torch.optim.SGD([self.y], lr=cfg.lr_d, maximize=True)
+        self.path: list[tuple[float, float]] = [START]
+
+    # --- training ---
+
+    def _grads(self) -> None:
+        """∂V/∂x = y and ∂V/∂y = x at the current point, by autograd, into .grad of both players."""
+        self.opt_x.zero_grad()
+        self.opt_y.zero_grad()
+        value(self.x, self.y).backward()
+
+    def run(self, start: int, stop: int) -> Logits:
+        for k in range(start, stop):
+            for phase in range(len(self.phases)):
+                self.update(k, phase)
+        return {}
+
+    def update(self, k: int, phase: int) -> Logits:
+        """Simultaneous: both players step from the same gradients. Alternating: x, then y at the new x."""
+        self._grads()
+        if not self.alternating:
+            self.opt_x.step()
+            self.opt_y.step()
+        elif phase == 0:
+            self.opt_x.step()
+        else:
+            self.opt_y.step()  # the gradient x was computed after x moved: y answers the new x
+        if phase == len(self.phases) - 1:
+            self.path.append((self.x.item(), self.y.item()))
+        return {}
+
+    def probe(self, k: int) -> Logits:
+        return {}  # no discriminator logits in this game; the curves are x, y and the distance
+
+    # --- reading ---
+
+    def tensors(self) -> dict[str, Tensor]:
+        return {"x": self.x, "y": self.y}
+
+    def params(self) -> dict[str, np.ndarray]:
+        return {name: np.array([t.item()]) for name, t in self.tensors().items()}
+
+    def samples(self) -> np.ndarray:
+        return np.array(self.path, dtype=float)
+
+    def real(self) -> np.ndarray:
+        return np.zeros((1, 2))  # the equilibrium, where the trajectory should end up
+
+    def surface(self) -> None:
+        return None
+
+    def state_dict(self) -> dict[str, Any]:
+        return {
+            "x": self.x.item(),
+            "y": self.y.item(),
+            "path": list(self.path),
+            "opt_x": self.opt_x.state_dict(),
+            "opt_y": self.opt_y.state_dict(),
+        }
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        with torch.no_grad():
+            self.x.fill_(state["x"])
+            self.y.fill_(state["y"])
+        self.path = [tuple(p) for p in state["path"]]
+        self.opt_x.load_state_dict(state["opt_x"])
+        self.opt_y.load_state_dict(state["opt_y"])
+
+
+def distance(points: np.ndarray) -> np.ndarray:
+    """Distance of each (x, y) row from the equilibrium (0, 0)."""
+    pts = np.asarray(points, dtype=float).reshape(-1, 2)
+    return np.hypot(pts[:, 0], pts[:, 1])
+
+
+def turns(points: np.ndarray) -> float:
+    """How many times the path winds around (0, 0), counter-clockwise positive (the game's direction)."""
+    pts = np.asarray(points, dtype=float).reshape(-1, 2)
+    angle = np.unwrap(np.arctan2(pts[:, 1], pts[:, 0]))
+    return float((angle[-1] - angle[0]) / (2 * math.pi)) if len(angle) > 1 else 0.0
