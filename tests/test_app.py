@@ -367,7 +367,7 @@ def test_an_out_of_range_value_gives_a_message_not_an_exception():
     at.switch_page(PAGES["03_slanted_island"]).run()
     assert not at.exception
     assert [w.value for w in at.warning] == [
-        "A setting was out of range and has been reset to its default: epochs"
+        "A setting was out of range and has been reset to its default: Epochs"
     ]
 
 

@@ -91,9 +91,13 @@ def test_train_summary_prints_the_weights_like_the_article(capsys: pytest.Captur
     ("argv", "message"),
     [
         (["train", "--epochs", "-3"], "epochs: must be an integer in [1, 5000], got -3"),
-        (["train", "--lr", "nan"], "--lr-d: must be a finite number"),
+        (["train", "--lr", "nan"], "error: --lr: must be a finite number"),
         (["train", "--seed", "-1"], "seed: must be an integer in [0, 2147483647]"),
         (["train", "--lr-g", "100"], "--lr-g: must be a finite number in [1e-05, 10]"),
+        (["train", "--lr", "0"], "error: --lr: must be a finite number in [1e-05, 10]"),
+        (["train", "--preset", "toy_ring8", "--d-steps", "x"], "argument --d-steps: invalid int value"),
+        (["train", "--preset", "toy_ring8", "--gen-loss", "lsgan"], "argument --gen-loss: invalid choice"),
+        (["train", "--preset", "toy_ring8", "--latent-dim", "0"], "--latent-dim: must be an integer"),
         (["train", "--epochs", "many"], "argument --epochs: invalid int value"),
         (["train", "--optimizer", "rmsprop"], "argument --optimizer: invalid choice"),
         (["train", "--preset", "nope"], "argument --preset: invalid choice"),
@@ -125,6 +129,7 @@ def test_bad_option_exits_2_with_a_message_naming_the_field(
     assert code == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+    assert len(err.splitlines()) == 1, err  # one line naming the option, not argparse's usage block too
 
 
 def test_presets_command_lists_every_preset(capsys: pytest.CaptureFixture[str]) -> None:
@@ -202,3 +207,16 @@ def test_presets_lists_the_ring_of_eight(capsys: pytest.CaptureFixture[str]) -> 
     assert cli.main(["presets"]) == 0
     (line,) = [row for row in capsys.readouterr().out.splitlines() if row.startswith("toy_ring8 ")]
     assert "dataset ring8" in line
+
+
+def test_a_diverged_run_prints_strict_json_with_null_for_nan(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["train", "--preset", "toy_ring8", "--epochs", "3", "--lr", "10", "--optimizer", "sgd"]
+    assert cli.main([*argv, "--json", "--samples", "4"]) == 0
+    text = capsys.readouterr().out
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"{constant} is not JSON")
+
+    out = json.loads(text, parse_constant=refuse)
+    assert out["status"] == "diverged"
+    assert out["samples"][0] == [None, None] and out["history"][-1]["js"] is None

@@ -13,6 +13,7 @@ from gan_course.core import Trainer, preset, steps
 from gan_course.core import regions as regions_
 from gan_course.core.config import ConfigError, TrainConfig, parse_field
 from gan_course.core.data import ring8_centres, toy_data
+from gan_course.core.live import rhythm
 from gan_course.core.metrics import js_divergence, kl_divergence
 from gan_course.core.mlp import FlatMLP
 
@@ -57,6 +58,11 @@ def test_metrics_refuse_bad_shapes() -> None:
         js_divergence(np.zeros((3, 3)), np.zeros((3, 2)))
     with pytest.raises(ValueError, match="bins"):
         js_divergence(np.zeros((3, 2)), np.zeros((3, 2)), bins=0)
+    for bad in (np.nan, np.inf):
+        with pytest.raises(ValueError, match="b: NaN or infinite"):
+            js_divergence(np.zeros((3, 2)), np.array([[0.0, 0.0], [bad, 1.0]]))
+        with pytest.raises(ValueError, match="b: NaN or infinite"):
+            kl_divergence(np.zeros((3, 2)), np.array([[0.0, 0.0], [bad, 1.0]]), bounds=((-1, 1), (-1, 1)))
 
 
 # --- data sets and regions ---
@@ -307,24 +313,30 @@ def test_slow_motion_is_for_2d_models_only() -> None:
 
 
 def test_ring_is_learned_with_the_non_saturating_loss_and_js_falls() -> None:
-    js = [s.js for s in Trainer(preset("toy_ring", device="cpu")).run()]
-    assert js[0] > 0.6  # G's points start in one clump beside the ring
-    # The grid estimate jitters by a few hundredths from snapshot to snapshot (2000 points in 400 bins),
-    # so the end of the run is judged by its last ten snapshots: about a seventh of the start.
+    # The widget's own frames (live.rhythm: 25 per run, every 24 steps here), so the README's numbers are
+    # the ones a learner reads off the JS curve.
+    js = [s.js for s in Trainer(rhythm(preset("toy_ring", device="cpu"))).run()]
+    assert len(js) == 25 and js[0] > 0.5  # 0.54 at step 24: G's points still in one clump inside the ring
+    # The grid estimate jitters by a few hundredths from frame to frame (2000 points in 400 bins), so the
+    # end of the run is judged by its last ten frames: about a sixth of the start.
     assert np.mean(js[-10:]) < 0.12
     assert max(js[-10:]) < 0.2
 
 
 def test_d_wins_too_fast_with_many_d_steps() -> None:
-    def first(k: int):
-        return next(iter(Trainer(preset("toy_ring", d_steps=k, epochs=30, device="cpu")).run(24)))
+    def frames(k: int) -> list:
+        return list(Trainer(rhythm(preset("toy_ring", d_steps=k, epochs=30, device="cpu"))).run())
 
-    one, ten = first(1), first(10)
-    # After 24 steps D tells real from fake almost perfectly with k = 10, and not at all with k = 1 ...
-    assert one.d_real - one.d_fake < 0.1
-    assert ten.d_real - ten.d_fake > 0.5
+    one, ten = frames(1), frames(10)
+    assert one[0].step == ten[0].step == 9  # the widget's first frame of the 240-step run
+    # At the first frame D tells real from fake clearly with k = 10, and not at all with k = 1 ...
+    assert one[0].d_real - one[0].d_fake < 0.05
+    assert ten[0].d_real - ten[0].d_fake > 0.4
     # ... and G, facing a D that rejects its points, has a large loss
-    assert one.g_loss < 1.0 < 2.0 < ten.g_loss
+    assert one[0].g_loss < 0.75 < 1.8 < ten[0].g_loss
+    # The gap stays open all run long with k = 10; with k = 1 it never opens.
+    assert min(s.d_real - s.d_fake for s in ten) > 0.15
+    assert max(s.d_real - s.d_fake for s in one) < 0.1
 
 
 def test_g_gradients_climb_d_rather_than_head_for_the_data() -> None:
@@ -343,3 +355,14 @@ def test_g_gradients_climb_d_rather_than_head_for_the_data() -> None:
 def test_config_round_trips_through_its_dict() -> None:
     cfg = preset("toy_ring", hidden_g=(16,), d_steps=2, noise="uniform", activation="tanh")
     assert TrainConfig.from_dict({k: v for k, v in cfg.to_dict().items()}) == cfg
+
+
+def test_slow_motion_d_arrows_point_where_d_would_judge_each_point_right() -> None:
+    """D's sub-step 4 says: real points' arrows go uphill on D, G's points' arrows downhill."""
+    trainer = Trainer(preset("toy_ring", device="cpu"))
+    trainer.advance(30)
+    (sub,) = [s for s in trainer.slow_motion() if (s.player, s.name) == ("D", "gradients")]
+    n = len(sub.real)
+    unit = sub.arrows / np.linalg.norm(sub.arrows, axis=1, keepdims=True)
+    climbs = trainer.verdicts(sub.arrow_from + 0.01 * unit) > trainer.verdicts(sub.arrow_from)
+    assert climbs[:n].all() and not climbs[n:].any()

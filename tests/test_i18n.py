@@ -83,3 +83,23 @@ def test_plotly_separators():
 def test_unknown_language_is_a_clear_error():
     with pytest.raises(ValueError, match="language"):
         i18n.translations("xx")
+
+
+def _fstring_msgids() -> set[tuple[str, str]]:
+    """(file, msgid) of every _("...") written inside an f-string: pybabel's extractor does not look there."""
+    import io
+    import tokenize
+
+    call = re.compile(r"""\b_\(\s*(['"])(.+?)\1\s*\)""")
+    found = set()
+    for path in (ROOT / "app").rglob("*.py"):
+        for token in tokenize.generate_tokens(io.StringIO(path.read_text(encoding="utf-8")).readline):
+            if token.type == tokenize.STRING and token.string[:2].lower() in ('f"', "f'", "rf", "fr"):
+                found |= {(path.name, m.group(2)) for m in call.finditer(token.string)}
+    return found
+
+
+@pytest.mark.parametrize("lang", ["zh", "de"])
+def test_msgids_used_inside_f_strings_are_translated_too(lang):
+    translated = {m.id for m in _catalog(lang) if m.id and m.string}
+    assert {(name, msgid) for name, msgid in _fstring_msgids() if msgid not in translated} == set()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from pathlib import Path
 
@@ -595,3 +596,67 @@ def test_gradient_arrows_are_scaled_so_the_longest_is_an_eighth_of_the_plane_and
     # per arrow: start, end, head stroke, gap, end, head stroke, gap
     assert (trace["x"][1], trace["y"][1]) == pytest.approx((3.0 * scale, 4.0 * scale))
     assert np.isnan(trace["x"][3]) and len(trace["x"]) == 14
+
+
+@pytest.mark.parametrize(("hidden_g", "hidden_d"), [((64, 64, 64), ()), ((), (64, 64, 64)), ((1,), (1, 1))])
+@pytest.mark.parametrize("projector", [False, True])
+def test_weights_figure_draws_the_deepest_and_thinnest_playground_networks(hidden_g, hidden_d, projector):
+    """Four layers of G (three hidden) put the bottom panel's floor at -3e-17, which plotly refused."""
+    from gan_course.core.config import preset
+    from gan_course.core.runner import Trainer
+
+    trainer = Trainer(preset("toy_ring8", epochs=1, hidden_g=hidden_g, hidden_d=hidden_d))
+    h = History(list(trainer.run(4)))
+    fig = weights_figure(h, identity, "en", projector=projector)
+    assert len(panel_titles(fig)) == len(hidden_g) + 1 + len(hidden_d) + 1
+    domains = [fig.layout[name].domain for name in fig.layout if name.startswith("yaxis")]
+    assert all(0.0 <= lo < hi <= 1.0 for lo, hi in domains)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_planes_legend_entries_are_short_enough_for_a_projector_column(lang):
+    """Plotly clips a legend entry wider than the plot; on a projector's half column (about 330 px at
+    22 px) the long entries lost the arrows' scale. Each entry stays within 24 characters (CJK counted
+    twice, as they are twice as wide), tags such as <sub> not counted."""
+    import re
+
+    from gan_course.core.config import preset
+    from gan_course.core.runner import Trainer
+
+    snap = Trainer(preset("toy_ring8", epochs=1)).snapshot()
+    fig = points_figure(snap, gettext_for(lang), lang, projector=True)
+    names = [t.name for t in fig.data if t.showlegend is not False and t.type != "heatmap"]
+    assert len(names) == 5  # the 0.5 line, the manifold, real, generated, the arrows
+    assert any("×" in n and re.search(r"\d", n.split("×")[1]) for n in names)  # the scale is stated
+
+    def width(text: str) -> int:
+        plain = re.sub(r"<[^>]+>", "", text)
+        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in plain)
+
+    assert max(width(n) for n in names) <= 24, names
+
+
+def test_the_divergence_axis_has_its_own_ticks():
+    h = History([point_snapshot()])
+    h.snapshots[0] = dataclasses.replace(h.snapshots[0], js=0.3, kl=1.0)
+    layout = loss_figure(h, identity, "en").layout
+    assert (layout.yaxis2.overlaying, layout.yaxis2.tickmode) == ("y", "auto")
+
+
+@pytest.mark.parametrize("projector", [False, True])
+def test_the_planes_colour_bar_lies_under_it_so_the_square_plane_keeps_the_width(projector):
+    heat = points_figure(point_snapshot(), identity, "en", projector=projector).data[0]
+    assert heat.type == "heatmap"
+    assert (heat.colorbar.orientation, heat.colorbar.yanchor) == ("h", "top") and heat.colorbar.y < 0
+
+
+def test_the_lasso_plane_shows_exactly_the_window_regions_can_encode():
+    from gan_course.core import regions as regions_
+    from gan_course.plots import lasso_figure
+
+    layout = lasso_figure([], identity, "en").layout
+    window = (regions_.LOW - 0.1, regions_.HIGH + 0.1)
+    assert tuple(layout.xaxis.range) == tuple(layout.yaxis.range) == window
+    # With square units and no constraint, plotly widens one range to fill a wide or tall plot.
+    assert (layout.xaxis.constrain, layout.yaxis.constrain) == ("domain", "domain")
+    assert layout.dragmode == "lasso"

@@ -14,7 +14,7 @@ import math
 import sys
 import time
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import numpy as np
 
@@ -44,8 +44,15 @@ EXIT_USAGE = 2  # argparse's code for bad arguments; we use it for out-of-range 
 SAMPLES = (1, 10_000)  # bounds of --samples: 10 000 digits are 640 000 numbers of JSON, about 12 MB
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with its errors on one line naming the option, like the core's (argparse adds its usage)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m gan_course",
         description="Headless engine of the GAN course: train the slanted-island face GAN (and the other "
         "course models) without the web app, check the speed of the engine, list the presets.",
@@ -162,6 +169,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _presets()
     except ConfigError as err:  # the core's one validator names the field; say it as the option it came from
         option = "--" + err.field.replace("_", "-")
+        if err.field in ("lr_d", "lr_g") and getattr(args, err.field, None) is None:
+            option = "--lr"  # both rates came from --lr
         print(f"{parser.prog}: error: {option}: {err.problem}", file=sys.stderr)
         return EXIT_USAGE
     except ValueError as err:
@@ -203,7 +212,7 @@ def _train(args: argparse.Namespace) -> int:
             result.update(_digit_samples(trainer, args))
         elif config.model in MLP_MODELS:
             result.update(_point_samples(trainer, snap, args))
-        print(json.dumps(result))
+        print(json.dumps(_null_nans(result), allow_nan=False))
     else:
         print(_summary(args.preset, trainer, snap, seconds))
     return 0
@@ -332,6 +341,18 @@ def _digit_samples(trainer: Trainer, args: argparse.Namespace) -> dict[str, Any]
         out["labels"] = [int(v) for v in labels]
     out["samples"] = np.round(trainer.generate(z, labels), 6).tolist()
     return out
+
+
+def _null_nans(value: Any) -> Any:
+    """The JSON object with NaN and ±inf as null: a diverged run has NaN weights and points, and `NaN` is
+    not JSON (jq and JSON.parse refuse it)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _null_nans(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_null_nans(v) for v in value]
+    return value
 
 
 def _num(x: float) -> float | None:

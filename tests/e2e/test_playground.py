@@ -72,7 +72,7 @@ def test_view_toggles_change_the_plane_and_the_link(app):
     app.wait()
     plane = app.page.locator('[class*="st-key-explorer-samples"]')
     legend = plane.last.locator(".legend").text_content()
-    assert "G's manifold: a latent grid through G" in legend and "drawn ×" in legend
+    assert "G's manifold" in legend and "drawn ×" in legend
     app.page.locator(keyed("explorer.view.manifold")).locator("label").first.click()
     app.wait()
     app.assert_clean()

@@ -20,6 +20,8 @@ def _points(a: np.ndarray, name: str) -> np.ndarray:
     arr = np.asarray(a, dtype=float)
     if arr.ndim != 2 or arr.shape[1] != 2 or not len(arr):
         raise ValueError(f"{name}: expected a non-empty (n, 2) array, got shape {arr.shape}")
+    if not np.isfinite(arr).all():  # a NaN has no cell (its int cast is garbage); a diverged run has no JS
+        raise ValueError(f"{name}: NaN or infinite coordinates")
     return arr
 
 

@@ -92,7 +92,10 @@ def loss_figure(
     if divergence and history.snapshots and history.snapshots[-1].js is not None:
         traces += _divergence_traces(history, _, width)
         # Its own axis on the right: JS lives in [0, ln 2], the losses anywhere.
-        layout["yaxis2"] = axis(_("Divergence (nats)"), overlaying="y", side="right", rangemode="tozero")
+        # tickmode "auto": an overlaying axis otherwise takes the left axis's tick positions (0.261, 0.689 …).
+        layout["yaxis2"] = axis(
+            _("Divergence (nats)"), overlaying="y", side="right", rangemode="tozero", tickmode="auto"
+        )
         layout["yaxis2"]["showgrid"] = False
     return figure(traces, layout, projector)
 
@@ -297,7 +300,12 @@ def layer_entries(layer: Layer, sizes: dict[str, int], _: Translate) -> list[Ent
 def _panel_domains(rows: int, gap: float) -> list[tuple[float, float]]:
     """Vertical paper ranges of `rows` equal panels, top first."""
     height = (1.0 - gap * (rows - 1)) / rows
-    return [(1.0 - r * (height + gap) - height, 1.0 - r * (height + gap)) for r in range(rows)]
+    # Clamped and rounded: the bottom panel's floor comes out as -3e-17 for some row counts (four layers,
+    # e.g. G with three hidden layers), and plotly refuses a domain below 0.
+    return [
+        (max(0.0, round(1.0 - r * (height + gap) - height, 9)), min(1.0, round(1.0 - r * (height + gap), 9)))
+        for r in range(rows)
+    ]
 
 
 # A layer with up to this many entries is drawn as lines; a larger one as a heat-map of its entries over the

@@ -121,7 +121,18 @@ def heat_trace(surface: dict[str, np.ndarray], _: Translate, projector: bool) ->
         "zmax": 1.0,
         "colorscale": D_SURFACE_COLOURS,
         "name": d_label,
-        "colorbar": {"title": {"text": d_label, "side": "right"}, "thickness": s.font_size},
+        # Under the plane, not beside it: the plane keeps square units, so in a narrow column (a projector,
+        # a phone) every pixel of width the bar took was a pixel less of plane; below, it costs height.
+        "colorbar": {
+            "title": {"text": d_label, "side": "bottom"},
+            "thickness": s.font_size,
+            "orientation": "h",
+            "x": 0.5,
+            "xanchor": "center",
+            "y": -0.2 if not projector else -0.24,  # below the x axis and its title
+            "yanchor": "top",
+            "len": 1.0,
+        },
         "hovertemplate": hover,
     }
 
@@ -159,8 +170,9 @@ def plane_layout(_: Translate, lang: str, projector: bool) -> dict[str, Any]:
 
 
 def gradient_name(scale: float, _: Translate, lang: str) -> str:
-    """The arrows' legend entry, with the display scale stated."""
-    return _("G's push −∂(G loss)/∂x, drawn ×%(scale)s") % {"scale": format_number(scale, lang, 3)}
+    """The arrows' legend entry, with the display scale stated. Short, as every entry of this legend: plotly
+    clips an entry wider than the plot, and in a projector's narrow column a longer one lost its scale."""
+    return _("−∂ℓ<sub>G</sub>/∂x, drawn ×%(scale)s") % {"scale": format_number(scale, lang, 3)}
 
 
 def points_figure(
@@ -182,11 +194,7 @@ def points_figure(
         traces.append(heat_trace(surface, _, projector))
         traces.append(contour_trace(surface, _("D(x) = 0.5"), max(1.0, s.line_width * 0.75)))
     if snapshot.manifold is not None and "manifold" in shown:
-        traces.append(
-            polylines_trace(
-                snapshot.manifold, _("G's manifold: a latent grid through G"), MANIFOLD_COLOUR, 1.0
-            )
-        )
+        traces.append(polylines_trace(snapshot.manifold, _("G's manifold"), MANIFOLD_COLOUR, 1.0))
     layers = (
         (_xy(snapshot.real), _("Real data"), REAL_COLOUR, "circle"),
         (_xy(snapshot.samples), _("Generated"), FAKE_COLOUR, "diamond"),
@@ -242,6 +250,9 @@ def lasso_figure(
     layout = plane_layout(_, lang, projector)
     layout["xaxis"]["range"] = [regions_.LOW - 0.1, regions_.HIGH + 0.1]
     layout["yaxis"]["range"] = [regions_.LOW - 0.1, regions_.HIGH + 0.1]
+    # Square units would otherwise widen the x range of a wide column to about ±7, inviting lassos
+    # outside the grid that regions can encode (they were clipped to its edge); the plane shrinks instead.
+    layout["xaxis"]["constrain"] = layout["yaxis"]["constrain"] = "domain"
     layout["dragmode"] = "lasso"
     layout["height"] = int(s.height * 1.2)
     return figure(traces, layout, projector)

@@ -42,6 +42,24 @@ ACTIVATION_LABELS: dict[str, str] = {
     "leaky_relu": N_("LeakyReLU (0.2)"),
     "tanh": N_("tanh"),
 }
+# A setting's name in messages about it: the label of its widget, not the config field ("hidden_g").
+FIELD_LABELS: dict[str, str] = {
+    "preset": N_("Preset"),
+    "seed": N_("Seed"),
+    "epochs": N_("Epochs"),
+    "lr_d": N_("Learning rate of D (lr_D)"),
+    "lr_g": N_("Learning rate of G (lr_G)"),
+    "gen_loss": N_("Generator loss"),
+    "optimizer": N_("Optimizer"),
+    "dataset": N_("Data set"),
+    "latent_dim": N_("Latent dimension"),
+    "noise": N_("Noise p(z)"),
+    "hidden_g": N_("Hidden layers of G"),
+    "hidden_d": N_("Hidden layers of D"),
+    "activation": N_("Activation"),
+    "d_steps": N_("D steps per G step (k)"),
+    "regions": N_("Draw your own"),
+}
 VIEW_LABELS: dict[str, str] = {
     "manifold": N_("G's manifold"),
     "arrows": N_("G's gradients"),
@@ -70,8 +88,9 @@ SLOW_TEXT: dict[tuple[str, str], str] = {
         "D's loss on this batch is %(loss)s: it is large where D trusts a fake or doubts a real point."
     ),
     ("D", "gradients"): N_(
-        "The arrows show where each point would have to move to raise its own loss term: that is how "
-        "hard it pulls on D. Together they give D's weight gradient, of length %(norm)s."
+        "Each arrow is −∂ℓ/∂x of its point's own loss term ℓ: where the point would have to move for D to "
+        "judge it right, uphill on D for real points, downhill for G's. D moves its weights, not the "
+        "points: together the terms give D's weight gradient, of length %(norm)s."
     ),
     ("D", "update"): N_(
         "D takes one step downhill on its loss: the background and its 0.5 line move, real points now "
@@ -95,15 +114,20 @@ SLOW_FORMULAS: dict[tuple[str, str, str], str] = {
         "",
     ): r"x^{(1)}, \ldots, x^{(m)} \sim p_{\text{data}}, \qquad z^{(1)}, \ldots, z^{(m)} \sim p_z",
     ("D", "verdicts", ""): r"D(x^{(i)}) = \sigma(a(x^{(i)})), \qquad D(G(z^{(i)}))",
-    ("D", "loss", "cross-entropy"): r"L_D = -\frac{1}{2}\Bigl[\frac{1}{m}\sum_i \log D(x^{(i)})"
-    r" + \frac{1}{m}\sum_i \log\bigl(1 - D(G(z^{(i)}))\bigr)\Bigr]",
-    ("D", "loss", "least-squares"): r"L_D = \frac{1}{2}\Bigl[\frac{1}{m}\sum_i \bigl(D(x^{(i)}) - 1\bigr)^2"
-    r" + \frac{1}{m}\sum_i D(G(z^{(i)}))^2\Bigr]",
+    # The long ones on two lines: the formula column is two fifths of the widget, about 350 px.
+    (
+        "D",
+        "loss",
+        "cross-entropy",
+    ): r"\begin{aligned} L_D = -\frac{1}{2}\Bigl[&\frac{1}{m}\sum_i \log D(x^{(i)})"
+    r" \\ &+ \frac{1}{m}\sum_i \log\bigl(1 - D(G(z^{(i)}))\bigr)\Bigr] \end{aligned}",
+    ("D", "loss", "least-squares"): r"\begin{aligned} L_D = \frac{1}{2}\Bigl[&\frac{1}{m}\sum_i "
+    r"\bigl(D(x^{(i)}) - 1\bigr)^2 \\ &+ \frac{1}{m}\sum_i D(G(z^{(i)}))^2\Bigr] \end{aligned}",
     (
         "D",
         "gradients",
         "",
-    ): r"\nabla_{\theta_D} L_D, \qquad \text{arrows: } -\frac{\partial \ell_i}{\partial x}",
+    ): r"\nabla_{\theta_D} L_D, \qquad -\frac{\partial \ell_i}{\partial x}",
     ("D", "update", "sgd"): r"\theta_D \leftarrow \theta_D - \eta_D \, \nabla_{\theta_D} L_D",
     (
         "D",
@@ -115,9 +139,9 @@ SLOW_FORMULAS: dict[tuple[str, str, str], str] = {
     ("G", "loss", "non-saturating"): r"L_G = -\frac{1}{m}\sum_i \log D(G(z^{(i)}))",
     ("G", "loss", "saturating"): r"L_G = \frac{1}{m}\sum_i \log\bigl(1 - D(G(z^{(i)}))\bigr)",
     ("G", "loss", "least-squares"): r"L_G = \frac{1}{m}\sum_i \frac{1}{2}\bigl(D(G(z^{(i)})) - 1\bigr)^2",
-    ("G", "gradients", ""): r"-\frac{\partial \ell}{\partial x}\Big|_{x = G(z^{(i)})}, \qquad "
+    ("G", "gradients", ""): r"\begin{gathered} -\frac{\partial \ell}{\partial x}\Big|_{x = G(z^{(i)})} \\ "
     r"\nabla_{\theta_G} L_G = \frac{1}{m}\sum_i \frac{\partial \ell}{\partial x}"
-    r"\,\frac{\partial G(z^{(i)})}{\partial \theta_G}",
+    r"\,\frac{\partial G(z^{(i)})}{\partial \theta_G} \end{gathered}",
     ("G", "update", "sgd"): r"\theta_G \leftarrow \theta_G - \eta_G \, \nabla_{\theta_G} L_G",
     (
         "G",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,7 @@ from gan_course.ui.context import Context
 from gan_course.ui.run_text import (
     ACTIVATION_LABELS,
     DATASET_LABELS,
+    FIELD_LABELS,
     LOSS_LABELS,
     NOISE_LABELS,
     OPTIMIZER_LABELS,
@@ -48,6 +50,8 @@ VIEWS = links.VIEWS
 # The face GAN of the article uses one learning rate for both
 TWO_RATE_MODELS = ("gaussian", "toy", "digits", "digits_conditional", *BILINEAR_MODELS)
 ADAM_ONLY_MODELS = ("digits", "digits_conditional")  # DCGAN's recipe: Adam with β1 = 0.5, nothing else
+# Enough decimals to show the lowest rate (LIMITS: 1e-5): with four, 1e-5 read "0.0000" and 5e-5 "0.0001".
+LR_DECIMALS = max(0, -math.floor(math.log10(LIMITS["lr_d"][0])))
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,13 @@ def apply_link(spec: Spec) -> None:
         state.put(key(spec, setting), value)
 
 
+def field_label(field: str, model: str, ctx: Context) -> str:
+    """The translated label of the widget that sets `field` (the config's name if it has none)."""
+    if field == "lr_d" and model not in TWO_RATE_MODELS:
+        return ctx._("Learning rate (lr)")
+    return ctx._(FIELD_LABELS[field]) if field in FIELD_LABELS else field
+
+
 def _on_preset_change(spec: Spec, wkey: str) -> None:
     for setting, value in preset_values(st.session_state[wkey]).items():
         if setting != "preset":
@@ -153,7 +164,7 @@ def draw(spec: Spec, ctx: Context, *, hidden: bool = False) -> dict[str, Any]:
             st.session_state[wkey] = defaults[setting]
             st.warning(
                 _("A setting was out of range and has been reset to its default: %(field)s")
-                % {"field": setting}
+                % {"field": field_label(setting, PRESETS[name].model, ctx)}
             )
     model = PRESETS[name].model
     two_rates = model in TWO_RATE_MODELS
@@ -174,6 +185,7 @@ def _widgets(spec: Spec, ctx: Context, wkeys: dict[str, str], model: str) -> Non
     _ = ctx._
     lr_low, lr_high = LIMITS["lr_d"]
     two_rates = model in TWO_RATE_MODELS
+    lr_format = f"%.{LR_DECIMALS}f"
     with st.expander(_("Settings"), expanded=False):
         cols = st.columns(3)
         cols[0].selectbox(
@@ -194,7 +206,7 @@ def _widgets(spec: Spec, ctx: Context, wkeys: dict[str, str], model: str) -> Non
             lr_low,
             lr_high,
             step=0.001,
-            format="%.4f",
+            format=lr_format,
             key=wkeys["lr_d"],
         )
         cols[1].number_input(
@@ -202,7 +214,7 @@ def _widgets(spec: Spec, ctx: Context, wkeys: dict[str, str], model: str) -> Non
             lr_low,
             lr_high,
             step=0.001,
-            format="%.4f",
+            format=lr_format,
             key=wkeys["lr_g"],
             disabled=not two_rates,
         )
@@ -271,7 +283,9 @@ def views(spec: Spec, ctx: Context, model: str) -> frozenset[str]:
         return frozenset(VIEWS)
     _ = ctx._
     kept = set(state.stored(key(spec, "views"), list(VIEWS)))
-    cols = st.columns(len(VIEWS))
+    # Two a row on a projector: four columns cut the 1.6× labels short ("Mannigf…", "D 的热…").
+    per_row = 2 if ctx.projector else len(VIEWS)
+    cols = [col for _row in range(len(VIEWS) // per_row) for col in st.columns(per_row)]
     on = set()
     for col, view in zip(cols, VIEWS, strict=True):
         wkey = key(spec, f"view.{view}")
@@ -291,9 +305,10 @@ def config(values: dict[str, Any], ctx: Context) -> TrainConfig | None:
     except ConfigError as err:
         if err.field == "regions" and not values.get("regions"):
             return None  # the drawn data set before its first region: the lasso plane says what to do
+        model = PRESETS[values["preset"]].model
         st.warning(
             ctx._("This setting is out of range: %(field)s. Please choose another value.")
-            % {"field": err.field}
+            % {"field": field_label(err.field, model, ctx)}
         )
         return None
 

@@ -86,13 +86,16 @@ def render(name: str, run: LiveRun, cfg: TrainConfig, ctx: Context) -> None:
             key=f"{name}.slow_motion_at",
         )
         sub = walk[at]
-        left, right = st.columns([3, 2])
+        # Halves: a two-fifths column cut the longer formulas off, even split over two lines; on a
+        # projector (1.6× text) even half is too narrow, so the words and the formula go under the plane.
+        left, right = (st.container(), st.container()) if ctx.projector else st.columns(2)
         left.plotly_chart(
             slow_motion_figure(sub, _, ctx.lang, projector=ctx.projector),
             width="stretch",
             config=PLOT_CONFIG,
             key=f"{name}.slow_motion_chart.{step}.{at}",
         )
-        right.markdown(f"**{labels[at]}** ({_('step %(step)s') % {'step': step + 1}})")
+        step_text = _("(step %(step)s)") % {"step": step + 1}  # outside the f-string, where pybabel finds it
+        right.markdown(f"**{labels[at]}** {step_text}")
         right.markdown(sentence(sub, _, ctx.lang))
         right.latex(formula(sub, cfg.gen_loss, cfg.optimizer))
