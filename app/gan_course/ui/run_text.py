@@ -150,13 +150,15 @@ SLOW_FORMULAS: dict[tuple[str, str, str], str] = {
     ): r"\theta_G \leftarrow \theta_G - \eta_G \, \frac{\hat m}{\sqrt{\hat v} + \epsilon}",
 }
 OPTIMIZER_LABELS: dict[str, str] = {"sgd": N_("SGD (plain gradient descent)"), "adam": N_("Adam")}
-PHASE_TEXT: dict[str, str] = {
+PHASE_TEXT: dict[str, str] = {  # by the phase of the last single update (phase_text picks)
     "d_real": N_("Update 1 of 3: D looked at the real face and moved towards calling it real, D(x) → 1."),
     "d_fake": N_("Update 2 of 3: G drew a fake from a new z; D moved towards calling it fake, D(G(z)) → 0."),
     "g": N_(
         "Update 3 of 3: G moved its weights so that the updated D finds its fake more real, D(G(z)) → 1."
     ),
     "d": N_("D took one step on a minibatch of real and generated points."),
+    # A minibatch model's G step (phases "d", "g"); the face GAN's "g" is its third update of three.
+    "g_batch": N_("G took one step so that the updated D finds its new minibatch of fakes more real."),
     "xy": N_("Both players stepped at once, each using the gradient at the same old point."),
     "x": N_("Update 1 of 2: x stepped against ∂(x·y)/∂x = y, to make x·y smaller."),
     "y": N_("Update 2 of 2: y stepped along ∂(x·y)/∂y = x, using the x that has just moved."),
@@ -194,3 +196,10 @@ SAMPLE_CAPTIONS: dict[str, str] = {
     "bilinear_alternating": N_("The path of (x, y); grey arrows: the direction the gradient steps push"),
 }
 PROGRESS_TEXT = N_("Epoch %(epoch)s of %(total)s · step %(step)s of %(steps)s")
+
+
+def phase_text(phase: str, phases: tuple[str, ...]) -> str | None:
+    """What the last single update did, for a model whose updates are `phases` (Trainer.phases)."""
+    if phase == "g" and "d" in phases:
+        return PHASE_TEXT["g_batch"]
+    return PHASE_TEXT.get(phase)

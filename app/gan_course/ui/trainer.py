@@ -27,7 +27,7 @@ from gan_course.plots import compare_figure
 from gan_course.ui import settings, shell, shortcuts, slow_motion
 from gan_course.ui.canvas import CROWDED, PLOT_CONFIG, Canvas, View, cached_figure
 from gan_course.ui.context import Context, current
-from gan_course.ui.run_text import NOTE_KIND, NOTE_TEXT, PHASE_TEXT
+from gan_course.ui.run_text import NOTE_KIND, NOTE_TEXT, phase_text
 from gan_course.ui.settings import Spec
 
 REDRAW_S = 0.2  # while a run is live, the browser asks for its picture this often ...
@@ -86,7 +86,7 @@ def _live(spec: Spec, model: str, log_y: bool) -> None:
     end = time.monotonic() + LIVE_S
     drawn = False
     while True:
-        if drawn or view.version == run.version:
+        if drawn:  # the rerun's first pass draws at once: its placeholders replaced the last rerun's charts
             run.wait(view.version, max(0.0, end - time.monotonic()))
         if not run.running:
             # The page's rerun draws the final frame, with the Start button, the message and the tools beside
@@ -105,8 +105,9 @@ def _message(run: LiveRun, ctx: Context, slot: Any) -> None:
     _ = ctx._
     if run.running:
         return
-    if run.note in PHASE_TEXT:
-        slot.info(_(PHASE_TEXT[run.note]))
+    phases = run.trainer.phases if run.trainer is not None else ()
+    if (said := phase_text(run.note, phases)) is not None:
+        slot.info(_(said))
     elif run.note in NOTE_TEXT:
         text = _(NOTE_TEXT[run.note])
         if run.note == "time_cap":
@@ -117,7 +118,9 @@ def _message(run: LiveRun, ctx: Context, slot: Any) -> None:
 def _buttons(spec: Spec, run: LiveRun, cfg: TrainConfig, ctx: Context) -> bool:
     """Start or Pause (never both), Step, Reset, the log-scale toggle and Compare; returns log scale."""
     _ = ctx._
-    cols = st.columns(5 if spec.compare else 4)
+    n = 5 if spec.compare else 4
+    # A projector's large type does not fit five controls in a row: the buttons, then the chart options.
+    cols = [*st.columns(3), *st.columns(n - 3)] if ctx.projector else st.columns(n)
     # One control: Pause while a run is live, Start otherwise, on the same key K.
     label, key, on_click, args, icon, help_text = (
         (N_("Pause"), "stop", _pause, (spec,), ":material/pause:", shortcuts.PAUSE_HELP)
@@ -134,6 +137,10 @@ def _buttons(spec: Spec, run: LiveRun, cfg: TrainConfig, ctx: Context) -> bool:
         shortcut=shortcuts.START_PAUSE,
         help=_(help_text),
     )
+    # Streamlit's browser side keeps the other key's button standing beneath this one while a run is live
+    # (a keyed element replaced in a fragment run that nests a live fragment is never cleared): hide it.
+    other = "train" if key == "stop" else "stop"
+    st.html(f"<style>.st-key-{other} {{ display: none; }}</style>")
     cols[1].button(
         _("Step"),
         key="step",
