@@ -31,6 +31,7 @@ from gan_course.ui.run_text import NOTE_KIND, NOTE_TEXT, phase_text
 from gan_course.ui.settings import Spec
 
 REDRAW_S = 0.2  # while a run is live, the browser asks for its picture this often ...
+FLUSH_S = 0.002  # see _live
 LIVE_S = 1.0  # ... and one such rerun draws the new snapshots for this long (Pause waits at most this)
 
 __all__ = ["Spec", "render"]
@@ -96,6 +97,9 @@ def _live(spec: Spec, model: str, log_y: bool) -> None:
             version = run.version
             canvas.draw(run, crowded=EXECUTOR.live_runs() > CROWDED)
             drawn, view.version = True, version
+            # A breath for the server's event loop to send this frame before the run trains on: Streamlit
+            # merges two updates of one element that wait in its send queue, and a short run lost frames.
+            time.sleep(FLUSH_S)
             run.seen(version)
         if time.monotonic() >= end:
             return
