@@ -64,7 +64,10 @@ def test_label_draws_one_digit_and_samples_default_to_the_grid(capsys: pytest.Ca
         (["--preset", "digits_conditional", "--label", "-1"], "--label: must be a digit 0–9, got -1"),
         (["--preset", "digits", "--label", "3"], "--label: only the digits_conditional preset takes a label"),
         (["--preset", "digits", "--samples", "0"], "--samples: must be an integer in [1, 10000], got 0"),
-        (["--preset", "faces", "--samples", "5"], "--samples: only the digits presets draw images"),
+        (
+            ["--preset", "faces", "--samples", "5"],
+            "--samples: only the digits, 2-D and bilinear presets draw samples",
+        ),
         (
             ["--preset", "digits", "--latent-dim", "1"],
             "--latent-dim: must be an integer in [2, 64] for model",

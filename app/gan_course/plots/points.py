@@ -52,16 +52,7 @@ def arrow_trace(
     right = np.stack([back[:, 0] * cos + back[:, 1] * sin, -back[:, 0] * sin + back[:, 1] * cos], 1) * HEAD
     nan = np.full((len(starts), 2), np.nan)
     path = np.stack([starts, ends, ends + left, nan, ends, ends + right, nan], axis=1).reshape(-1, 2)
-    return {
-        "type": "scatter",
-        "x": path[:, 0],
-        "y": path[:, 1],
-        "mode": "lines",
-        "name": name,
-        "line": {"color": colour, "width": width},
-        "hoverinfo": "skip",
-        "connectgaps": False,
-    }
+    return _path_trace(path, name, colour, width)
 
 
 def polylines_trace(lines: Sequence[np.ndarray], name: str, colour: str, width: float) -> dict[str, Any]:
@@ -70,6 +61,11 @@ def polylines_trace(lines: Sequence[np.ndarray], name: str, colour: str, width: 
     for line in lines:
         parts += [np.asarray(line, dtype=float), np.full((1, 2), np.nan)]
     path = np.concatenate(parts) if parts else np.zeros((0, 2))
+    return _path_trace(path, name, colour, width)
+
+
+def _path_trace(path: np.ndarray, name: str, colour: str, width: float) -> dict[str, Any]:
+    """An (n, 2) path with NaN rows as gaps, as one line trace the mouse passes over."""
     return {
         "type": "scatter",
         "x": path[:, 0],
