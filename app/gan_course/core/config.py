@@ -310,6 +310,19 @@ def _bilinear(model: str) -> TrainConfig:
     return TrainConfig(model=model, optimizer="sgd", lr_d=0.1, lr_g=0.1, epochs=200, dtype="float64")
 
 
+def _digits(model: str) -> TrainConfig:
+    return TrainConfig(
+        model=model,
+        optimizer="adam",
+        lr_d=0.002,
+        lr_g=0.002,
+        batch_size=64,
+        epochs=60,
+        latent_dim=32,
+        dtype="float32",
+    )
+
+
 # The article's recipe (seed 004): SGD, lr 0.01, 1000 epochs over the five faces, seed 42, float64.
 _ARTICLE = TrainConfig()
 
@@ -356,26 +369,8 @@ PRESETS: dict[str, TrainConfig] = {
     # The digits DCGAN (lesson 5): Adam with DCGAN's β1 = 0.5, batch 64, z of 32 numbers, 60 epochs (1740
     # steps). The rates are 10× DCGAN's 2e-4: on 8×8 images with nets this small that stays stable and
     # gives recognisable digits in under half a minute on one CPU core (1e-3 gave fewer confident digits).
-    "digits": TrainConfig(
-        model="digits",
-        optimizer="adam",
-        lr_d=0.002,
-        lr_g=0.002,
-        batch_size=64,
-        epochs=60,
-        latent_dim=32,
-        dtype="float32",
-    ),
-    "digits_conditional": TrainConfig(
-        model="digits_conditional",
-        optimizer="adam",
-        lr_d=0.002,
-        lr_g=0.002,
-        batch_size=64,
-        epochs=60,
-        latent_dim=32,
-        dtype="float32",
-    ),
+    "digits": _digits("digits"),
+    "digits_conditional": _digits("digits_conditional"),
     # Lesson 4: the bilinear game from (1, 1) with plain gradient steps of 0.1 for both players, 200 steps.
     # Simultaneous steps spiral out (distance × √1.01 a step: × 2.7 after 200); alternating ones circle
     # (about 3 turns). lr_g is x's rate, lr_d is y's.
