@@ -17,6 +17,7 @@ from gan_course.ui.context import HIDDEN_KEY, LANG_KEY, PROJECTOR_KEY, STAGE_KEY
 
 # Not "pages/": Streamlit would treat a folder of that name as its own, older kind of navigation.
 PAGES_DIR = Path(__file__).resolve().parents[2] / "course_pages"
+PAGE_KEY = "_page"  # the URL path of the page this session shows (set by _sync_url)
 # A local SVG: Streamlit inlines it as a data: URL. A ":material/…:" icon would make every browser fetch
 # the picture from fonts.gstatic.com, the course's only request to another host, which fails offline.
 FAVICON = Path(__file__).resolve().parents[2] / "assets" / "favicon.svg"
@@ -121,13 +122,13 @@ def _sync_url(page_url: str) -> None:
             st.query_params["hide"] = hide
     elif "hide" in st.query_params:
         del st.query_params["hide"]
-    if st.session_state.get("_page") != page_url:
+    if st.session_state.get(PAGE_KEY) != page_url:
         for key in links.WIDGET_QUERY_KEYS:
-            if key in st.query_params and st.session_state.get("_page") is not None:
+            if key in st.query_params and st.session_state.get(PAGE_KEY) is not None:
                 del st.query_params[key]
-        if st.session_state.get("_page") is not None:
+        if st.session_state.get(PAGE_KEY) is not None:
             st.session_state[NOTICE_KEY] = []
-        st.session_state["_page"] = page_url
+        st.session_state[PAGE_KEY] = page_url
 
 
 def rerun_page() -> NoReturn:
@@ -136,7 +137,7 @@ def rerun_page() -> NoReturn:
     Not st.rerun(): from a fragment that reruns the page the client last named, and a client that names only
     the app (a reconnecting tab, a protocol-level load tool) lands on Home. Switching to the page itself
     also lets the messages already drawn (the final frame) reach the browser before the rerun clears them."""
-    stem = dict((url, stem) for stem, url in PAGES).get(st.session_state.get("_page", ""), "")
+    stem = dict((url, stem) for stem, url in PAGES).get(st.session_state.get(PAGE_KEY, ""), "")
     if not stem:
         st.rerun()
     st.switch_page(str(PAGES_DIR / f"{stem}.py"), query_params=st.query_params.to_dict())

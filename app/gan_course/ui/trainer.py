@@ -5,8 +5,8 @@ training thread (core.executor). This module only places the controls and draws 
 
 * the widget is a fragment, so its buttons redraw it without re-creating the lesson around it;
 * while a run is live, its picture is a nested fragment that the browser reruns every REDRAW_S; each such
-  rerun waits for new snapshots instead of redrawing old ones, so a run is drawn once per snapshot whatever
-  the load, and a tab that is closed stops asking (the run then pauses itself);
+  rerun draws the latest snapshot, then waits for new ones instead of redrawing, so a run is drawn about once
+  per snapshot whatever the load, and a tab that is closed stops asking (the run then pauses itself);
 * when the run ends, the whole page reruns once and draws the final frame, so the tools beside the widget
   see the trained weights.
 """
@@ -80,7 +80,7 @@ def _compare(spec: Spec, cfg: TrainConfig) -> None:
 def _live(spec: Spec, model: str, log_y: bool) -> None:
     """The picture of a live run, rerun by the browser every REDRAW_S while the run is live.
 
-    One rerun draws every new snapshot for up to LIVE_S, waiting for each instead of redrawing the last;
+    One rerun draws the latest snapshot, then every new one for up to LIVE_S, waiting for each;
     then it hands back, since Streamlit answers a click (Pause) only between two reruns."""
     run, view, ctx = _run(spec), _view(spec), current()
     canvas = Canvas(spec.name, ctx, view, model, log_y)
