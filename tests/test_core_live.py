@@ -170,3 +170,19 @@ def test_a_page_slowed_by_a_crowded_server_is_not_taken_for_a_closed_tab():
     assert not run.stale()
     now[0] += 20.0
     assert run.stale()
+
+
+def test_the_gap_between_snapshots_is_a_running_mean_of_wall_time():
+    now = [0.0]
+    run = LiveRun(clock=lambda: now[0])
+    run.start(_faces(epochs=100))
+    assert run.snapshot_gap_s == 0.0  # nothing measured yet
+    for gap in (2.0, 2.0, 1.0):
+        now[0] += gap
+        run.work(1.0)  # one snapshot per call: the budget reaches the next one
+        run.seen(run.version)
+    # 2, then 0.7·2 + 0.3·2 = 2, then 0.7·2 + 0.3·1 = 1.7
+    assert run.snapshot_gap_s == pytest.approx(1.7)
+    run.pause()
+    run.start(_faces(epochs=100))  # a new start measures afresh
+    assert run.snapshot_gap_s == 0.0

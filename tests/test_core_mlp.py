@@ -83,3 +83,15 @@ def test_adam_state_round_trips():
     other = FlatAdam(copy.deepcopy(flat_d), 0.01)
     other.load_state_dict(opt.state_dict())
     assert other.t == 1 and torch.equal(other.m, opt.m) and torch.equal(other.v, opt.v)
+
+
+def test_backward_params_writes_the_same_gradients_without_the_input_one():
+    _, _, _, flat_d = _pair("gaussian")
+    x = torch.randn(8, 2, dtype=torch.float64, generator=torch.Generator().manual_seed(2))
+    out, hs = flat_d.forward(x)
+    weight = torch.linspace(-1, 1, out.numel(), dtype=out.dtype).reshape(out.shape)
+    flat_d.backward(hs, weight.clone())
+    expected = flat_d.grad.clone()
+    flat_d.grad.zero_()
+    assert flat_d.backward_params(hs, weight.clone()) is None
+    torch.testing.assert_close(flat_d.grad, expected, rtol=0, atol=0)

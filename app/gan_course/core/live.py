@@ -85,6 +85,8 @@ class LiveRun:
         self._drawn_snapshots = 0  # snapshots (of history or comparison) the page had when it drew last
         self._last_seen = clock()
         self._gap_s = 0.0  # a running mean of the time between two frames the page drew
+        self.snapshot_gap_s = 0.0  # a running mean of the wall time between two new snapshots of the job
+        self._snapshot_at = clock()
         self._step_s = 1e-4  # a running estimate of the seconds one step takes, to size the slices
         self.on_seen: Callable[[], None] | None = None  # the executor's wake-up, called after the page drew
 
@@ -172,6 +174,7 @@ class LiveRun:
         if job == "compare" and self._compare_done():
             self.state, self.note = "done", "compared"
         self._last_seen, self._gap_s = self._clock(), 0.0
+        self._snapshot_at, self.snapshot_gap_s = self._last_seen, 0.0
         self._bump()
 
     def pause(self, note: Note = "stopped") -> None:
@@ -236,6 +239,12 @@ class LiveRun:
             self.cpu_s += time.thread_time() - began
             if self.running and self.cpu_s > self.cpu_cap_s:
                 self.state, self.note = "paused", "time_cap"
+            if self._snapshots() != snapshots:
+                now = self._clock()
+                gap, self._snapshot_at = now - self._snapshot_at, now
+                self.snapshot_gap_s = (
+                    gap if not self.snapshot_gap_s else 0.7 * self.snapshot_gap_s + 0.3 * gap
+                )
             if not self.running or self._snapshots() != snapshots:
                 self._bump()  # the page has something new to draw
 

@@ -51,10 +51,11 @@ class FlatMLP:
                 (self.weights if len(shape) == 2 else self.biases).append(self.flat[at : at + n].view(shape))
                 (self.grad_w if len(shape) == 2 else self.grad_b).append(self.grad[at : at + n].view(shape))
                 at += n
+        self.weights_t = [w.T for w in self.weights]  # views too: the forward pass needs W_iᵀ every step
 
     def __getstate__(self) -> dict:
         # Views are rebuilt, not copied, so a copy's layers keep pointing into its own flat buffer.
-        views = ("weights", "biases", "grad_w", "grad_b")
+        views = ("weights", "biases", "grad_w", "grad_b", "weights_t")
         return {k: v for k, v in self.__dict__.items() if k not in views}
 
     def __setstate__(self, state: dict) -> None:
@@ -99,7 +100,7 @@ class FlatMLP:
     def _act_grad_(self, g: Tensor, h: Tensor) -> Tensor:
         """g ← g · act′(a), written with the activation's output h = act(a)."""
         if self.activation == "tanh":
-            return g.mul_(1 - h * h)  # tanh′ = 1 − tanh²
+            return torch.ops.aten.tanh_backward(g, h)  # g·(1 − h²), as tanh′ = 1 − tanh², in one op
         if self.activation == "relu":
             return g.mul_(h > 0)
         if self.activation == "leaky_relu":
@@ -110,8 +111,8 @@ class FlatMLP:
         """(output, the inputs h_i of every layer, for backward)."""
         hs = [x]
         last = len(self.weights) - 1
-        for k, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
-            a = torch.addmm(b, hs[-1], w.T)
+        for k, (w_t, b) in enumerate(zip(self.weights_t, self.biases, strict=True)):
+            a = torch.addmm(b, hs[-1], w_t)
             if k == last:
                 return a, hs
             hs.append(self._act(a))
@@ -122,11 +123,21 @@ class FlatMLP:
 
     def backward(self, hs: list[Tensor], grad_out: Tensor, *, params: bool = True) -> Tensor:
         """∂L/∂x given ∂L/∂output; with params=True also writes ∂L/∂weights into `grad` (overwriting)."""
-        g = grad_out
+        g = self._backward(hs, grad_out, params, to_input=True)
+        assert g is not None
+        return g
+
+    def backward_params(self, hs: list[Tensor], grad_out: Tensor) -> None:
+        """Writes ∂L/∂weights into `grad` (overwriting), without the input's gradient that no update uses."""
+        self._backward(hs, grad_out, True, to_input=False)
+
+    def _backward(self, hs: list[Tensor], g: Tensor, params: bool, *, to_input: bool) -> Tensor | None:
         for k in range(len(self.weights) - 1, -1, -1):
             if params:
                 torch.mm(g.T, hs[k], out=self.grad_w[k])  # ∂L/∂W_k = gᵀ·h_k
                 torch.sum(g, 0, out=self.grad_b[k])  # ∂L/∂b_k = Σ_rows g
+            if not k and not to_input:
+                return None
             g = g @ self.weights[k]  # ∂L/∂h_k
             if k:
                 g = self._act_grad_(g, hs[k])

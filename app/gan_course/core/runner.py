@@ -229,8 +229,9 @@ class _MLPEngine:
         self.grid_x = np.linspace(lo[0] - pad[0], hi[0] + pad[0], GRID)
         self.grid_y = np.linspace(lo[1] - pad[1], hi[1] + pad[1], GRID)
         self._epoch: tuple[int, Tensor, Tensor] | None = None
-        # Σ‖∇θ_G L_G‖ and the number of G updates since the last snapshot, summed on the device (no sync)
-        self.g_norms = torch.zeros(2, dtype=self.dtype, device=device)
+        # Σ‖∇θ_G L_G‖ over the G updates since the last snapshot, summed on the device (no sync); their count
+        self.g_norm_sum = torch.zeros((), dtype=self.dtype, device=device)
+        self.g_norm_count = 0
 
     def noise(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """n latents from p_z: N(0, I) or U(−1, 1) in each of latent_dim coordinates."""
@@ -254,10 +255,11 @@ class _MLPEngine:
             rng = np.random.default_rng([self.cfg.seed, 1, epoch])
             perm = torch.as_tensor(rng.permutation(self.cfg.n_real), device=self.device)
             z = self.noise(rng, self.cfg.n_real)
-            self._epoch = (epoch, perm, torch.as_tensor(z, dtype=self.dtype, device=self.device))
-        _, perm, z = self._epoch
+            # The epoch's shuffle gathered once: each step's minibatch is then a view, not a gather.
+            self._epoch = (epoch, self.data[perm], torch.as_tensor(z, dtype=self.dtype, device=self.device))
+        _, shuffled, z = self._epoch
         rows = slice(b * self.cfg.batch_size, (b + 1) * self.cfg.batch_size)
-        return self.data[perm[rows]], z[rows]
+        return shuffled[rows], z[rows]
 
     def extra_batch(self, k: int, i: int) -> tuple[Tensor, Tensor]:
         """The minibatch of D's update i ≥ 1 in step k: rows drawn with replacement, fresh latents."""
@@ -287,13 +289,14 @@ class _MLPEngine:
 
     def _count_g_norm(self) -> None:
         """Adds the norm of the gradient G has just stepped along (net_g.grad) to the running sum."""
-        self.g_norms[0] += torch.linalg.vector_norm(self.net_g.grad)
-        self.g_norms[1] += 1
+        self.g_norm_sum.add_(torch.linalg.vector_norm(self.net_g.grad))
+        self.g_norm_count += 1
 
     def g_grad_norm(self) -> float | None:
         """The mean ‖∇θ_G L_G‖ over the G updates since the last call (None if there were none)."""
-        total, count = self.g_norms.tolist()
-        self.g_norms.zero_()
+        total, count = self.g_norm_sum.item(), self.g_norm_count
+        self.g_norm_sum.zero_()
+        self.g_norm_count = 0
         return total / count if count else None
 
     def probe(self, k: int) -> Logits:

@@ -436,7 +436,7 @@ def flat_update_d(
         grad = torch.sigmoid(logits)
         grad[:n] -= 1
         grad.mul_(0.5 / n)
-    net_d.backward(hs, grad)
+    net_d.backward_params(hs, grad)
     opt_d.step()
     return logits[:n], logits[n:]
 
@@ -456,6 +456,6 @@ def flat_update_g(
         s = torch.sigmoid(logits)
         grad = (s - 1) if gen_loss == NON_SATURATING else s.neg_()
     grad_fake = net_d.backward(hs_d, grad.div_(z.shape[0]), params=False)  # through D, D's weights untouched
-    net_g.backward(hs_g, grad_fake)
+    net_g.backward_params(hs_g, grad_fake)
     opt_g.step()
     return logits

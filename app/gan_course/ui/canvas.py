@@ -1,8 +1,10 @@
 """The training widget's picture: a progress bar and the live charts, drawn from what a LiveRun holds.
 
 Figures are kept per widget with a tag (snapshot count, log scale, language, projector) and rebuilt only
-when the tag changes. The weight charts, which cost more than the rest together, follow every
-HEAVY_EVERY-th snapshot while a run is live, and only the final one while many runs share the server.
+when the tag changes. While a run is live the progress bar follows every snapshot, the charts every
+CHART_EVERY-th (a chart costs far more to build and send than the bar), and the weight charts, which
+cost more than the rest together, every HEAVY_EVERY-th, or only the final one while many runs share
+the server.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from gan_course.plots.theme import FigureSlot, reusing
 from gan_course.ui.context import Context
 from gan_course.ui.run_text import LOSS_LABELS, PROGRESS_TEXT, SAMPLE_CAPTIONS
 
-HEAVY_EVERY = 5
+CHART_EVERY = 2
+HEAVY_EVERY = 6  # a multiple of CHART_EVERY: the weight charts change with the others
 CROWDED = 4  # more live runs than this on the server: the weight charts wait for the final frame
 PLOT_CONFIG = {"displaylogo": False, "displayModeBar": False}
 FACE_MODELS = ("faces", "face_classifier")
@@ -73,6 +76,7 @@ class Canvas:
         self.name, self.ctx, self.model, self.log_y = name, ctx, model, log_y
         self.figures, self.views = view.figures, view.views
         self.shown: dict[str, tuple] = {}  # slot → tag on the page in this script run (a key appears once)
+        self.charted = False  # the charts were drawn into this script run's placeholders
         self.progress = st.empty()
         left, right = st.columns(2)
         if model in BILINEAR_MODELS:  # no losses, no D outputs: the path and its curves
@@ -157,15 +161,20 @@ class Canvas:
         self.progress.progress(at.fraction, text=text)
 
     def draw(self, run: LiveRun, *, crowded: bool = False) -> None:
-        """Progress and charts of the run's last snapshot; live, the weight charts follow every few."""
+        """Progress and charts of the run's last snapshot; live, the charts follow every few snapshots.
+
+        Placeholders that were just laid out always get their charts: an empty one would blank the chart."""
         self.show_progress(run)
         snap, history = run.last, run.history
         if snap is None:
             return
+        final = not run.running or run.job != "train"
+        if self.charted and not final and len(history) % CHART_EVERY != 1:
+            return
+        self.charted = True
         if self.model in BILINEAR_MODELS:
             self._draw_bilinear(history, snap)
             return
-        final = not run.running or run.job != "train"
         self._draw_charts(history, snap, heavy_due=final or (not crowded and len(history) % HEAVY_EVERY == 1))
         self.summary.caption(plots.describe(history, self.ctx._, self.ctx.lang))
         if snap.modes_covered is not None:

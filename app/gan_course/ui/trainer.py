@@ -5,8 +5,9 @@ training thread (core.executor). This module only places the controls and draws 
 
 * the widget is a fragment, so its buttons redraw it without re-creating the lesson around it;
 * while a run is live, its picture is a nested fragment that the browser reruns every REDRAW_S; each such
-  rerun draws the latest snapshot, then waits for new ones instead of redrawing, so a run is drawn about once
-  per snapshot whatever the load, and a tab that is closed stops asking (the run then pauses itself);
+  rerun waits for new snapshots and draws each, leaving the last rerun's charts standing until then, so a
+  run is drawn about once per snapshot whatever the load, and a tab that is closed stops asking (the run
+  then pauses itself);
 * when the run ends, the whole page reruns once and draws the final frame, so the tools beside the widget
   see the trained weights.
 """
@@ -25,14 +26,15 @@ from gan_course.core.snapshot import params_to_json
 from gan_course.i18n import N_
 from gan_course.plots import compare_figure
 from gan_course.ui import settings, shell, shortcuts, slow_motion
-from gan_course.ui.canvas import CROWDED, PLOT_CONFIG, Canvas, View, cached_figure
+from gan_course.ui.canvas import CHART_EVERY, CROWDED, PLOT_CONFIG, Canvas, View, cached_figure
 from gan_course.ui.context import Context, current
 from gan_course.ui.run_text import NOTE_KIND, NOTE_TEXT, phase_text
 from gan_course.ui.settings import Spec
 
 REDRAW_S = 0.2  # while a run is live, the browser asks for its picture this often ...
-FLUSH_S = 0.002  # see _live
-LIVE_S = 1.0  # ... and one such rerun draws the new snapshots for this long (Pause waits at most this)
+FRAME_GAP_S = 0.007  # see _live
+LIVE_S = 1.0  # ... and one such rerun draws the new snapshots for at least this long (Pause waits that) ...
+LIVE_MAX_S = 4.0  # ... or, on a server too crowded for many a second, a few of them, but never longer
 
 __all__ = ["Spec", "render"]
 
@@ -80,29 +82,37 @@ def _compare(spec: Spec, cfg: TrainConfig) -> None:
 def _live(spec: Spec, model: str, log_y: bool) -> None:
     """The picture of a live run, rerun by the browser every REDRAW_S while the run is live.
 
-    One rerun draws the latest snapshot, then every new one for up to LIVE_S, waiting for each;
-    then it hands back, since Streamlit answers a click (Pause) only between two reruns."""
+    One rerun draws every new snapshot for its window (LIVE_S, longer on a crowded server), waiting for
+    each, then hands back, since Streamlit answers a click (Pause) only between two reruns. The charts of
+    the last rerun stay on the page until this one lays out its own, so it lays them out only once it has
+    something new to draw. A run with nothing new for LIVE_MAX_S is drawn again as it is, before the
+    rerun's end would clear its charts."""
     run, view, ctx = _run(spec), _view(spec), current()
-    canvas = Canvas(spec.name, ctx, view, model, log_y)
-    end = time.monotonic() + LIVE_S
-    drawn = False
+    began = time.monotonic()
+    # Each rerun lays out its charts afresh, and a crowded server makes snapshots come seconds apart: a
+    # rerun that lasts CHART_EVERY of them sends the charts as often as a lone run does, not once per LIVE_S.
+    window = min(LIVE_MAX_S, max(LIVE_S, CHART_EVERY * run.snapshot_gap_s))
+    canvas: Canvas | None = None
     while True:
-        if drawn:  # the rerun's first pass draws at once: its placeholders replaced the last rerun's charts
-            run.wait(view.version, max(0.0, end - time.monotonic()))
         if not run.running:
             # The page's rerun draws the final frame, with the Start button, the message and the tools beside
             # it: drawing it here too would only be cleared by that rerun before the browser got it all.
             shell.rerun_page()
-        if not drawn or run.version != view.version:
-            version = run.version
+        age = time.monotonic() - began
+        if run.version != view.version or (canvas is None and age >= LIVE_MAX_S):
+            version, drawn_at = run.version, time.monotonic()
+            if canvas is None:
+                canvas = Canvas(spec.name, ctx, view, model, log_y)
             canvas.draw(run, crowded=EXECUTOR.live_runs() > CROWDED)
-            drawn, view.version = True, version
-            # A breath for the server's event loop to send this frame before the run trains on: Streamlit
-            # merges two updates of one element that wait in its send queue, and a short run lost frames.
-            time.sleep(FLUSH_S)
+            view.version = version
             run.seen(version)
-        if time.monotonic() >= end:
+            # Streamlit's event loop sends queued updates every few milliseconds and merges two updates of
+            # one element that wait in its queue: the next frame comes no sooner than FRAME_GAP_S after this
+            # one, so that a short run loses none. The run trains on meanwhile.
+            time.sleep(max(0.0, drawn_at + FRAME_GAP_S - time.monotonic()))
+        if canvas is not None and age >= window:
             return
+        run.wait(view.version, max(0.0, (window if canvas is not None else LIVE_MAX_S) - age))
 
 
 def _message(run: LiveRun, ctx: Context, slot: Any) -> None:
@@ -123,8 +133,9 @@ def _buttons(spec: Spec, run: LiveRun, cfg: TrainConfig, ctx: Context) -> bool:
     """Start or Pause (never both), Step, Reset, the log-scale toggle and Compare; returns log scale."""
     _ = ctx._
     n = 5 if spec.compare else 4
-    # A projector's large type does not fit five controls in a row: the buttons, then the chart options.
-    cols = [*st.columns(3), *st.columns(n - 3)] if ctx.projector else st.columns(n)
+    # Five controls, or a projector's large type, do not fit in one row in every language (German labels
+    # were cut off): the buttons, then the chart options.
+    cols = [*st.columns(3), *st.columns(n - 3)] if ctx.projector or n == 5 else st.columns(n)
     # One control: Pause while a run is live, Start otherwise, on the same key K.
     label, key, on_click, args, icon, help_text = (
         (N_("Pause"), "stop", _pause, (spec,), ":material/pause:", shortcuts.PAUSE_HELP)
