@@ -118,29 +118,28 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sessions", type=int, nargs="*", default=[20, 40])
     ap.add_argument("--skip-idle", action="store_true")
-    ap.add_argument("--repeat", type=int, default=3, help="lone and reference runs (medians)")
+    ap.add_argument("--repeat", type=int, default=5, help="lone and reference runs (medians)")
     args = ap.parse_args()
     url, proc = start_server()
     report: dict = {"machine": f"{os.cpu_count()} cores", "date": time.strftime("%Y-%m-%d")}
     try:
         for page in LESSONS.values():
             load(url, page, 1, proc.pid)  # warm-up: imports, first figures
-        # A shared machine's speed drifts by tens of percent: the reference is timed between the lone runs,
-        # and each ratio is a median over the repeats.
+        # A shared machine's speed drifts by tens of percent within minutes: each lone run is timed right
+        # after a run of the reference, and each ratio is the median over the repeats of those pairs.
         refs, lone = [], {name: [] for name in LESSONS}
         for _ in range(args.repeat):
-            refs.append(np_reference())
             for name, page in LESSONS.items():
-                lone[name].append(load(url, page, 1, proc.pid))
-        ref = report["np_ref_5000_s"] = statistics.median(refs)
-        for name, runs in lone.items():
-            wall = statistics.median(r["p50"] for r in runs)
-            cpu = statistics.median(r["server_cpu_s"] for r in runs)
+                refs.append(np_reference())
+                lone[name].append((refs[-1], load(url, page, 1, proc.pid)))
+        report["np_ref_5000_s"] = statistics.median(refs)
+        for name, pairs in lone.items():
+            runs = [r for _, r in pairs]
             report[name] = {
-                "wall_s": wall,
-                "server_cpu_s": cpu,
+                "wall_s": statistics.median(r["p50"] for r in runs),
+                "server_cpu_s": statistics.median(r["server_cpu_s"] for r in runs),
                 "frames": min(r["min_frames"] for r in runs),
-                "vs_np_ref": round(wall / ref, 2),
+                "vs_np_ref": round(statistics.median(r["p50"] / ref for ref, r in pairs), 2),
                 "wall_vs_cpu": round(statistics.median(r["p50"] / r["server_cpu_s"] for r in runs), 2),
             }
         lone_cpu = report["lesson3"]["server_cpu_s"]

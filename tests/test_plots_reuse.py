@@ -69,6 +69,19 @@ def test_the_plane_with_its_views_is_reused_and_equals_a_fresh_one() -> None:
     assert drawn_first != _json(fresh)
 
 
+def test_a_legend_entry_that_changes_like_an_array_does_not_rebuild_the_plane() -> None:
+    early, late = _histories("gaussian")  # G's arrows are scaled per frame, and the legend says by how much
+    names = [[t.name for t in plots.points_figure(h.last, _, "de").data] for h in (early, late)]
+    assert names[0] != names[1]
+    slot = FigureSlot()
+    with reusing(slot):
+        first = plots.points_figure(early.last, _, "de")
+        again = plots.points_figure(late.last, _, "de")
+    assert again is first
+    assert [t.name for t in again.data] == names[1]
+    assert _json(again) == _json(plots.points_figure(late.last, _, "de"))
+
+
 def test_a_changed_layout_is_built_afresh() -> None:
     early, _late = _histories("faces")
     slot = FigureSlot()

@@ -215,10 +215,19 @@ def reusing(slot: FigureSlot) -> Iterator[None]:
         _SLOT.reset(token)
 
 
+# Texts that may change from frame to frame like arrays do (a legend entry with the arrows' current scale).
+LIVE_TEXT_KEYS = frozenset({"name"})
+
+
 def _shape(value: Any, updatable: bool = True) -> Any:
-    """`value` with each array that _arrays finds (in dicts, not in lists) replaced by what it is."""
+    """`value` with each array or live text that _arrays finds (in dicts, not lists) replaced by its kind."""
     if isinstance(value, dict):
-        return {key: _shape(item, updatable) for key, item in value.items()}
+        return {
+            key: "<text>"
+            if updatable and key in LIVE_TEXT_KEYS and isinstance(item, str)
+            else _shape(item, updatable)
+            for key, item in value.items()
+        }
     if isinstance(value, list | tuple):
         return [_shape(item, False) for item in value]
     if isinstance(value, np.ndarray):
@@ -229,10 +238,10 @@ def _shape(value: Any, updatable: bool = True) -> Any:
 
 
 def _arrays(spec: dict[str, Any]) -> dict[str, Any]:
-    """The numpy arrays of a trace or layout dict, nested as in it."""
+    """The numpy arrays and live texts of a trace or layout dict, nested as in it."""
     found: dict[str, Any] = {}
     for key, value in spec.items():
-        if isinstance(value, np.ndarray):
+        if isinstance(value, np.ndarray) or (key in LIVE_TEXT_KEYS and isinstance(value, str)):
             found[key] = value
         elif isinstance(value, dict) and (inner := _arrays(value)):
             found[key] = inner
