@@ -186,3 +186,17 @@ def test_the_gap_between_snapshots_is_a_running_mean_of_wall_time():
     run.pause()
     run.start(_faces(epochs=100))  # a new start measures afresh
     assert run.snapshot_gap_s == 0.0
+
+
+def test_waiting_between_frames_does_not_shrink_the_usual_frame_gap():
+    now = [0.0]
+    run = LiveRun(stale_s=4.0, clock=lambda: now[0])
+    run.start(_faces(epochs=100))
+    for _ in range(10):  # a frame every 2 s, and the live view waiting in between, as it does
+        run.work(1.0)
+        now[0] += 1.9
+        run.wait(-1, 0)  # returns at once; it counts as looking, not as a frame
+        now[0] += 0.1
+        run.seen(run.version)
+    now[0] += 10.0  # five usual gaps without a frame or a wait: a crowded server, not a closed tab
+    assert not run.stale()

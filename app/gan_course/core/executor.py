@@ -6,7 +6,8 @@ cores: 2.9× with two threads, 4.9× with four). One thread in turn keeps the co
 runs cost what they cost one after another, and each session's page thread only draws.
 
 Runs are held by weak reference: a session that is gone takes its run with it, and the thread never keeps
-training for nobody. A run whose page stopped looking (a closed tab) is paused after STALE_S.
+training for nobody. A run whose page stopped looking (a closed tab) waits for it without training,
+and is paused after STALE_S.
 """
 
 from __future__ import annotations

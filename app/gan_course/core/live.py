@@ -23,7 +23,7 @@ from gan_course.core.snapshot import History, Snapshot
 
 FRAMES = 25  # snapshots (live redraws) in a run: smooth enough to watch, few enough to draw cheaply
 CPU_CAP_S = 120.0  # one Start (or Compare) never uses more CPU time than this; it pauses and can go on
-STALE_S = 15.0  # a run whose page has not looked for this long (a closed tab) is paused ...
+STALE_S = 30.0  # a run whose page has not looked for this long (a closed tab) is paused ...
 STALE_GAPS = 8  # ... or for this many of its usual gaps between two frames, on a server too busy to draw fast
 AHEAD = 0  # snapshots a run may be ahead of its page: none, so that the page shows every one
 
@@ -85,6 +85,7 @@ class LiveRun:
         self._drawn_snapshots = 0  # snapshots (of history or comparison) the page had when it drew last
         self._last_seen = clock()
         self._gap_s = 0.0  # a running mean of the time between two frames the page drew
+        self._seen_at = clock()  # when the page drew its last frame
         self.snapshot_gap_s = 0.0  # a running mean of the wall time between two new snapshots of the job
         self._snapshot_at = clock()
         self._step_s = 1e-4  # a running estimate of the seconds one step takes, to size the slices
@@ -121,8 +122,9 @@ class LiveRun:
         """The page drew what `version` showed; the run may go on, and it is not stale."""
         with self._changed:
             now = self._clock()
-            self._gap_s = 0.8 * self._gap_s + 0.2 * (now - self._last_seen)
-            self._last_seen = now
+            # between two drawn frames, not since the page last waited: waiting counts as looking, not drawing
+            self._gap_s = 0.8 * self._gap_s + 0.2 * (now - self._seen_at)
+            self._last_seen = self._seen_at = now
             if version > self.drawn:
                 self.drawn = version
                 self._drawn_snapshots = self._snapshots()
@@ -174,6 +176,7 @@ class LiveRun:
         if job == "compare" and self._compare_done():
             self.state, self.note = "done", "compared"
         self._last_seen, self._gap_s = self._clock(), 0.0
+        self._seen_at = self._last_seen
         self._snapshot_at, self.snapshot_gap_s = self._last_seen, 0.0
         self._bump()
 
