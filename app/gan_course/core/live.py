@@ -23,7 +23,7 @@ from gan_course.core.snapshot import History, Snapshot
 
 FRAMES = 25  # snapshots (live redraws) in a run: smooth enough to watch, few enough to draw cheaply
 CPU_CAP_S = 120.0  # one Start (or Compare) never uses more CPU time than this; it pauses and can go on
-STALE_S = 30.0  # a run whose page has not looked for this long (a closed tab) is paused ...
+STALE_S = 120.0  # a run whose page has not looked for this long (a closed tab) is paused ...
 STALE_GAPS = 8  # ... or for this many of its usual gaps between two frames, on a server too busy to draw fast
 AHEAD = 0  # snapshots a run may be ahead of its page: none, so that the page shows every one
 

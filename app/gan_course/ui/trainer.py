@@ -32,9 +32,9 @@ from gan_course.ui.run_text import NOTE_KIND, NOTE_TEXT, phase_text
 from gan_course.ui.settings import Spec
 
 REDRAW_S = 0.2  # while a run is live, the browser asks for its picture this often ...
-FRAME_GAP_S = 0.007  # see _live
 LIVE_S = 1.0  # ... and one such rerun draws the new snapshots for at least this long (Pause waits that) ...
 LIVE_MAX_S = 4.0  # ... or, on a server too crowded for many a second, a few of them, but never longer
+FRAME_GAP_S = 0.007  # two frames leave the server at least this far apart (see _live)
 
 __all__ = ["Spec", "render"]
 
