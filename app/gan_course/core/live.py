@@ -242,13 +242,14 @@ class LiveRun:
             self.cpu_s += time.thread_time() - began
             if self.running and self.cpu_s > self.cpu_cap_s:
                 self.state, self.note = "paused", "time_cap"
-            if self._snapshots() != snapshots:
+            fresh = self._snapshots() != snapshots
+            if fresh:
                 now = self._clock()
                 gap, self._snapshot_at = now - self._snapshot_at, now
                 self.snapshot_gap_s = (
                     gap if not self.snapshot_gap_s else 0.7 * self.snapshot_gap_s + 0.3 * gap
                 )
-            if not self.running or self._snapshots() != snapshots:
+            if fresh or not self.running:
                 self._bump()  # the page has something new to draw
 
     def _work_on(self, trainer: Trainer, history: History, budget_s: float) -> None:
