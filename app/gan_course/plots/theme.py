@@ -219,13 +219,15 @@ def reusing(slot: FigureSlot) -> Iterator[None]:
 LIVE_TEXT_KEYS = frozenset({"name"})
 
 
+def _live_text(key: str, value: Any) -> bool:
+    return key in LIVE_TEXT_KEYS and isinstance(value, str)
+
+
 def _shape(value: Any, updatable: bool = True) -> Any:
     """`value` with each array or live text that _arrays finds (in dicts, not lists) replaced by its kind."""
     if isinstance(value, dict):
         return {
-            key: "<text>"
-            if updatable and key in LIVE_TEXT_KEYS and isinstance(item, str)
-            else _shape(item, updatable)
+            key: "<text>" if updatable and _live_text(key, item) else _shape(item, updatable)
             for key, item in value.items()
         }
     if isinstance(value, list | tuple):
@@ -241,7 +243,7 @@ def _arrays(spec: dict[str, Any]) -> dict[str, Any]:
     """The numpy arrays and live texts of a trace or layout dict, nested as in it."""
     found: dict[str, Any] = {}
     for key, value in spec.items():
-        if isinstance(value, np.ndarray) or (key in LIVE_TEXT_KEYS and isinstance(value, str)):
+        if isinstance(value, np.ndarray) or _live_text(key, value):
             found[key] = value
         elif isinstance(value, dict) and (inner := _arrays(value)):
             found[key] = inner
