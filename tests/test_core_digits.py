@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import copy
+import os
 import pickle
+import platform
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -194,3 +198,18 @@ def test_the_live_run_trains_the_digits_in_25_frames() -> None:
     # 58 steps, 25 frames: a snapshot every 2 steps, the rhythm every widget uses
     assert run.state == "done" and run.trainer.config.every == 2 and len(run.history) == 29
     assert run.last.step == 58 and run.last.samples.shape == (64, 64)
+
+
+X86_64 = platform.machine().lower() in ("x86_64", "amd64")
+
+
+@pytest.mark.skipif(not X86_64, reason="the cap is for x86-64's oneDNN")
+@pytest.mark.parametrize(("given", "seen"), [(None, "AVX2"), ("ALL", "ALL")])
+def test_importing_the_core_caps_onednn_at_avx2_unless_the_user_chose(given: str | None, seen: str) -> None:
+    # AVX-512 kernels add in another order: 42 digits recognised instead of 28 (lesson 5's claims).
+    env = {k: v for k, v in os.environ.items() if k != "ONEDNN_MAX_CPU_ISA"}
+    if given is not None:
+        env["ONEDNN_MAX_CPU_ISA"] = given
+    code = "import os, gan_course.core; print(os.environ.get('ONEDNN_MAX_CPU_ISA'))"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == seen

@@ -7,6 +7,8 @@ loaded on first use, so `from gan_course.core.config import …` does not pay fo
 from __future__ import annotations
 
 import importlib
+import os
+import platform
 from typing import TYPE_CHECKING, Any
 
 from gan_course.core.config import (
@@ -25,6 +27,15 @@ from gan_course.core.snapshot import History, Snapshot
 if TYPE_CHECKING:
     from gan_course.core.device import device_label, resolve_device
     from gan_course.core.runner import Trainer, train
+
+# The DCGAN's convolutions run in oneDNN, whose AVX-512 kernels add in another order than its AVX2 ones:
+# after 1740 Adam steps that is another set of digits (28 recognised on AVX2, 42 on AVX-512, same seed).
+# Capping oneDNN at AVX2, which every x86-64 CPU since 2015 has, gives every such CPU the lesson's digits
+# and costs nothing measurable here. oneDNN reads the cap at its first primitive, so setting it before
+# any training is enough; a value the user set wins (ONEDNN_MAX_CPU_ISA=ALL lifts the cap).
+REPRODUCIBLE_ONEDNN_ISA = "AVX2"
+if platform.machine().lower() in ("x86_64", "amd64"):
+    os.environ.setdefault("ONEDNN_MAX_CPU_ISA", REPRODUCIBLE_ONEDNN_ISA)
 
 _LAZY = {
     "Trainer": "gan_course.core.runner",
