@@ -122,6 +122,19 @@ def test_the_run_waits_for_the_page_and_a_page_that_stops_looking_pauses_it():
     assert run.state == "paused" and run.note == "stale"
 
 
+def test_a_snapshot_made_while_the_page_drew_an_older_version_still_waits_to_be_drawn():
+    run = LiveRun()
+    run.start(_faces(epochs=20))
+    picked = run.version  # the page starts drawing the run as it stood: no snapshot yet ...
+    run.work(1.0)  # ... while the executor makes the first one
+    run.seen(picked)
+    assert not run.wants_work()  # the first snapshot was never drawn: the run waits for the page
+    run.seen(run.version)
+    assert run.wants_work()
+    run.work(1.0)
+    assert len(run.history) == 2 and not run.wants_work()
+
+
 def test_step_makes_one_update_and_reset_forgets_everything():
     run = LiveRun()
     snap = run.step(_faces())

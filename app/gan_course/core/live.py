@@ -83,6 +83,7 @@ class LiveRun:
         self.version = 0
         self.drawn = 0  # the version the page drew last
         self._drawn_snapshots = 0  # snapshots (of history or comparison) the page had when it drew last
+        self._snapshots_at = {0: 0}  # version → the snapshots it showed, for the versions not seen yet
         self._last_seen = clock()
         self._gap_s = 0.0  # a running mean of the time between two frames the page drew
         self._seen_at = clock()  # when the page drew its last frame
@@ -127,7 +128,10 @@ class LiveRun:
             self._last_seen = self._seen_at = now
             if version > self.drawn:
                 self.drawn = version
-                self._drawn_snapshots = self._snapshots()
+                # What that version showed, not what the run holds now: a snapshot made while the page drew
+                # has not been drawn, and the run waits for it to be.
+                self._drawn_snapshots = self._snapshots_at.get(version, self._snapshots())
+                self._snapshots_at = {v: n for v, n in self._snapshots_at.items() if v > version}
             self._changed.notify_all()
         if self.on_seen is not None:
             self.on_seen()
@@ -283,6 +287,7 @@ class LiveRun:
 
     def _bump(self) -> None:
         self.version += 1
+        self._snapshots_at[self.version] = self._snapshots()
         self._changed.notify_all()
 
     # --- headless use (tests, CLI) ---
