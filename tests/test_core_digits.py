@@ -208,6 +208,9 @@ X86_64 = platform.machine().lower() in ("x86_64", "amd64")
 def test_importing_the_core_caps_onednn_at_avx2_unless_the_user_chose(given: str | None, seen: str) -> None:
     # AVX-512 kernels add in another order: 42 digits recognised instead of 28 (lesson 5's claims).
     env = {k: v for k, v in os.environ.items() if k != "ONEDNN_MAX_CPU_ISA"}
+    # the package from this checkout, installed or not, as pytest's own `pythonpath` gives it
+    app = os.path.dirname(os.path.dirname(os.path.dirname(digits.__file__)))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [app, os.environ.get("PYTHONPATH")]))
     if given is not None:
         env["ONEDNN_MAX_CPU_ISA"] = given
     code = "import os, gan_course.core; print(os.environ.get('ONEDNN_MAX_CPU_ISA'))"
