@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import os
 import pickle
-import platform
 import subprocess
 import sys
 
@@ -13,7 +12,7 @@ import numpy as np
 import pytest
 import torch
 
-from gan_course.core import REPRODUCIBLE_ONEDNN_ISA, digits
+from gan_course.core import REPRODUCIBLE_ONEDNN_ISA, X86_64, digits
 from gan_course.core.config import ConfigError, preset
 from gan_course.core.digits import N_SHOWN, DigitsEngine, load_digits, walk_ends
 from gan_course.core.live import LiveRun
@@ -198,9 +197,6 @@ def test_the_live_run_trains_the_digits_in_25_frames() -> None:
     # 58 steps, 25 frames: a snapshot every 2 steps, the rhythm every widget uses
     assert run.state == "done" and run.trainer.config.every == 2 and len(run.history) == 29
     assert run.last.step == 58 and run.last.samples.shape == (64, 64)
-
-
-X86_64 = platform.machine().lower() in ("x86_64", "amd64")
 
 
 @pytest.mark.skipif(not X86_64, reason="the cap is for x86-64's oneDNN")

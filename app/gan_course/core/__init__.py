@@ -34,7 +34,8 @@ if TYPE_CHECKING:
 # and costs nothing measurable here. oneDNN reads the cap at its first primitive, so setting it before
 # any training is enough; a value the user set wins (ONEDNN_MAX_CPU_ISA=ALL lifts the cap).
 REPRODUCIBLE_ONEDNN_ISA = "AVX2"
-if platform.machine().lower() in ("x86_64", "amd64"):
+X86_64 = platform.machine().lower() in ("x86_64", "amd64")  # where the cap applies
+if X86_64:
     os.environ.setdefault("ONEDNN_MAX_CPU_ISA", REPRODUCIBLE_ONEDNN_ISA)
 
 _LAZY = {
@@ -52,6 +53,8 @@ __all__ = [
     "MODELS",
     "OPTIMIZERS",
     "PRESETS",
+    "REPRODUCIBLE_ONEDNN_ISA",
+    "X86_64",
     "History",
     "Snapshot",
     "TrainConfig",
