@@ -17,7 +17,8 @@ from pathlib import Path
 from queue import Empty, Queue
 from typing import IO
 
-ROOT = Path(__file__).resolve().parents[1]
+from checkout import ROOT, checkout_env
+
 START_TIMEOUT_S = 120.0
 REPLICA_LINE = re.compile(r"^replica (\d+) pid (\d+) port (\d+)$")
 BALANCER_LINE = re.compile(r"^balancer haproxy pid (\d+) port (\d+) config (\S+)$")
@@ -66,7 +67,7 @@ def _read_lines(stream: IO[str], queue: Queue[str | None]) -> None:
 def start_serve(haproxy: str, replicas: int, *extra: str) -> Cluster:
     """Start the command and read its stdout up to the "open the course" line."""
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "app") + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    env = checkout_env()
     cmd = [sys.executable, "-m", "gan_course", "serve", "--replicas", str(replicas), "--port", str(port),
            "--host", "127.0.0.1", "--haproxy", haproxy, *extra]  # fmt: skip
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

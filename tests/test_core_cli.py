@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
+from checkout import checkout_env
 from gan_course import cli
 from gan_course.core.bench import run_bench
 from gan_course.core.config import PRESETS
 
 ARTICLE_G_WEIGHTS = [0.70702123, 0.03720449, -0.45703394, 0.79375751]
 ARTICLE_D_BIAS = -0.8955103005797729
-APP = Path(__file__).resolve().parents[1] / "app"
 
 
 def test_train_json_is_one_object_with_the_article_numbers(capsys: pytest.CaptureFixture[str]) -> None:
@@ -153,7 +151,7 @@ def test_bench_reports_ratios() -> None:
 
 
 def test_module_help_runs_as_a_subprocess() -> None:
-    env = {**os.environ, "PYTHONPATH": str(APP) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    env = checkout_env()
     proc = subprocess.run(
         [sys.executable, "-m", "gan_course", "--help"],
         capture_output=True,

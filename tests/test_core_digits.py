@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import os
 import pickle
 import subprocess
 import sys
@@ -12,6 +11,7 @@ import numpy as np
 import pytest
 import torch
 
+from checkout import checkout_env
 from gan_course.core import REPRODUCIBLE_ONEDNN_ISA, X86_64, digits
 from gan_course.core.config import ConfigError, preset
 from gan_course.core.digits import N_SHOWN, DigitsEngine, load_digits, walk_ends
@@ -203,10 +203,8 @@ def test_the_live_run_trains_the_digits_in_25_frames() -> None:
 @pytest.mark.parametrize(("given", "seen"), [(None, REPRODUCIBLE_ONEDNN_ISA), ("ALL", "ALL")])
 def test_importing_the_core_caps_onednn_at_avx2_unless_the_user_chose(given: str | None, seen: str) -> None:
     # AVX-512 kernels add in another order: 42 digits recognised instead of 28 (lesson 5's claims).
-    env = {k: v for k, v in os.environ.items() if k != "ONEDNN_MAX_CPU_ISA"}
-    # the package from this checkout, installed or not, as pytest's own `pythonpath` gives it
-    app = os.path.dirname(os.path.dirname(os.path.dirname(digits.__file__)))
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [app, os.environ.get("PYTHONPATH")]))
+    env = checkout_env()
+    env.pop("ONEDNN_MAX_CPU_ISA", None)
     if given is not None:
         env["ONEDNN_MAX_CPU_ISA"] = given
     code = "import os, gan_course.core; print(os.environ.get('ONEDNN_MAX_CPU_ISA'))"

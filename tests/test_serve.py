@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from checkout import APP, checkout_env
 from gan_course import cli, serve
 from gan_course.serve import Replica, cpu_sets, haproxy_config
-
-APP = Path(__file__).resolve().parents[1] / "app"
 
 
 def _serve_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
@@ -49,7 +48,7 @@ def test_bad_option_exits_2_with_one_line_naming_it(
 
 
 def test_bad_option_as_a_subprocess_prints_no_traceback() -> None:
-    env = {**os.environ, "PYTHONPATH": str(APP) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    env = checkout_env()
     proc = subprocess.run(
         [sys.executable, "-m", "gan_course", "serve", "--replicas", "-3"],
         capture_output=True,
