@@ -9,6 +9,12 @@ Starts the app, then with ../shared/tools/wsload.py (protocol-level sessions, no
     CPU per run against the lone run's; peak server RSS;
   * a tab closed in the middle of a run, and Pause during a Compare: server CPU in the 5 s after.
 
+On a virtual machine the hypervisor takes CPU time from the guest ("steal" in /proc/stat): the server's
+threads are ready but do not run, so its wall time grows while its CPU time does not. Each wall-time ratio
+is therefore also given against the server's CPU plus its share of the time stolen meanwhile (`*_with_steal`;
+the stolen time is shared out in proportion to the CPU each busy process used), and `steal_pct` says how
+much of the machine's busy time was stolen.
+
   python3 scripts/engine_bench.py                 # all of it (a few minutes on two cores)
   python3 scripts/engine_bench.py --sessions 20 40 --skip-idle
 Prints one JSON object. Numbers move with the machine; the ratios are what the README states.
@@ -84,8 +90,23 @@ def np_reference() -> float:
     return float(out.split("seconds")[-1].split()[0])
 
 
+def cpu_ticks() -> tuple[int, int]:
+    """(busy, stolen) clock ticks of all the machine's CPUs so far, from /proc/stat; (0, 0) off Linux."""
+    try:
+        first = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+    except OSError:
+        return 0, 0
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(x) for x in first[1:9])
+    return user + nice + system + irq + softirq, steal
+
+
 def load(url: str, page: str, n: int, pid: int, query: str = "") -> dict:
-    return asyncio.run(wsload.load(url, page, n, query=query, deadline=600, pids=[pid]))
+    """wsload's result, with `steal`: the time stolen per second of the machine's own busy CPU time."""
+    busy0, stolen0 = cpu_ticks()
+    r = asyncio.run(wsload.load(url, page, n, query=query, deadline=600, pids=[pid]))
+    busy1, stolen1 = cpu_ticks()
+    r["steal"] = (stolen1 - stolen0) / max(1, busy1 - busy0)
+    return r
 
 
 def cpu_after(url: str, page: str, pid: int, action: str) -> list[float]:
@@ -141,6 +162,10 @@ def main() -> None:
                 "frames": min(r["min_frames"] for r in runs),
                 "vs_np_ref": round(statistics.median(r["p50"] / ref for ref, r in pairs), 2),
                 "wall_vs_cpu": round(statistics.median(r["p50"] / r["server_cpu_s"] for r in runs), 2),
+                "wall_vs_cpu_with_steal": round(
+                    statistics.median(r["p50"] / (r["server_cpu_s"] * (1 + r["steal"])) for r in runs), 2
+                ),
+                "steal_pct": round(100 * statistics.median(r["steal"] / (1 + r["steal"]) for r in runs)),
             }
         lone_cpu = report["lesson3"]["server_cpu_s"]
         for n in args.sessions:
@@ -154,6 +179,10 @@ def main() -> None:
                 "mb": r["mb"],
                 "min_frames": r["min_frames"],
                 "p95_vs_n_lone_cpu": round(r["p95"] / (n * lone_cpu), 2) if r["p95"] else None,
+                "p95_vs_n_lone_cpu_with_steal": (
+                    round(r["p95"] / (n * lone_cpu * (1 + r["steal"])), 2) if r["p95"] else None
+                ),
+                "steal_pct": round(100 * r["steal"] / (1 + r["steal"])),
                 "cpu_per_run_vs_lone": round(per_run / lone_cpu, 2),
             }
         report["peak_rss_mb"] = round(peak_rss_mb(proc.pid))
