@@ -10,6 +10,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
+from figures import readable
 from gan_course.core.data import FACES, PIXELS
 from gan_course.core.snapshot import History, Snapshot
 from gan_course.i18n import LANGUAGES, gettext_for
@@ -279,7 +280,7 @@ def test_theme_legend_on_top_and_white_background():
 
 def test_loss_figure_has_one_point_per_snapshot_and_a_log_toggle():
     h = face_history(9)
-    fig = loss_figure(h, identity, "en")
+    fig = readable(loss_figure(h, identity, "en"))
     assert len(fig.data) == 2
     for trace in fig.data:
         assert len(trace.x) == len(h)
@@ -295,7 +296,7 @@ def test_loss_figure_without_generator_loss_draws_only_d():
     assert [t.name for t in fig.data] == ["D loss"]
     h = face_history(5)
     h.snapshots[2].g_loss = math.nan
-    partial = loss_figure(h, identity, "en")
+    partial = readable(loss_figure(h, identity, "en"))
     assert len(partial.data[1].x) == 4 and 20 not in partial.data[1].x
 
 
@@ -311,7 +312,7 @@ def test_empty_history_gives_an_empty_figure_not_an_error():
 
 def test_d_output_figure_spans_zero_to_one_with_a_dotted_half_line():
     h = face_history()
-    fig = d_output_figure(h, identity, "de")
+    fig = readable(d_output_figure(h, identity, "de"))
     assert len(fig.data) == 2
     np.testing.assert_allclose(fig.data[0].y, h.column("d_real"))
     np.testing.assert_allclose(fig.data[1].y, h.column("d_fake"))
@@ -323,7 +324,7 @@ def test_d_output_figure_spans_zero_to_one_with_a_dotted_half_line():
 
 def test_weights_figure_draws_every_face_parameter_per_pixel():
     h = face_history(6)
-    fig = weights_figure(h, identity, "en")
+    fig = readable(weights_figure(h, identity, "en"))
     assert len(fig.data) == 13
     names = [t.name for t in fig.data]
     assert names[0] == "G w · top left" and "D w · bottom right" in names and names[-1] == "D b"
@@ -350,7 +351,7 @@ def test_mlp_layers_know_their_widths_from_the_flat_sizes():
 
 def test_mlp_weights_are_grouped_by_layer_with_readable_names():
     h = mlp_history()
-    fig = weights_figure(h, identity, "en")
+    fig = readable(weights_figure(h, identity, "en"))
     assert panel_titles(fig) == [
         "G layer 1 (2 → 2)",
         "D layer 1 (2 → 5)",
@@ -395,7 +396,7 @@ def test_layer_titles_are_translated(lang):
 
 def test_wide_layers_are_heat_maps_of_their_entries_over_the_steps():
     h = mlp_history(WIDE_SHAPES)
-    fig = weights_figure(h, identity, "en")
+    fig = readable(weights_figure(h, identity, "en"))
     assert panel_titles(fig) == ["G layer 1 (2 → 32)", "G layer 2 (32 → 2)", "D layer 1 (2 → 1)"]
     heat = [t for t in fig.data if t.type == "heatmap"]
     assert [t.name for t in heat] == [
@@ -461,7 +462,9 @@ def test_network_figure_refuses_non_face_snapshots():
 
 def test_faces_figure_draws_each_image_top_row_first():
     images = np.array([[1.0, 0.0, 0.25, 0.75], *FACES])
-    fig = faces_figure(images, identity, "en", titles=[f"#{i}" for i in range(len(images))], columns=3)
+    fig = readable(
+        faces_figure(images, identity, "en", titles=[f"#{i}" for i in range(len(images))], columns=3)
+    )
     (grid,) = [t for t in fig.data if t.type == "heatmap"]
     z = np.asarray(grid.z, dtype=float)
     for k, image in enumerate(images):
@@ -482,7 +485,7 @@ def test_faces_figure_draws_each_image_top_row_first():
 
 def test_points_figure_shows_d_surface_real_and_generated():
     snap = point_snapshot()
-    fig = points_figure(snap, mark, "zh")
+    fig = readable(points_figure(snap, mark, "zh"))
     assert [t.type for t in fig.data] == ["heatmap", "contour", "scatter", "scatter"]
     heat, contour, real, fake = fig.data
     np.testing.assert_allclose(heat.z, snap.surface["z"])
@@ -508,7 +511,7 @@ def test_points_figure_keeps_equal_axis_scales(projector):
 
 def test_compare_figure_overlays_runs_with_their_own_dash():
     runs = {"saturating": face_history(5), "non-saturating": face_history(3)}
-    fig = compare_figure(runs, mark, "en", log_y=True)
+    fig = readable(compare_figure(runs, mark, "en", log_y=True))
     assert len(fig.data) == 4
     assert [t.name for t in fig.data] == [
         mark("G loss (%(run)s)") % {"run": mark("saturating")},
@@ -523,7 +526,7 @@ def test_compare_figure_overlays_runs_with_their_own_dash():
 
 
 def test_saturation_curves_have_the_textbook_values():
-    fig = saturation_figure(identity, "en")
+    fig = readable(saturation_figure(identity, "en"))
     assert len(fig.data) == 4
     sat_loss, non_sat_loss, sat_grad, non_sat_grad = fig.data
     assert min(sat_loss.x) > 0 and max(sat_loss.x) < 1

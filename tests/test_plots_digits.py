@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from figures import readable
 from gan_course.core.config import preset
 from gan_course.core.runner import Trainer
 from gan_course.core.snapshot import History
@@ -20,7 +21,7 @@ def test_a_digit_grid_is_one_heatmap_with_each_digit_in_its_cell() -> None:
     images = np.zeros((10, 64))
     images[3, 0] = 1.0  # top-left pixel of digit 3
     images[9, 63] = 0.5  # bottom-right pixel of digit 9
-    fig = digit_plots.digits_figure(images, _identity, "en", columns=4)
+    fig = readable(digit_plots.digits_figure(images, _identity, "en", columns=4))
     assert len(fig.data) == 1 and fig.data[0].type == "heatmap"
     z = np.array(fig.data[0].z, dtype=float)
     assert z.shape == (3 * 9 - 1, 4 * 9 - 1)  # 3 rows of 4 digits, one empty cell between them
@@ -35,7 +36,7 @@ def test_kernels_and_norms_come_from_the_snapshot_in_the_page_language(lang: str
     trainer.advance(2)
     history_snap = trainer.snapshot()
     _ = gettext_for(lang)
-    fig = digit_plots.kernels_figure(history_snap, _, lang)
+    fig = readable(digit_plots.kernels_figure(history_snap, _, lang))
     z = np.array(fig.data[0].z, dtype=float)
     assert np.nanmax(np.abs(z)) == pytest.approx(1.0)  # each network scaled to its largest weight
     assert [a.text for a in fig.layout.annotations] == [
@@ -43,7 +44,7 @@ def test_kernels_and_norms_come_from_the_snapshot_in_the_page_language(lang: str
         "<b>" + _("D: its first layer's kernels") + "</b>",
     ]
     history = History([history_snap, trainer.snapshot()])
-    norms = digit_plots.norms_figure(history, _, lang)
+    norms = readable(digit_plots.norms_figure(history, _, lang))
     assert [t.name for t in norms.data] == [
         "G · up0",
         "G · up1",

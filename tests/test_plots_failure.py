@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from figures import readable
 from gan_course.core.config import preset
 from gan_course.core.runner import Trainer
 from gan_course.core.snapshot import History
@@ -22,7 +23,7 @@ def _history(name: str, **changes: object) -> History:
 
 def test_bilinear_figure_draws_the_path_the_field_and_a_square_view():
     snap = _history("bilinear_simultaneous", epochs=16).last
-    fig = failure.bilinear_figure(snap, _, "en")
+    fig = readable(failure.bilinear_figure(snap, _, "en"))
     names = [t.name for t in fig.data]
     assert names == ["Update direction (−y, x)", "Path of (x, y)", "Start", "Now", "Equilibrium (0, 0)"]
     path = fig.data[1]
@@ -44,11 +45,11 @@ def test_bilinear_curves_and_text_in_german():
 
 def test_mode_and_gradient_norm_curves_of_the_ring_of_eight():
     history = _history("failure_collapse", epochs=4)
-    fig = failure.modes_figure(history, _, "en")
+    fig = readable(failure.modes_figure(history, _, "en"))
     assert [t.name for t in fig.data] == ["Modes covered (of 8)", "High-quality share"]
     assert list(fig.data[0].x) == [s.step for s in history.snapshots]
     assert fig.data[1].yaxis == "y2" and fig.layout.yaxis2.overlaying == "y"
-    norm = failure.grad_norm_figure(history, _, "en")
+    norm = readable(failure.grad_norm_figure(history, _, "en"))
     assert norm.layout.yaxis.type == "log"
     assert list(norm.data[0].y) == [s.g_grad_norm for s in history.snapshots]
     assert failure.describe_modes(history, _, "en").startswith("Modes covered: ")
