@@ -2,17 +2,35 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
+import numpy as np
 import plotly.graph_objects as go
 
-from gan_course.plots.theme import array_values
+from gan_course.plots.theme import TYPED_ARRAY_CODES
+
+_DTYPES = {code: name for name, code in TYPED_ARRAY_CODES.items()}
+
+
+def _is_typed(value: Any) -> bool:
+    return isinstance(value, dict) and "bdata" in value and "dtype" in value
+
+
+def array_values(value: Any) -> np.ndarray:
+    """The numbers of a figure's array property, whether a typed array (theme.typed_array) or a plain one."""
+    if not _is_typed(value):
+        return np.asarray(value)
+    dtype = np.dtype(_DTYPES[value["dtype"]]).newbyteorder("<")
+    data = np.frombuffer(base64.b64decode(value["bdata"]), dtype=dtype)
+    shape = value.get("shape")
+    return data.reshape([int(n) for n in shape.split(",")]) if shape else data
 
 
 def _plain(spec: Any) -> Any:
+    if _is_typed(spec):
+        return array_values(spec)
     if isinstance(spec, dict):
-        if "bdata" in spec and "dtype" in spec:
-            return array_values(spec)
         return {key: _plain(value) for key, value in spec.items()}
     if isinstance(spec, list):
         return [_plain(value) for value in spec]

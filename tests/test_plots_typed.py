@@ -12,12 +12,13 @@ import plotly.io as pio
 import plotly.tools
 import pytest
 
+from figures import array_values
 from gan_course import plots
 from gan_course.core.config import preset
 from gan_course.core.live import LiveRun
 from gan_course.i18n import gettext_for
 from gan_course.plots import theme
-from gan_course.plots.theme import array_values, typed_array, typed_arrays
+from gan_course.plots.theme import typed_array, typed_arrays
 
 
 def test_a_float_array_is_its_little_endian_bytes_in_base64():

@@ -245,18 +245,6 @@ def typed_arrays(spec: Any) -> Any:
     return spec
 
 
-def array_values(value: Any) -> np.ndarray:
-    """The numbers of a figure's array property, whether a typed array (typed_array) or a plain one."""
-    if isinstance(value, dict) and "bdata" in value:
-        codes = {code: name for name, code in TYPED_ARRAY_CODES.items()}
-        data = np.frombuffer(
-            base64.b64decode(value["bdata"]), dtype=np.dtype(codes[value["dtype"]]).newbyteorder("<")
-        )
-        shape = value.get("shape")
-        return data.reshape([int(n) for n in shape.split(",")]) if shape else data
-    return np.asarray(value)
-
-
 @dataclass
 class FigureSlot:
     """One place on a page where a figure is redrawn: its last figure and that figure's non-array part."""
