@@ -29,10 +29,11 @@ if TYPE_CHECKING:
     from gan_course.core.runner import Trainer, train
 
 # The DCGAN's convolutions run in oneDNN, whose AVX-512 kernels add in another order than its AVX2 ones:
-# after 1740 Adam steps that is another set of digits (28 recognised on AVX2, 42 on AVX-512, same seed).
-# Capping oneDNN at AVX2, which every x86-64 CPU since 2015 has, gives every such CPU the lesson's digits
-# and costs nothing measurable here. oneDNN reads the cap at its first primitive, so setting it before
-# any training is enough; a value the user set wins (ONEDNN_MAX_CPU_ISA=ALL lifts the cap).
+# after 1740 Adam steps that is another set of digits (on an AMD EPYC: 28 recognised on AVX2, 42 on AVX-512).
+# Capping oneDNN at AVX2, which every x86-64 CPU since 2015 has, gives AVX-512 and AVX2 CPUs of one maker
+# the same digits (makers differ still: README) and costs nothing measurable here. oneDNN reads the cap
+# at its first primitive, so setting it before any training is enough; a value the user set wins
+# (ONEDNN_MAX_CPU_ISA=ALL lifts the cap).
 REPRODUCIBLE_ONEDNN_ISA = "AVX2"
 X86_64 = platform.machine().lower() in ("x86_64", "amd64")  # where the cap applies
 if X86_64:
