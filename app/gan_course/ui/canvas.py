@@ -29,7 +29,7 @@ from gan_course.ui.context import Context
 from gan_course.ui.run_text import LOSS_LABELS, PROGRESS_TEXT, SAMPLE_CAPTIONS
 
 CHART_EVERY = 2
-HEAVY_EVERY = 6  # a multiple of CHART_EVERY: the weight charts change with the others
+HEAVY_EVERY = 6  # a multiple of CHART_EVERY: the weight charts come on the pictures' turn
 CROWDED = 4  # more live runs than this on the server: the weight charts wait for the final frame
 PLOT_CONFIG = {"displaylogo": False, "displayModeBar": False}
 FACE_MODELS = ("faces", "face_classifier")
@@ -161,23 +161,27 @@ class Canvas:
         self.progress.progress(at.fraction, text=text)
 
     def draw(self, run: LiveRun, *, crowded: bool = False) -> None:
-        """Progress and charts of the run's last snapshot; live, the charts follow every few snapshots.
+        """Progress and charts of the run's last snapshot; live, the charts take turns (see the module).
 
-        Placeholders that were just laid out always get their charts: an empty one would blank the chart."""
+        Placeholders that were just laid out, and the final snapshot, get every chart: an empty
+        placeholder would blank its chart."""
         self.show_progress(run)
         snap, history = run.last, run.history
         if snap is None:
             return
+        n = len(history)
         final = not run.running or run.job != "train"
-        if self.charted and not final and len(history) % CHART_EVERY != 1:
-            return
+        turn = None if final or not self.charted else n % CHART_EVERY  # None: every chart
         self.charted = True
+        curves, pictures = turn in (None, 1), turn in (None, 0)
         if self.model in BILINEAR_MODELS:
-            self._draw_bilinear(history, snap)
+            self._draw_bilinear(history, snap, path=curves, curves=pictures)
             return
-        self._draw_charts(history, snap, heavy_due=final or (not crowded and len(history) % HEAVY_EVERY == 1))
-        self.summary.caption(plots.describe(history, self.ctx._, self.ctx.lang))
-        if snap.modes_covered is not None:
+        heavy_due = final or (not crowded and n % HEAVY_EVERY == 0)
+        self._draw_charts(history, snap, curves=curves, pictures=pictures, heavy_due=heavy_due)
+        if curves:
+            self.summary.caption(plots.describe(history, self.ctx._, self.ctx.lang))
+        if snap.modes_covered is not None and pictures:
             self._draw_modes(history)
 
     def _draw_modes(self, history: History) -> None:
@@ -193,18 +197,27 @@ class Canvas:
         self._chart("g_norm", tag, partial(failure_plots.grad_norm_figure, history, _, lang, projector=pro))
         self.mode_summary.caption(failure_plots.describe_modes(history, _, lang))
 
-    def _draw_bilinear(self, history: History, snap: Snapshot) -> None:
+    def _draw_bilinear(self, history: History, snap: Snapshot, *, path: bool, curves: bool) -> None:
         _, lang, pro = self.ctx._, self.ctx.lang, self.ctx.projector
         tag = self._tag(len(history))
-        self._chart("path", tag, partial(failure_plots.bilinear_figure, snap, _, lang, projector=pro))
-        self._chart(
-            "curves", tag, partial(failure_plots.bilinear_curves_figure, snap, _, lang, projector=pro)
-        )
-        self.summary.caption(failure_plots.describe_bilinear(history, _, lang))
+        if path:
+            self._chart("path", tag, partial(failure_plots.bilinear_figure, snap, _, lang, projector=pro))
+            self.summary.caption(failure_plots.describe_bilinear(history, _, lang))
+        if curves:
+            curves_figure = partial(failure_plots.bilinear_curves_figure, snap, _, lang, projector=pro)
+            self._chart("curves", tag, curves_figure)
 
-    def _draw_charts(self, history: History, snap: Snapshot, *, heavy_due: bool) -> None:
-        _, lang, pro = self.ctx._, self.ctx.lang, self.ctx.projector
+    def _draw_charts(
+        self, history: History, snap: Snapshot, *, curves: bool, pictures: bool, heavy_due: bool
+    ) -> None:
         tag = self._tag(len(history))
+        if curves:
+            self._draw_curves(history, tag)
+        if pictures:
+            self._draw_pictures(history, snap, tag, heavy_due=heavy_due)
+
+    def _draw_curves(self, history: History, tag: tuple) -> None:
+        _, lang, pro = self.ctx._, self.ctx.lang, self.ctx.projector
         losses = partial(
             plots.loss_figure,
             history,
@@ -216,6 +229,9 @@ class Canvas:
         )
         self._chart("losses", tag, losses)
         self._chart("outputs", tag, partial(plots.d_output_figure, history, _, lang, projector=pro))
+
+    def _draw_pictures(self, history: History, snap: Snapshot, tag: tuple, *, heavy_due: bool) -> None:
+        _, lang, pro = self.ctx._, self.ctx.lang, self.ctx.projector
         if self.model in DIGIT_MODELS:
             columns = 10 if self.model == "digits_conditional" else 8
             samples = partial(
