@@ -174,17 +174,19 @@ class Canvas:
         turn = None if final or not self.charted else n % CHART_EVERY  # None: every chart
         self.charted = True
         curves, pictures = turn in (None, 1), turn in (None, 0)
+        tag = self._tag(n)
         if self.model in BILINEAR_MODELS:
-            self._draw_bilinear(history, snap, path=curves, curves=pictures)
+            # Its two charts cost about the same: the path (with the summary) on the curves' turn.
+            self._draw_bilinear(history, snap, tag, path=curves, curves=pictures)
             return
-        heavy_due = final or (not crowded and n % HEAVY_EVERY == 0)
-        self._draw_charts(history, snap, curves=curves, pictures=pictures, heavy_due=heavy_due)
         if curves:
-            self.summary.caption(plots.describe(history, self.ctx._, self.ctx.lang))
-        if snap.modes_covered is not None and pictures:
-            self._draw_modes(history)
+            self._draw_curves(history, tag)
+        if pictures:
+            self._draw_pictures(history, snap, tag, heavy_due=final or (not crowded and n % HEAVY_EVERY == 0))
+            if snap.modes_covered is not None:
+                self._draw_modes(history, tag)
 
-    def _draw_modes(self, history: History) -> None:
+    def _draw_modes(self, history: History, tag: tuple) -> None:
         """Lesson 4, on the ring of eight: modes covered and high-quality share, and G's gradient norm."""
         _, lang, pro = self.ctx._, self.ctx.lang, self.ctx.projector
         if not self._mode_slots:
@@ -192,14 +194,14 @@ class Canvas:
             self.slots["modes"], self.slots["g_norm"] = left.empty(), right.empty()
             self.mode_summary = st.empty()
             self._mode_slots = True
-        tag = self._tag(len(history))
         self._chart("modes", tag, partial(failure_plots.modes_figure, history, _, lang, projector=pro))
         self._chart("g_norm", tag, partial(failure_plots.grad_norm_figure, history, _, lang, projector=pro))
         self.mode_summary.caption(failure_plots.describe_modes(history, _, lang))
 
-    def _draw_bilinear(self, history: History, snap: Snapshot, *, path: bool, curves: bool) -> None:
+    def _draw_bilinear(
+        self, history: History, snap: Snapshot, tag: tuple, *, path: bool, curves: bool
+    ) -> None:
         _, lang, pro = self.ctx._, self.ctx.lang, self.ctx.projector
-        tag = self._tag(len(history))
         if path:
             self._chart("path", tag, partial(failure_plots.bilinear_figure, snap, _, lang, projector=pro))
             self.summary.caption(failure_plots.describe_bilinear(history, _, lang))
@@ -207,16 +209,8 @@ class Canvas:
             curves_figure = partial(failure_plots.bilinear_curves_figure, snap, _, lang, projector=pro)
             self._chart("curves", tag, curves_figure)
 
-    def _draw_charts(
-        self, history: History, snap: Snapshot, *, curves: bool, pictures: bool, heavy_due: bool
-    ) -> None:
-        tag = self._tag(len(history))
-        if curves:
-            self._draw_curves(history, tag)
-        if pictures:
-            self._draw_pictures(history, snap, tag, heavy_due=heavy_due)
-
     def _draw_curves(self, history: History, tag: tuple) -> None:
+        """The losses and D outputs, and their text alternative."""
         _, lang, pro = self.ctx._, self.ctx.lang, self.ctx.projector
         losses = partial(
             plots.loss_figure,
@@ -229,6 +223,7 @@ class Canvas:
         )
         self._chart("losses", tag, losses)
         self._chart("outputs", tag, partial(plots.d_output_figure, history, _, lang, projector=pro))
+        self.summary.caption(plots.describe(history, _, lang))
 
     def _draw_pictures(self, history: History, snap: Snapshot, tag: tuple, *, heavy_due: bool) -> None:
         _, lang, pro = self.ctx._, self.ctx.lang, self.ctx.projector
