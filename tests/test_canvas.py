@@ -10,6 +10,9 @@ from gan_course.ui.canvas import CHART_EVERY, HEAVY_EVERY
 
 
 def _canvas_app(counts: list[int]) -> None:
+    """Draws one widget's canvas at each snapshot count in turn. A later script run (AppTest.run again) lays
+    out its placeholders afresh, as each live rerun does, and draws session_state.plan's counts; with
+    session_state.restart it first starts a new run in the same widget."""
     import streamlit as st
 
     from gan_course import plots
@@ -20,11 +23,15 @@ def _canvas_app(counts: list[int]) -> None:
     from gan_course.ui.context import Context
 
     _ = gettext_for("en")
-    run = LiveRun(frames=12)
-    run.start(preset("faces", device="cpu", epochs=24))
-    canvas = Canvas("w", Context("en", _, False), View(), "faces", False)
-    texts = st.session_state.setdefault("texts", {})
-    for n in counts:
+    state = st.session_state
+    if "run" not in state or state.get("restart"):
+        state.run, state.restart = LiveRun(frames=12), False
+        state.run.start(preset("faces", device="cpu", epochs=24))
+        state.setdefault("view", View())
+    run = state.run
+    canvas = Canvas("w", Context("en", _, False), state.view, "faces", False)
+    texts = state.setdefault("texts", {})
+    for n in state.get("plan", counts):
         while len(run.history) < n:
             run.work(1.0)
             run.seen(run.version)
@@ -33,9 +40,14 @@ def _canvas_app(counts: list[int]) -> None:
     assert run.running  # a live run throughout: the final frame would always be drawn
 
 
-def _run(counts: list[int]) -> AppTest:
+def _run(counts: list[int], *later: list[int], restart: bool = False) -> AppTest:
+    """The app after drawing `counts`, then each of `later` in a script run of its own."""
     at = AppTest.from_function(_canvas_app, args=(counts,), default_timeout=60).run()
     assert not at.exception
+    for plan in later:
+        at.session_state["plan"], at.session_state["restart"] = plan, restart
+        at.run()
+        assert not at.exception
     return at
 
 
@@ -46,9 +58,10 @@ def _drawn(counts: list[int]) -> tuple[str, float, dict[int, str]]:
     return summary, at.get("progress")[0].value, at.session_state.texts
 
 
-def _chart_counts(counts: list[int]) -> dict[str, int]:
+def _chart_counts(counts: list[int], *later: list[int], restart: bool = False) -> dict[str, int]:
     """The snapshot count each chart on the page was drawn from (the widget key ends with it)."""
-    slots = (chart.proto.id.split("-")[-1].split(".") for chart in _run(counts).get("plotly_chart"))
+    at = _run(counts, *later, restart=restart)
+    slots = (chart.proto.id.split("-")[-1].split(".") for chart in at.get("plotly_chart"))
     return {slot: int(count) for _, slot, count in slots}
 
 
@@ -82,3 +95,20 @@ def test_curves_and_pictures_take_turns_and_the_weights_wait_for_their_turn():
     drawn = _chart_counts([heavy - 1, heavy])
     assert drawn["samples"] == drawn["network"] == drawn["weights"] == heavy
     assert drawn["losses"] == drawn["outputs"] == heavy - 1
+
+
+def test_a_fresh_layout_sends_the_charts_off_their_turn_as_last_built():
+    # Each live rerun lays out its placeholders afresh: the charts whose turn it is are built for this
+    # snapshot, the others are sent again as they were (an empty placeholder would blank its chart).
+    drawn = _chart_counts([3, 4], [5])
+    assert drawn == {"losses": 5, "outputs": 5, "real": 0, "samples": 4, "network": 3, "weights": 3}
+    drawn = _chart_counts([3, 4], [5], [6])  # the pictures' turn, and the weight charts' count
+    assert drawn == {"losses": 5, "outputs": 5, "real": 0, "samples": 6, "network": 6, "weights": 6}
+    at = _run([3, 4], [5], [6])
+    assert at.caption[-1].value == at.session_state.texts[5]  # the text alternative tells the curves' frame
+
+
+def test_a_new_run_never_shows_the_last_runs_charts():
+    # The first frame of a new run in the same widget builds every chart, the weight charts too, from it.
+    drawn = _chart_counts([3, 4], [5], restart=True)
+    assert drawn == {"losses": 5, "outputs": 5, "real": 0, "samples": 5, "network": 5, "weights": 5}

@@ -4,7 +4,8 @@ Figures are kept per widget with a tag (snapshot count, log scale, language, pro
 when the tag changes. While a run is live the progress bar follows every snapshot, the charts every
 CHART_EVERY-th (a chart costs far more to build and send than the bar), and the weight charts, which
 cost more than the rest together, every HEAVY_EVERY-th, or only the final one while many runs share
-the server.
+the server. Placeholders just laid out get the charts off their turn as last built; a new run's first
+frame builds them all.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ class View:
     figures: Figures = field(default_factory=dict)
     version: int = -1  # the LiveRun version drawn last
     views: frozenset[str] = plots.ALL_VIEWS  # the 2-D plane's views that are on (settings.views)
+    history: History | None = None  # the run whose figures are kept: another run's are never shown
 
 
 def cached_figure(
@@ -74,7 +76,7 @@ class Canvas:
 
     def __init__(self, name: str, ctx: Context, view: View, model: str, log_y: bool) -> None:
         self.name, self.ctx, self.model, self.log_y = name, ctx, model, log_y
-        self.figures, self.views = view.figures, view.views
+        self.view, self.figures, self.views = view, view.figures, view.views
         self.shown: dict[str, tuple] = {}  # slot → tag on the page in this script run (a key appears once)
         self.charted = False  # the charts were drawn into this script run's placeholders
         self.progress = st.empty()
@@ -82,8 +84,7 @@ class Canvas:
         if model in BILINEAR_MODELS:  # no losses, no D outputs: the path and its curves
             left.caption(ctx._(SAMPLE_CAPTIONS[model]))
             right.caption(ctx._("x, y and their distance from the equilibrium over the steps"))
-            self.slots = {"path": left.empty(), "curves": right.empty()}
-            self.summary = st.empty()
+            self.slots = {"path": left.empty(), "curves": right.empty(), "summary": st.empty()}
             return
         self.slots = {"losses": left.empty(), "outputs": right.empty()}
         left, right = st.columns(2)
@@ -91,7 +92,7 @@ class Canvas:
             self._digit_slots(left, right)
         else:
             self._slots_2x2_and_points(left, right)
-        self.summary = st.empty()  # the charts' text alternative: the latest losses and D outputs, in words
+        self.slots["summary"] = st.empty()  # the charts' text alternative: the latest losses and D outputs
         self._mode_slots = False  # the ring of eight's two charts, laid out when its first snapshot comes
 
     def _slots_2x2_and_points(self, left: Any, right: Any) -> None:
@@ -135,6 +136,24 @@ class Canvas:
     def _tag(self, frames: int) -> tuple:
         return (frames, self.log_y, self.ctx.lang, self.ctx.projector, self.views)
 
+    def _text(self, slot: str, tag: tuple, build: Callable[[], str], *, fresh: bool) -> None:
+        """A chart's text alternative, kept like its figure so that the two always tell the same frame."""
+        self.slots[slot].caption(cached_figure(self.figures, slot, tag, build, fresh=fresh)[1])
+
+    def _charts_and_text(
+        self,
+        tag: tuple,
+        charts: dict[str, Callable[[], Any]],
+        text: str,
+        describe: Callable[[], str],
+        *,
+        fresh: bool,
+    ) -> None:
+        """Charts of the history and, in the slot named `text`, their text alternative."""
+        for slot, build in charts.items():
+            self._chart(slot, tag, build, fresh=fresh)
+        self._text(text, tag, describe, fresh=fresh)
+
     def _chart(self, slot: str, tag: tuple, build: Callable[[], Any], *, fresh: bool = True) -> None:
         tag, figure = cached_figure(self.figures, slot, tag, build, fresh=fresh)
         if self.shown.get(slot) == tag:
@@ -163,53 +182,62 @@ class Canvas:
     def draw(self, run: LiveRun, *, crowded: bool = False) -> None:
         """Progress and charts of the run's last snapshot; live, the charts take turns (see the module).
 
-        Placeholders that were just laid out, and the final snapshot, get every chart: an empty
-        placeholder would blank its chart."""
+        Placeholders that were just laid out get every chart, since an empty placeholder would blank its
+        chart: those whose turn it is not as they were last built, not rebuilt (a crowded server lays out
+        afresh every snapshot or two). The final snapshot rebuilds every chart."""
         self.show_progress(run)
         snap, history = run.last, run.history
         if snap is None:
             return
         n = len(history)
         final = not run.running or run.job != "train"
-        turn = None if final or not self.charted else n % CHART_EVERY  # None: every chart
+        new_run, self.view.history = self.view.history is not history, history
+        turn = None if final or new_run else n % CHART_EVERY  # None: every chart, each built afresh
+        fill = not self.charted
         self.charted = True
         curves, pictures = turn in (None, 1), turn in (None, 0)
         tag = self._tag(n)
         if self.model in BILINEAR_MODELS:
             # Its two charts cost about the same: the path (with the summary) on the curves' turn.
-            self._draw_bilinear(history, snap, tag, path=curves, curves=pictures)
+            self._draw_bilinear(history, snap, tag, path=curves, curves=pictures, fill=fill)
             return
-        if curves:
-            self._draw_curves(history, tag)
-        if pictures:
-            self._draw_pictures(history, snap, tag, heavy_due=final or (not crowded and n % HEAVY_EVERY == 0))
+        if curves or fill:
+            self._draw_curves(history, tag, fresh=curves)
+        if pictures or fill:
+            heavy_due = pictures and (turn is None or (not crowded and n % HEAVY_EVERY == 0))
+            self._draw_pictures(history, snap, tag, fresh=pictures, heavy_due=heavy_due)
             if snap.modes_covered is not None:
-                self._draw_modes(history, tag)
+                self._draw_modes(history, tag, fresh=pictures)
 
-    def _draw_modes(self, history: History, tag: tuple) -> None:
+    def _draw_modes(self, history: History, tag: tuple, *, fresh: bool) -> None:
         """Lesson 4, on the ring of eight: modes covered and high-quality share, and G's gradient norm."""
         _, lang, pro = self.ctx._, self.ctx.lang, self.ctx.projector
         if not self._mode_slots:
             left, right = st.columns(2)
             self.slots["modes"], self.slots["g_norm"] = left.empty(), right.empty()
-            self.mode_summary = st.empty()
+            self.slots["mode_summary"] = st.empty()
             self._mode_slots = True
-        self._chart("modes", tag, partial(failure_plots.modes_figure, history, _, lang, projector=pro))
-        self._chart("g_norm", tag, partial(failure_plots.grad_norm_figure, history, _, lang, projector=pro))
-        self.mode_summary.caption(failure_plots.describe_modes(history, _, lang))
+        charts = {
+            "modes": partial(failure_plots.modes_figure, history, _, lang, projector=pro),
+            "g_norm": partial(failure_plots.grad_norm_figure, history, _, lang, projector=pro),
+        }
+        describe = partial(failure_plots.describe_modes, history, _, lang)
+        self._charts_and_text(tag, charts, "mode_summary", describe, fresh=fresh)
 
     def _draw_bilinear(
-        self, history: History, snap: Snapshot, tag: tuple, *, path: bool, curves: bool
+        self, history: History, snap: Snapshot, tag: tuple, *, path: bool, curves: bool, fill: bool
     ) -> None:
         _, lang, pro = self.ctx._, self.ctx.lang, self.ctx.projector
-        if path:
-            self._chart("path", tag, partial(failure_plots.bilinear_figure, snap, _, lang, projector=pro))
-            self.summary.caption(failure_plots.describe_bilinear(history, _, lang))
-        if curves:
+        if path or fill:
+            path_figure = partial(failure_plots.bilinear_figure, snap, _, lang, projector=pro)
+            self._chart("path", tag, path_figure, fresh=path)
+            describe = partial(failure_plots.describe_bilinear, history, _, lang)
+            self._text("summary", tag, describe, fresh=path)
+        if curves or fill:
             curves_figure = partial(failure_plots.bilinear_curves_figure, snap, _, lang, projector=pro)
-            self._chart("curves", tag, curves_figure)
+            self._chart("curves", tag, curves_figure, fresh=curves)
 
-    def _draw_curves(self, history: History, tag: tuple) -> None:
+    def _draw_curves(self, history: History, tag: tuple, *, fresh: bool) -> None:
         """The losses and D outputs, and their text alternative."""
         _, lang, pro = self.ctx._, self.ctx.lang, self.ctx.projector
         losses = partial(
@@ -221,28 +249,33 @@ class Canvas:
             projector=pro,
             divergence="divergence" in self.views,
         )
-        self._chart("losses", tag, losses)
-        self._chart("outputs", tag, partial(plots.d_output_figure, history, _, lang, projector=pro))
-        self.summary.caption(plots.describe(history, _, lang))
+        charts = {
+            "losses": losses,
+            "outputs": partial(plots.d_output_figure, history, _, lang, projector=pro),
+        }
+        self._charts_and_text(tag, charts, "summary", partial(plots.describe, history, _, lang), fresh=fresh)
 
-    def _draw_pictures(self, history: History, snap: Snapshot, tag: tuple, *, heavy_due: bool) -> None:
+    def _draw_pictures(
+        self, history: History, snap: Snapshot, tag: tuple, *, fresh: bool, heavy_due: bool
+    ) -> None:
         _, lang, pro = self.ctx._, self.ctx.lang, self.ctx.projector
         if self.model in DIGIT_MODELS:
             columns = 10 if self.model == "digits_conditional" else 8
             samples = partial(
                 digit_plots.digits_figure, snap.samples, _, lang, columns=columns, projector=pro
             )
-            self._chart("samples", tag, samples)
+            self._chart("samples", tag, samples, fresh=fresh)
             kernels = partial(digit_plots.kernels_figure, snap, _, lang, projector=pro)
             self._chart("weights", tag, kernels, fresh=heavy_due)
             norms = partial(digit_plots.norms_figure, history, _, lang, projector=pro)
             self._chart("norms", tag, norms, fresh=heavy_due)
             return
         if self.model in FACE_MODELS:
-            self._chart("samples", tag, partial(plots.faces_figure, snap.samples, _, lang, projector=pro))
+            faces = partial(plots.faces_figure, snap.samples, _, lang, projector=pro)
+            self._chart("samples", tag, faces, fresh=fresh)
         else:
             points = partial(plots.points_figure, snap, _, lang, projector=pro, views=self.views)
-            self._chart("samples", tag, points)
+            self._chart("samples", tag, points, fresh=fresh)
         if self.model == "faces":
             network = partial(plots.network_figure, snap, _, lang, projector=pro)
             self._chart("network", tag, network, fresh=heavy_due)
