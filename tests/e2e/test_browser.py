@@ -13,6 +13,7 @@ import time
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
+from short_runs import SHORT_RUNS
 
 from gan_course import lessons
 from gan_course.i18n import LANGUAGES, gettext_for, language_name
@@ -20,15 +21,6 @@ from gan_course.i18n import LANGUAGES, gettext_for, language_name
 pytestmark = pytest.mark.browser
 
 URL_OF = dict(lessons.PAGES)  # stem → url path
-TRAINING_PAGES = {  # stem → small settings that still make a real run, for the Start test
-    # A run redraws at most 25 times, and every redraw costs the server and the browser ~0.5 s on 2 cores;
-    # 2 face epochs are 10 steps, so 10 redraws. The minimax default preset always makes 25 redraws.
-    "01_generative_discriminative": {"epochs": 2},
-    "02_minimax": {"epochs": 3},
-    "03_slanted_island": {"epochs": 2},
-    "04_gan_failures": {"epochs": 10},  # 80 steps of the collapsing ring of eight: 26 redraws, ~1 s
-    "05_dcgan_digits": {"epochs": 1},  # 29 steps of the digits DCGAN: 25 redraws, a few seconds of training
-}
 FACE = URL_OF["03_slanted_island"]
 # A run long enough that a click always lands in its middle, on any machine: the d2l Gaussian at 2 ms a
 # step, 800 epochs × 125 minibatches = the 100 000-step cap (minutes; the face GAN's cap takes seconds).
@@ -137,10 +129,10 @@ def test_picker_changes_language_and_url_and_it_persists(app):
 # --- 4. Start on every lesson page in every language ---------------------------------------------
 
 
-@pytest.mark.parametrize("stem", list(TRAINING_PAGES))
+@pytest.mark.parametrize("stem", list(SHORT_RUNS))
 def test_start_trains_to_the_end_in_every_language(make_app, stem):
     """One session per language, all training at once (the runs are short; this keeps the suite quick)."""
-    settings = TRAINING_PAGES[stem]
+    settings = SHORT_RUNS[stem]
     apps = {lang: make_app().open(URL_OF[stem], lang=lang, **settings) for lang in LANGUAGES}
     for app in apps.values():
         app.wait()

@@ -11,6 +11,7 @@ import urllib.parse
 
 import pytest
 from playwright.sync_api import expect
+from short_runs import SHORT_RUNS
 
 from gan_course import lessons
 from gan_course.i18n import LANGUAGES, gettext_for
@@ -19,11 +20,6 @@ pytestmark = pytest.mark.browser
 
 URL_OF = dict(lessons.PAGES)
 STEMS = [*URL_OF, "glossary"]
-SHORT_RUN = {  # stem → settings that make a real run of a few redraws (see test_browser.TRAINING_PAGES)
-    "01_generative_discriminative": {"epochs": 2},
-    "02_minimax": {"epochs": 3},
-    "03_slanted_island": {"epochs": 2},
-}
 FACE = URL_OF["03_slanted_island"]
 
 
@@ -85,8 +81,8 @@ SIZES_JS = """
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_projector_mode_scales_everything_a_class_reads(make_app, lang):
     """Lesson 3 after a run, side by side in two sessions: every text and line ≥ 1.5× in projector mode."""
-    normal = make_app().open(FACE, lang=lang, **SHORT_RUN["03_slanted_island"])
-    big = make_app().open(FACE, lang=lang, projector=1, **SHORT_RUN["03_slanted_island"])
+    normal = make_app().open(FACE, lang=lang, **SHORT_RUNS["03_slanted_island"])
+    big = make_app().open(FACE, lang=lang, projector=1, **SHORT_RUNS["03_slanted_island"])
     for app in (normal, big):
         app.wait()
         train(app, lang)
@@ -186,7 +182,7 @@ def test_no_request_leaves_the_app_host(make_app, stem):
         urls = seen.setdefault(lang, [])
         app.page.on("request", lambda request, urls=urls: urls.append(request.url))
         app.page.on("websocket", lambda ws, urls=urls: urls.append(ws.url))
-        query = {"lang": lang, **SHORT_RUN.get(stem, {}), **({"projector": 1} if lang == "zh" else {})}
+        query = {"lang": lang, **SHORT_RUNS.get(stem, {}), **({"projector": 1} if lang == "zh" else {})}
         apps[lang] = app.open(path_of(stem), **query)
     for lang, app in apps.items():
         app.wait()
@@ -227,7 +223,7 @@ def axe_violations(app, axe_js) -> list[str]:
 def test_axe_finds_no_serious_violation(make_app, axe_js, stem):
     """axe-core's rules (WCAG 2 A/AA and best practice) on every page in every language, after a run,
     first in normal mode, then in projector mode: no serious or critical violation."""
-    apps = {lang: make_app().open(path_of(stem), lang=lang, **SHORT_RUN.get(stem, {})) for lang in LANGUAGES}
+    apps = {lang: make_app().open(path_of(stem), lang=lang, **SHORT_RUNS.get(stem, {})) for lang in LANGUAGES}
     found = []
     for lang, app in apps.items():
         app.wait()
