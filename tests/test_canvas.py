@@ -1,6 +1,6 @@
 """The live picture's rhythm, in AppTest: the progress bar follows every snapshot, each chart every
-CHART_EVERY-th, the curves and the pictures on alternate snapshots, and placeholders that were just
-laid out always get their charts."""
+CHART_EVERY-th, the curves and the pictures on alternate snapshots, placeholders that were just laid
+out always get their charts, and a new run never shows the last run's."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from gan_course.ui.canvas import CHART_EVERY, HEAVY_EVERY
 def _canvas_app(counts: list[int]) -> None:
     """Draws one widget's canvas at each snapshot count in turn. A later script run (AppTest.run again) lays
     out its placeholders afresh, as each live rerun does, and draws session_state.plan's counts; with
-    session_state.restart it first starts a new run in the same widget."""
+    session_state.restart it first starts a new run in the same widget (with session_state.seed)."""
     import streamlit as st
 
     from gan_course import plots
@@ -26,7 +26,7 @@ def _canvas_app(counts: list[int]) -> None:
     state = st.session_state
     if "run" not in state or state.get("restart"):
         state.run, state.restart = LiveRun(frames=12), False
-        state.run.start(preset("faces", device="cpu", epochs=24))
+        state.run.start(preset("faces", device="cpu", epochs=24, seed=state.get("seed", 42)))
         state.setdefault("view", View())
     run = state.run
     canvas = Canvas("w", Context("en", _, False), state.view, "faces", False)
@@ -40,15 +40,20 @@ def _canvas_app(counts: list[int]) -> None:
     assert run.running  # a live run throughout: the final frame would always be drawn
 
 
-def _run(counts: list[int], *later: list[int], restart: bool = False) -> AppTest:
+def _run(counts: list[int], *later: list[int], restart: bool = False, seed: int = 42) -> AppTest:
     """The app after drawing `counts`, then each of `later` in a script run of its own."""
     at = AppTest.from_function(_canvas_app, args=(counts,), default_timeout=60).run()
     assert not at.exception
     for plan in later:
-        at.session_state["plan"], at.session_state["restart"] = plan, restart
+        at.session_state["plan"], at.session_state["restart"], at.session_state["seed"] = plan, restart, seed
         at.run()
         assert not at.exception
     return at
+
+
+def _specs(at: AppTest) -> dict[str, str]:
+    """Each chart's plotly JSON by slot."""
+    return {chart.proto.id.split("-")[-1].split(".")[1]: chart.proto.spec for chart in at.get("plotly_chart")}
 
 
 def _drawn(counts: list[int]) -> tuple[str, float, dict[int, str]]:
@@ -72,7 +77,7 @@ def test_charts_follow_every_chart_frame_and_the_bar_every_snapshot():
     summary, bar, texts = _drawn([chart_frame, later])
     assert summary == texts[chart_frame] != texts[later]  # the charts still show the chart frame ...
     assert bar == round(100 * later / 12)  # ... while the bar moved on
-    summary, _, texts = _drawn([later])  # placeholders just laid out are drawn at once, whatever the count
+    summary, _, texts = _drawn([later])  # a run's first frame gets every chart, whatever the count
     assert summary == texts[later]
     summary, _, texts = _drawn([later, chart_frame + CHART_EVERY])  # the next chart frame
     assert summary == texts[chart_frame + CHART_EVERY]
@@ -109,6 +114,13 @@ def test_a_fresh_layout_sends_the_charts_off_their_turn_as_last_built():
 
 
 def test_a_new_run_never_shows_the_last_runs_charts():
-    # The first frame of a new run in the same widget builds every chart, the weight charts too, from it.
+    # The first frame of a new run in the same widget builds every chart, the weight charts too, from it ...
     drawn = _chart_counts([3, 4], [5], restart=True)
     assert drawn == {"losses": 5, "outputs": 5, "real": 0, "samples": 5, "network": 5, "weights": 5}
+    # ... even when it has as many snapshots as the last run's last frame (Step, another seed, Step again).
+    old = _run([3, 4])
+    new = _run([3, 4], [4], restart=True, seed=7)
+    before, after = _specs(old), _specs(new)
+    assert before.keys() == after.keys()
+    assert [slot for slot in after if after[slot] == before[slot]] == ["real"]
+    assert new.caption[-1].value == new.session_state.texts[4] != old.session_state.texts[4]

@@ -10,6 +10,7 @@ frame builds them all.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -34,6 +35,7 @@ HEAVY_EVERY = 6  # a multiple of CHART_EVERY: the weight charts come on the pict
 CROWDED = 4  # more live runs than this on the server: the weight charts wait for the final frame
 PLOT_CONFIG = {"displaylogo": False, "displayModeBar": False}
 FACE_MODELS = ("faces", "face_classifier")
+KEPT_ACROSS_RUNS = ("real", "compare")  # the training data, and the last comparison (trainer.py)
 
 
 @dataclass
@@ -55,7 +57,8 @@ class View:
     figures: Figures = field(default_factory=dict)
     version: int = -1  # the LiveRun version drawn last
     views: frozenset[str] = plots.ALL_VIEWS  # the 2-D plane's views that are on (settings.views)
-    history: History | None = None  # the run whose figures are kept: another run's are never shown
+    # The run whose figures are kept (weakly: a reset run's history is not held): another run's are dropped.
+    drawn_run: weakref.ReferenceType[History] | None = None
 
 
 def cached_figure(
@@ -134,7 +137,7 @@ class Canvas:
         self.slots["norms"] = right.empty()
 
     def _tag(self, frames: int) -> tuple:
-        return (frames, self.log_y, self.ctx.lang, self.ctx.projector, self.views)
+        return (frames, self.model, self.log_y, self.ctx.lang, self.ctx.projector, self.views)
 
     def _text(self, slot: str, tag: tuple, build: Callable[[], str], *, fresh: bool) -> None:
         """A chart's text alternative, kept like its figure so that the two always tell the same frame."""
@@ -191,7 +194,12 @@ class Canvas:
             return
         n = len(history)
         final = not run.running or run.job != "train"
-        new_run, self.view.history = self.view.history is not history, history
+        new_run = self.view.drawn_run is None or self.view.drawn_run() is not history
+        if new_run:  # its first frame may have the count of the last run's last one: no figure may stay
+            self.view.drawn_run = weakref.ref(history)
+            for slot in [slot for slot in self.figures if slot not in KEPT_ACROSS_RUNS]:
+                del self.figures[slot]
+                self.shown.pop(slot, None)
         turn = None if final or new_run else n % CHART_EVERY  # None: every chart, each built afresh
         fill = not self.charted
         self.charted = True
