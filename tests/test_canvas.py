@@ -51,9 +51,15 @@ def _run(counts: list[int], *later: list[int], restart: bool = False, seed: int 
     return at
 
 
+def _slot_and_count(chart) -> tuple[str, int]:
+    """A chart's slot and the snapshot count it was drawn from: its widget key is `w.<slot>.<count>`."""
+    _, slot, count = chart.proto.id.split("-")[-1].split(".")
+    return slot, int(count)
+
+
 def _specs(at: AppTest) -> dict[str, str]:
     """Each chart's plotly JSON by slot."""
-    return {chart.proto.id.split("-")[-1].split(".")[1]: chart.proto.spec for chart in at.get("plotly_chart")}
+    return {_slot_and_count(chart)[0]: chart.proto.spec for chart in at.get("plotly_chart")}
 
 
 def _drawn(counts: list[int]) -> tuple[str, float, dict[int, str]]:
@@ -66,8 +72,7 @@ def _drawn(counts: list[int]) -> tuple[str, float, dict[int, str]]:
 def _chart_counts(counts: list[int], *later: list[int], restart: bool = False) -> dict[str, int]:
     """The snapshot count each chart on the page was drawn from (the widget key ends with it)."""
     at = _run(counts, *later, restart=restart)
-    slots = (chart.proto.id.split("-")[-1].split(".") for chart in at.get("plotly_chart"))
-    return {slot: int(count) for _, slot, count in slots}
+    return dict(_slot_and_count(chart) for chart in at.get("plotly_chart"))
 
 
 def test_charts_follow_every_chart_frame_and_the_bar_every_snapshot():

@@ -35,7 +35,8 @@ HEAVY_EVERY = 6  # a multiple of CHART_EVERY: the weight charts come on the pict
 CROWDED = 4  # more live runs than this on the server: the weight charts wait for the final frame
 PLOT_CONFIG = {"displaylogo": False, "displayModeBar": False}
 FACE_MODELS = ("faces", "face_classifier")
-KEPT_ACROSS_RUNS = ("real", "compare")  # the training data, and the last comparison (trainer.py)
+COMPARE_SLOT = "compare"  # the figure slot of the last comparison, drawn by trainer.py
+KEPT_ACROSS_RUNS = ("real", COMPARE_SLOT)  # the training data, and the last comparison
 
 
 @dataclass

@@ -26,7 +26,7 @@ from gan_course.core.snapshot import params_to_json
 from gan_course.i18n import N_
 from gan_course.plots import compare_figure
 from gan_course.ui import settings, shell, shortcuts, slow_motion
-from gan_course.ui.canvas import CHART_EVERY, CROWDED, PLOT_CONFIG, Canvas, View, cached_figure
+from gan_course.ui.canvas import CHART_EVERY, COMPARE_SLOT, CROWDED, PLOT_CONFIG, Canvas, View, cached_figure
 from gan_course.ui.context import Context, current
 from gan_course.ui.run_text import NOTE_KIND, NOTE_TEXT, phase_text
 from gan_course.ui.settings import Spec
@@ -72,7 +72,7 @@ def _reset(spec: Spec) -> None:
 def _compare(spec: Spec, cfg: TrainConfig) -> None:
     run = _run(spec)
     run.compare(cfg)
-    _view(spec).figures.pop("compare", None)  # a new comparison may have as many points as the last one
+    _view(spec).figures.pop(COMPARE_SLOT, None)  # a new comparison may have as many points as the last one
     EXECUTOR.submit(run)
 
 
@@ -186,7 +186,7 @@ def _compare_chart(spec: Spec, run: LiveRun, view: View, ctx: Context, log_y: bo
         return compare_figure(run.compare_runs, ctx._, lang, log_y=log_y, projector=pro)
 
     st.plotly_chart(
-        cached_figure(view.figures, "compare", tag, build)[1],
+        cached_figure(view.figures, COMPARE_SLOT, tag, build)[1],
         width="stretch",
         config=PLOT_CONFIG,
         key=f"{spec.name}.compare_chart",
