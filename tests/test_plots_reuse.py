@@ -1,5 +1,5 @@
-"""A redrawn figure that differs from its slot's last one only in arrays is that figure with new arrays,
-and it is the same figure as one built afresh (theme.reusing)."""
+"""A redrawn figure with the same traces and keys as its slot's last one is that figure with the changed
+values set in place, and it is the same figure as one built afresh (theme.reusing)."""
 
 from __future__ import annotations
 
@@ -53,9 +53,32 @@ def test_a_reused_figure_equals_a_fresh_one(name: str) -> None:
         again = build(late)
     fresh = build(late)
     assert _json(again) == _json(fresh)
-    assert drawn_first != _json(fresh)  # the arrays did change
-    if name in ("losses", "outputs", "weights", "faces"):  # only arrays change between frames
-        assert again is first
+    assert drawn_first != _json(fresh)  # the values did change
+    assert again is first
+
+
+def test_the_network_is_reused_though_its_widths_colours_and_hover_texts_change() -> None:
+    early, late = _histories("faces")
+    before, after = (plots.network_figure(h.last, _, "de") for h in (early, late))
+    widths = [[t.line.width for t in f.data if t.mode == "lines"] for f in (before, after)]
+    hovers = [[t.hovertext for t in f.data if t.hovertext is not None] for f in (before, after)]
+    assert widths[0] != widths[1] and hovers[0] != hovers[1]  # not only arrays: scalars and texts
+    slot = FigureSlot()
+    with reusing(slot):
+        first = plots.network_figure(early.last, _, "de")
+        again = plots.network_figure(late.last, _, "de")
+    assert again is first
+    assert _json(again) == _json(after)
+
+
+def test_a_figure_with_another_number_of_traces_is_built_afresh() -> None:
+    early, _late = _histories("toy_ring")  # a 2-D run: the divergence curves add two traces
+    slot = FigureSlot()
+    with reusing(slot):
+        plain = plots.loss_figure(early, _, "de", divergence=False)
+        more = plots.loss_figure(early, _, "de", divergence=True)
+    assert more is not plain and len(more.data) > len(plain.data)
+    assert _json(more) == _json(plots.loss_figure(early, _, "de", divergence=True))
 
 
 def test_the_plane_with_its_views_is_reused_and_equals_a_fresh_one() -> None:
@@ -82,7 +105,7 @@ def test_a_legend_entry_that_changes_like_an_array_does_not_rebuild_the_plane() 
     assert _json(again) == _json(plots.points_figure(late.last, _, "de"))
 
 
-def test_a_changed_layout_is_built_afresh() -> None:
+def test_an_axis_of_another_type_is_built_afresh() -> None:
     early, _late = _histories("faces")
     slot = FigureSlot()
     with reusing(slot):

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import base64
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -176,23 +175,23 @@ def plain_figure(traces: list[dict[str, Any]], layout: dict[str, Any]) -> go.Fig
 
     Not plotly's default template: Streamlit lays its own theme over the template's layout anyway, and
     copying the default one into every figure was half the cost of building and sending it.
-    Inside `reusing(slot)`, a figure that differs from the slot's last one only in its arrays is that
-    figure with new arrays: plotly validates every property of a new figure, which costs ten times more.
+    Inside `reusing(slot)`, a figure with the same traces and keys as the slot's last one is that figure
+    with the values that differ set in place: plotly validates every property of a new figure, which
+    costs five to ten times more than setting the few that changed.
     """
     spec = {"data": traces, "layout": {"template": "none", **layout}}
     slot = _SLOT.get()
     if slot is None:
         return go.Figure(typed_arrays(spec))
-    shape = json.dumps([[_shape(t) for t in traces], _shape(spec["layout"])])
-    if slot.figure is None or slot.shape != shape:
-        slot.figure, slot.shape = go.Figure(typed_arrays(spec)), shape
+    changes = None if slot.figure is None else _changes(slot.spec, spec)
+    slot.spec = spec
+    if changes is None:
+        slot.figure = go.Figure(typed_arrays(spec))
         return slot.figure
-    figure = slot.figure
-    with figure.batch_update():
-        for trace, new in zip(figure.data, traces, strict=True):
-            trace.update(typed_arrays(_arrays(new)))
-        figure.layout.update(typed_arrays(_arrays(layout)))
-    return figure
+    for trace, changed in zip(slot.figure.data, changes["data"], strict=True):
+        _assign(trace, changed)
+    _assign(slot.figure.layout, changes["layout"])
+    return slot.figure
 
 
 # plotly.js's names of the numeric types it reads from base64; int64 is not among them.
@@ -247,10 +246,10 @@ def typed_arrays(spec: Any) -> Any:
 
 @dataclass
 class FigureSlot:
-    """One place on a page where a figure is redrawn: its last figure and that figure's non-array part."""
+    """One place on a page where a figure is redrawn: its last figure and the spec it was built from."""
 
     figure: go.Figure | None = None
-    shape: str = ""
+    spec: dict[str, Any] = field(default_factory=dict)
 
 
 _SLOT: ContextVar[FigureSlot | None] = ContextVar("figure_slot", default=None)
@@ -258,7 +257,7 @@ _SLOT: ContextVar[FigureSlot | None] = ContextVar("figure_slot", default=None)
 
 @contextmanager
 def reusing(slot: FigureSlot) -> Iterator[None]:
-    """Figures built in this block may be the slot's last figure with new arrays (see plain_figure)."""
+    """Figures built in this block may be the slot's last figure with new values (see plain_figure)."""
     token = _SLOT.set(slot)
     try:
         yield
@@ -266,36 +265,60 @@ def reusing(slot: FigureSlot) -> Iterator[None]:
         _SLOT.reset(token)
 
 
-# Texts that may change from frame to frame like arrays do (a legend entry with the arrows' current scale).
-LIVE_TEXT_KEYS = frozenset({"name"})
+class _Restructured(Exception):
+    """The new spec has other traces or keys than the last one: its figure is built afresh."""
 
 
-def _live_text(key: str, value: Any) -> bool:
-    return key in LIVE_TEXT_KEYS and isinstance(value, str)
-
-
-def _shape(value: Any, updatable: bool = True) -> Any:
-    """`value` with each array or live text that _arrays finds (in dicts, not lists) replaced by its kind."""
-    if isinstance(value, dict):
+def _changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any] | None:
+    """{"data": [per trace], "layout": ...}: the values of `new` that differ from `old`, nested as in it;
+    None when the two differ in more than values (another trace count, a key more or less)."""
+    if len(old["data"]) != len(new["data"]):
+        return None
+    try:
         return {
-            key: "<text>" if updatable and _live_text(key, item) else _shape(item, updatable)
-            for key, item in value.items()
+            "data": [_changed(a, b) for a, b in zip(old["data"], new["data"], strict=True)],
+            "layout": _changed(old["layout"], new["layout"]),
         }
-    if isinstance(value, list | tuple):
-        return [_shape(item, False) for item in value]
-    if isinstance(value, np.ndarray):
-        return f"<{value.dtype} {value.ndim}>" if updatable else value.tolist()
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
+    except _Restructured:
+        return None
 
 
-def _arrays(spec: dict[str, Any]) -> dict[str, Any]:
-    """The numpy arrays and live texts of a trace or layout dict, nested as in it."""
+def _changed(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    if old.keys() != new.keys():
+        raise _Restructured
     found: dict[str, Any] = {}
-    for key, value in spec.items():
-        if isinstance(value, np.ndarray) or _live_text(key, value):
+    for key, value in new.items():
+        before = old[key]
+        if isinstance(value, dict) or isinstance(before, dict):
+            if not (isinstance(value, dict) and isinstance(before, dict)):
+                raise _Restructured
+            if inner := _changed(before, value):
+                found[key] = inner
+        elif not _same(before, value):
+            if key == "type":  # a trace or an axis of another kind: not changed in place, built anew
+                raise _Restructured
             found[key] = value
-        elif isinstance(value, dict) and (inner := _arrays(value)):
-            found[key] = inner
     return found
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Whether two values of a spec would be sent alike. Arrays always count as new: a history's arrays
+    grow from frame to frame, and comparing them would cost about what sending them does."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return False
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    # 1 and 1.0, or NaN and NaN, are equal or not in Python but sent differently or alike: count as new.
+    return type(a) is type(b) and bool(a == b)
+
+
+def _assign(target: Any, changes: dict[str, Any]) -> None:
+    """Sets each changed value on the plotly object, one property at a time: plotly's update() parses
+    every key as a path and costs four times as much."""
+    for key, value in changes.items():
+        if isinstance(value, dict):
+            _assign(target[key], value)
+        else:
+            target[key] = typed_arrays(value)

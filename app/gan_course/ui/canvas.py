@@ -41,7 +41,7 @@ KEPT_ACROSS_RUNS = ("real", COMPARE_SLOT)  # the training data, and the last com
 
 @dataclass
 class Drawn:
-    """The figure last drawn in one slot, its tag, and what lets the next frame reuse it (new arrays only)."""
+    """The figure last drawn in one slot, its tag, and what lets the next frame reuse it (see reusing)."""
 
     tag: tuple = ()
     figure: Any = None
