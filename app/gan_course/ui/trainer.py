@@ -33,6 +33,7 @@ from gan_course.ui.settings import Spec
 
 REDRAW_S = 0.2  # while a run is live, the browser asks for its picture this often ...
 LIVE_S = 1.0  # ... and one such rerun draws the new snapshots for at least this long (Pause waits that) ...
+LAYOUT_GAPS = 2 * CHART_EVERY  # ... or for this many snapshot gaps, each chart's turn twice ...
 LIVE_MAX_S = 4.0  # ... or, on a server too crowded for many a second, a few of them, but never longer
 FRAME_GAP_S = 0.007  # two frames leave the server at least this far apart (see _live)
 
@@ -90,8 +91,8 @@ def _live(spec: Spec, model: str, log_y: bool) -> None:
     run, view, ctx = _run(spec), _view(spec), current()
     began = time.monotonic()
     # Each rerun lays out its charts afresh, and a crowded server makes snapshots come seconds apart: a
-    # rerun that lasts CHART_EVERY of them sends the charts as often as a lone run does, not once per LIVE_S.
-    window = min(LIVE_MAX_S, max(LIVE_S, CHART_EVERY * run.snapshot_gap_s))
+    # rerun that lasts LAYOUT_GAPS of them sends every chart on its turn, yet lays them out only once.
+    window = min(LIVE_MAX_S, max(LIVE_S, LAYOUT_GAPS * run.snapshot_gap_s))
     canvas: Canvas | None = None
     while True:
         if not run.running:
