@@ -213,3 +213,14 @@ def test_waiting_between_frames_does_not_shrink_the_usual_frame_gap():
         run.seen(run.version)
     now[0] += 10.0  # five usual gaps without a frame or a wait: a crowded server, not a closed tab
     assert not run.stale()
+
+
+def test_snapshot_work_is_estimated_from_the_slices_trained():
+    run = LiveRun()
+    assert run.snapshot_work_s() == 0.0  # nothing to train yet
+    run.start(_faces(epochs=20))  # 100 steps, a snapshot every 4
+    began = time.perf_counter()
+    run.run_to_end(budget_s=1.0)  # one slice per snapshot
+    whole = time.perf_counter() - began
+    assert len(run.history) == 25
+    assert 0.0 < run.snapshot_work_s() < whole  # about a 25th of it, by the slices' own timing

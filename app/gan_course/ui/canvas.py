@@ -5,11 +5,13 @@ when the tag changes. While a run is live the progress bar follows every snapsho
 CHART_EVERY-th (a chart costs far more to build and send than the bar), and the weight charts, which
 cost more than the rest together, every HEAVY_EVERY-th, or only the final one while many runs share
 the server. Placeholders just laid out get the charts off their turn as last built; a new run's first
-frame builds them all.
+frame builds them all. A frame that can hold every chart in time the page would otherwise sleep (see
+Canvas.draw's spare_s) draws them all.
 """
 
 from __future__ import annotations
 
+import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,6 +39,9 @@ PLOT_CONFIG = {"displaylogo": False, "displayModeBar": False}
 FACE_MODELS = ("faces", "face_classifier")
 COMPARE_SLOT = "compare"  # the figure slot of the last comparison, drawn by trainer.py
 KEPT_ACROSS_RUNS = ("real", COMPARE_SLOT)  # the training data, and the last comparison
+# The charts in the groups a frame draws: the curves with their text alternative; G's samples (with the
+# ring of eight's charts); the weight charts, which cost more than the rest together.
+GROUPS = ("curves", "pictures", "heavy")
 
 
 @dataclass
@@ -60,6 +65,8 @@ class View:
     views: frozenset[str] = plots.ALL_VIEWS  # the 2-D plane's views that are on (settings.views)
     # The run whose figures are kept (weakly: a reset run's history is not held): another run's are dropped.
     drawn_run: weakref.ReferenceType[History] | None = None
+    # Seconds the last fresh draw of each of GROUPS took (see Canvas._fits).
+    cost_s: dict[str, float] = field(default_factory=dict)
 
 
 def cached_figure(
@@ -183,12 +190,13 @@ class Canvas:
         }
         self.progress.progress(at.fraction, text=text)
 
-    def draw(self, run: LiveRun, *, crowded: bool = False) -> None:
+    def draw(self, run: LiveRun, *, crowded: bool = False, spare_s: float = 0.0) -> None:
         """Progress and charts of the run's last snapshot; live, the charts take turns (see the module).
 
         Placeholders that were just laid out get every chart, since an empty placeholder would blank its
         chart: those whose turn it is not as they were last built, not rebuilt (a crowded server lays out
-        afresh every snapshot or two). The final snapshot rebuilds every chart."""
+        afresh every snapshot or two). The final snapshot rebuilds every chart, and so does a frame whose
+        charts took no longer than `spare_s` last time: the seconds the page would otherwise sleep."""
         self.show_progress(run)
         snap, history = run.last, run.history
         if snap is None:
@@ -201,7 +209,8 @@ class Canvas:
             for slot in [slot for slot in self.figures if slot not in KEPT_ACROSS_RUNS]:
                 del self.figures[slot]
                 self.shown.pop(slot, None)
-        turn = None if final or new_run else n % CHART_EVERY  # None: every chart, each built afresh
+        whole = final or new_run or self._fits(spare_s)
+        turn = None if whole else n % CHART_EVERY  # None: every chart, each built afresh
         fill = not self.charted
         self.charted = True
         curves, pictures = turn in (None, 1), turn in (None, 0)
@@ -210,13 +219,29 @@ class Canvas:
             # Its two charts cost about the same: the path (with the summary) on the curves' turn.
             self._draw_bilinear(history, snap, tag, path=curves, curves=pictures, fill=fill)
             return
-        if curves or fill:
-            self._draw_curves(history, tag, fresh=curves)
-        if pictures or fill:
-            heavy_due = pictures and (turn is None or (not crowded and n % HEAVY_EVERY == 0))
-            self._draw_pictures(history, snap, tag, fresh=pictures, heavy_due=heavy_due)
+        heavy = pictures and (turn is None or (not crowded and n % HEAVY_EVERY == 0))
+        for group, fresh in zip(GROUPS, (curves, pictures, heavy), strict=True):
+            if fresh or fill:
+                self._draw_group(group, history, snap, tag, fresh=fresh)
+
+    def _fits(self, spare_s: float) -> bool:
+        """Every group of charts, by what its last fresh draw took, fits in `spare_s` seconds."""
+        costs = [self.view.cost_s.get(group) for group in GROUPS]
+        return spare_s > 0 and None not in costs and sum(costs) <= spare_s  # type: ignore[arg-type]
+
+    def _draw_group(self, group: str, history: History, snap: Snapshot, tag: tuple, *, fresh: bool) -> None:
+        """One of GROUPS; fresh=False: as last built. Times each fresh draw (see _fits)."""
+        began = time.monotonic()
+        if group == "curves":
+            self._draw_curves(history, tag, fresh=fresh)
+        elif group == "pictures":
+            self._draw_pictures(snap, tag, fresh=fresh)
             if snap.modes_covered is not None:
-                self._draw_modes(history, tag, fresh=pictures)
+                self._draw_modes(history, tag, fresh=fresh)
+        else:
+            self._draw_weights(history, snap, tag, fresh=fresh)
+        if fresh:
+            self.view.cost_s[group] = time.monotonic() - began
 
     def _draw_modes(self, history: History, tag: tuple, *, fresh: bool) -> None:
         """Lesson 4, on the ring of eight: modes covered and high-quality share, and G's gradient norm."""
@@ -264,29 +289,31 @@ class Canvas:
         }
         self._charts_and_text(tag, charts, "summary", partial(plots.describe, history, _, lang), fresh=fresh)
 
-    def _draw_pictures(
-        self, history: History, snap: Snapshot, tag: tuple, *, fresh: bool, heavy_due: bool
-    ) -> None:
+    def _draw_pictures(self, snap: Snapshot, tag: tuple, *, fresh: bool) -> None:
+        """G's samples: digits, faces or points on the plane."""
         _, lang, pro = self.ctx._, self.ctx.lang, self.ctx.projector
         if self.model in DIGIT_MODELS:
             columns = 10 if self.model == "digits_conditional" else 8
             samples = partial(
                 digit_plots.digits_figure, snap.samples, _, lang, columns=columns, projector=pro
             )
-            self._chart("samples", tag, samples, fresh=fresh)
-            kernels = partial(digit_plots.kernels_figure, snap, _, lang, projector=pro)
-            self._chart("weights", tag, kernels, fresh=heavy_due)
-            norms = partial(digit_plots.norms_figure, history, _, lang, projector=pro)
-            self._chart("norms", tag, norms, fresh=heavy_due)
-            return
-        if self.model in FACE_MODELS:
-            faces = partial(plots.faces_figure, snap.samples, _, lang, projector=pro)
-            self._chart("samples", tag, faces, fresh=fresh)
+        elif self.model in FACE_MODELS:
+            samples = partial(plots.faces_figure, snap.samples, _, lang, projector=pro)
         else:
-            points = partial(plots.points_figure, snap, _, lang, projector=pro, views=self.views)
-            self._chart("samples", tag, points, fresh=fresh)
+            samples = partial(plots.points_figure, snap, _, lang, projector=pro, views=self.views)
+        self._chart("samples", tag, samples, fresh=fresh)
+
+    def _draw_weights(self, history: History, snap: Snapshot, tag: tuple, *, fresh: bool) -> None:
+        """The weight charts, which cost more than the rest together."""
+        _, lang, pro = self.ctx._, self.ctx.lang, self.ctx.projector
+        if self.model in DIGIT_MODELS:
+            kernels = partial(digit_plots.kernels_figure, snap, _, lang, projector=pro)
+            self._chart("weights", tag, kernels, fresh=fresh)
+            norms = partial(digit_plots.norms_figure, history, _, lang, projector=pro)
+            self._chart("norms", tag, norms, fresh=fresh)
+            return
         if self.model == "faces":
             network = partial(plots.network_figure, snap, _, lang, projector=pro)
-            self._chart("network", tag, network, fresh=heavy_due)
+            self._chart("network", tag, network, fresh=fresh)
         weights = partial(plots.weights_figure, history, _, lang, projector=pro)
-        self._chart("weights", tag, weights, fresh=heavy_due)
+        self._chart("weights", tag, weights, fresh=fresh)

@@ -104,7 +104,11 @@ def _live(spec: Spec, model: str, log_y: bool) -> None:
             version, drawn_at = run.version, time.monotonic()
             if canvas is None:
                 canvas = Canvas(spec.name, ctx, view, model, log_y)
-            canvas.draw(run, crowded=EXECUTOR.live_runs() > CROWDED)
+            live = EXECUTOR.live_runs()
+            # Alone on the server, a frame whose charts and next snapshot's training all fit in FRAME_GAP_S
+            # would sleep the rest of it: it draws every chart instead of taking turns.
+            spare = FRAME_GAP_S - run.snapshot_work_s() if live == 1 else 0.0
+            canvas.draw(run, crowded=live > CROWDED, spare_s=spare)
             view.version = version
             run.seen(version)
             # Streamlit's event loop sends queued updates every few milliseconds and merges two updates of
