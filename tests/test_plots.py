@@ -29,7 +29,7 @@ from gan_course.plots import (
 from gan_course.plots.curves import MAX_LAYER_LINES, layer_title, mlp_layers
 from gan_course.plots.faces import face_origin
 from gan_course.plots.labels import PIXEL_LABELS
-from gan_course.plots.theme import NEGATIVE_COLOUR, POSITIVE_COLOUR
+from gan_course.plots.theme import NEGATIVE_COLOUR, POSITIVE_COLOUR, style, wrapped
 
 
 def mark(s: str) -> str:
@@ -308,6 +308,32 @@ def test_empty_history_gives_an_empty_figure_not_an_error():
         compare_figure({"saturating": History()}, identity, "en"),
     ):
         assert all(t.x is None or len(t.x) == 0 for t in fig.data)
+
+
+def test_wrapped_breaks_at_spaces_into_as_few_even_lines_as_fit():
+    assert wrapped("D output: probability of being real", 36) == "D output: probability of being real"
+    assert wrapped("D output: probability of being real", 22) == "D output: probability<br>of being real"
+    # two lines of 24 and 27 characters, not 38 and 13: as even as the words allow
+    assert wrapped("0,5: D kann Echtes nicht von Erzeugtem unterscheiden", 44) == (
+        "0,5: D kann Echtes nicht<br>von Erzeugtem unterscheiden"
+    )
+    # a word longer than a line stays whole
+    assert wrapped("D-Ausgabe: Wahrscheinlichkeit", 12) == "D-Ausgabe:<br>Wahrscheinlichkeit"
+    assert wrapped("D 的输出：判为真的概率", 12) == "D 的输出：判为真的概率"
+
+
+@pytest.mark.parametrize("projector", [False, True])
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_d_output_titles_and_note_fit_a_half_width_chart(lang, projector):
+    s = style(projector)
+    fig = d_output_figure(face_history(), gettext_for(lang), lang, projector=projector)
+    title, (note,) = fig.layout.yaxis.title.text, fig.layout.annotations
+    for text, chars in ((title, s.title_chars), (note.text, s.note_chars)):
+        for line in text.split("<br>"):
+            assert len(line) <= chars or " " not in line, (lang, line)
+    if lang == "de" and projector:  # German has the longest title and note: broken, whole words kept
+        assert title.count("<br>") >= 1 and note.text.count("<br>") >= 1
+        assert title.replace("<br>", " ") == gettext_for("de")("D output: probability of being real")
 
 
 def test_d_output_figure_spans_zero_to_one_with_a_dotted_half_line():

@@ -27,6 +27,7 @@ from gan_course.plots.theme import (
     line_trace,
     style,
     theme_layout,
+    wrapped,
 )
 
 Translate = Callable[[str], str]
@@ -140,7 +141,7 @@ def d_output_figure(history: History, _: Translate, lang: str, *, projector: boo
     ]
     layout = theme_layout(lang, projector)
     layout["xaxis"] = axis(_("Step"))
-    layout["yaxis"] = axis(_("D output: probability of being real"), range=[0.0, 1.0])
+    layout["yaxis"] = axis(wrapped(_("D output: probability of being real"), s.title_chars), range=[0.0, 1.0])
     # "x domain" spans the plot's width whatever the steps; the label sits under the right end, where the
     # curves have usually settled, rather than over their busy start.
     layout["shapes"] = [
@@ -158,7 +159,7 @@ def d_output_figure(history: History, _: Translate, lang: str, *, projector: boo
     label = _("%(value)s: D cannot tell real from generated") % {"value": format_number(0.5, lang, 1)}
     layout["annotations"] = [
         {
-            "text": label,
+            "text": wrapped(label, s.note_chars),
             "xref": "x domain",
             "x": 1,
             "xanchor": "right",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import math
+import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -57,15 +59,49 @@ class Style:
     line_width: float
     marker_size: float
     height: int
+    # Characters a line of a long axis title (at font_size) or a note (at note_size) may hold: plotly never
+    # breaks a line, and a half-width chart is narrow beside the projector's large type (see wrapped).
+    title_chars: int
+    note_chars: int
 
 
-NORMAL = Style(font_size=14, tick_size=12, note_size=12, line_width=2.0, marker_size=7, height=380)
+NORMAL = Style(
+    font_size=14,
+    tick_size=12,
+    note_size=12,
+    line_width=2.0,
+    marker_size=7,
+    height=380,
+    title_chars=36,
+    note_chars=44,
+)
 # Read from the back of a lecture hall: every text at least 1.5× (22/14, 19/12), lines and markers bolder.
-PROJECTOR = Style(font_size=22, tick_size=19, note_size=19, line_width=4.5, marker_size=13, height=520)
+PROJECTOR = Style(
+    font_size=22,
+    tick_size=19,
+    note_size=19,
+    line_width=4.5,
+    marker_size=13,
+    height=520,
+    title_chars=22,
+    note_chars=24,
+)
 
 
 def style(projector: bool = False) -> Style:
     return PROJECTOR if projector else NORMAL
+
+
+def wrapped(text: str, chars: int) -> str:
+    """`text` broken at spaces into as few lines (joined by <br>) of at most `chars` characters as it
+    takes, of about equal length; a word longer than that stays whole on its own line."""
+    if len(text) <= chars:
+        return text
+    lines = math.ceil(len(text) / chars)
+    for width in range(math.ceil(len(text) / lines), chars + 1):  # the narrowest that still takes `lines`
+        if len(parts := textwrap.wrap(text, width, break_long_words=False)) <= lines:
+            return "<br>".join(parts)
+    return "<br>".join(textwrap.wrap(text, chars, break_long_words=False))
 
 
 # automargin lets the tight margins grow just enough for long (e.g. German) axis titles.
