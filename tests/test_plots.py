@@ -320,6 +320,11 @@ def test_wrapped_breaks_at_spaces_into_as_few_even_lines_as_fit():
     # a word longer than a line stays whole
     assert wrapped("D-Ausgabe: Wahrscheinlichkeit", 12) == "D-Ausgabe:<br>Wahrscheinlichkeit"
     assert wrapped("D 的输出：判为真的概率", 12) == "D 的输出：判为真的概率"
+    # never at a hyphen
+    assert wrapped("Diskriminator-Ausgaben sind gut", 16) == "Diskriminator-Ausgaben<br>sind gut"
+    # more lines than the length alone asks for are still even: 12/12/13, not 12/22/3
+    long_words = "x" * 12 + " " + "y" * 12 + " a b c d e f g"
+    assert wrapped(long_words, 22) == "<br>".join(["x" * 12, "y" * 12, "a b c d e f g"])
 
 
 @pytest.mark.parametrize("projector", [False, True])

@@ -117,9 +117,8 @@ class LiveRun:
         return Progress(min(1.0, t.step / t.total_steps), t.epoch, t.config.epochs, t.step, t.total_steps, "")
 
     def snapshot_work_s(self) -> float:
-        """About how long the executor trains between two snapshots of the live job (from the last slices)."""
-        t = self._compare_trainer if self.job == "compare" else self.trainer
-        return 0.0 if t is None else self._step_s * t.config.every
+        """About how long the executor trains between two snapshots of the run (from the last slices)."""
+        return 0.0 if self.trainer is None else self._step_s * self.trainer.config.every
 
     def _snapshots(self) -> int:
         return len(self.history) + sum(len(h) for h in self.compare_runs.values())

@@ -95,13 +95,15 @@ def style(projector: bool = False) -> Style:
 def wrapped(text: str, chars: int) -> str:
     """`text` broken at spaces into as few lines (joined by <br>) of at most `chars` characters as it
     takes, of about equal length; a word longer than that stays whole on its own line."""
+    words = text.split()
     if len(text) <= chars:
         return text
-    lines = math.ceil(len(text) / chars)
-    for width in range(math.ceil(len(text) / lines), chars + 1):  # the narrowest that still takes `lines`
-        if len(parts := textwrap.wrap(text, width, break_long_words=False)) <= lines:
-            return "<br>".join(parts)
-    return "<br>".join(textwrap.wrap(text, chars, break_long_words=False))
+    for lines in range(math.ceil(len(text) / chars), len(words) + 1):
+        for width in range(math.ceil(len(text) / lines), chars + 1):  # the narrowest that takes `lines`
+            parts = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+            if len(parts) <= lines:
+                return "<br>".join(parts)
+    return "<br>".join(words)  # every word longer than a line
 
 
 # automargin lets the tight margins grow just enough for long (e.g. German) axis titles.

@@ -6,7 +6,7 @@ CHART_EVERY-th (a chart costs far more to build and send than the bar), and the 
 cost more than the rest together, every HEAVY_EVERY-th, or only the final one while many runs share
 the server. Placeholders just laid out get the charts off their turn as last built; a new run's first
 frame builds them all. A frame that can hold every chart in time the page would otherwise sleep (see
-Canvas.draw's spare_s) draws them all.
+Canvas.draw's spare_s) draws them all; the bilinear game's two cheap charts always take turns.
 """
 
 from __future__ import annotations
@@ -195,8 +195,9 @@ class Canvas:
 
         Placeholders that were just laid out get every chart, since an empty placeholder would blank its
         chart: those whose turn it is not as they were last built, not rebuilt (a crowded server lays out
-        afresh every snapshot or two). The final snapshot rebuilds every chart, and so does a frame whose
-        charts took no longer than `spare_s` last time: the seconds the page would otherwise sleep."""
+        afresh every snapshot or two). The final snapshot rebuilds every chart, and so does an uncrowded
+        frame whose GROUPS took no longer than `spare_s` last time: the seconds the page would otherwise
+        sleep."""
         self.show_progress(run)
         snap, history = run.last, run.history
         if snap is None:
@@ -209,7 +210,7 @@ class Canvas:
             for slot in [slot for slot in self.figures if slot not in KEPT_ACROSS_RUNS]:
                 del self.figures[slot]
                 self.shown.pop(slot, None)
-        whole = final or new_run or self._fits(spare_s)
+        whole = final or new_run or (not crowded and self._fits(spare_s))
         turn = None if whole else n % CHART_EVERY  # None: every chart, each built afresh
         fill = not self.charted
         self.charted = True
@@ -226,8 +227,10 @@ class Canvas:
 
     def _fits(self, spare_s: float) -> bool:
         """Every group of charts, by what its last fresh draw took, fits in `spare_s` seconds."""
-        costs = [self.view.cost_s.get(group) for group in GROUPS]
-        return spare_s > 0 and None not in costs and sum(costs) <= spare_s  # type: ignore[arg-type]
+        cost_s = self.view.cost_s
+        if spare_s <= 0 or not all(group in cost_s for group in GROUPS):
+            return False  # a group not timed yet (never for the bilinear game, which has none of them)
+        return sum(cost_s[group] for group in GROUPS) <= spare_s
 
     def _draw_group(self, group: str, history: History, snap: Snapshot, tag: tuple, *, fresh: bool) -> None:
         """One of GROUPS; fresh=False: as last built. Times each fresh draw (see _fits)."""
