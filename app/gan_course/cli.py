@@ -179,13 +179,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
-    import torch
-
     from gan_course.core.runner import Trainer
+    from gan_course.core.threads import use_training_threads
 
-    # As in the app: the course's models are small, and on a busy machine more threads cost more CPU time
-    # than they save (the digits run took 121 s of CPU time on two threads, 33 s on one, both under load).
-    torch.set_num_threads(1)
+    # As in the app, so that a run gives the widget's numbers: one intra-op thread (core/threads.py).
+    use_training_threads()
 
     overrides: dict[str, Any] = {}
     if args.lr is not None:

@@ -1,8 +1,8 @@
 """Speed of the torch engine against the article's plain numpy loop; ratios, not seconds, are the result.
 
 Each timing is the best of a few repeats, with numpy and torch runs interleaved, so that a busy machine
-slows both alike. The bench runs torch on one CPU thread: these tensors hold 5 to 5000 numbers, far too
-few for threads to pay off (torch.set_num_threads is process-wide, so only the bench sets it).
+slows both alike. The bench runs torch on one CPU thread, as the course trains (core/threads.py): these
+tensors hold 5 to 5000 numbers, far too few for threads to pay off.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from gan_course.core.config import preset
 from gan_course.core.reference import numpy_face_gan
 from gan_course.core.replicas import train_face_replicas
 from gan_course.core.runner import Trainer
+from gan_course.core.threads import TRAINING_THREADS
 
 
 def _best(fn: Callable[[], object], repeats: int) -> float:
@@ -42,7 +43,7 @@ def _widget() -> None:
 
 def run_bench(
     quick: bool = False,
-    threads: int | None = 1,
+    threads: int | None = TRAINING_THREADS,
     *,
     single_epochs: int | None = None,
     replicas: int | None = None,

@@ -17,6 +17,7 @@ import threading
 import weakref
 
 from gan_course.core.live import LiveRun
+from gan_course.core.threads import use_training_threads
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,7 @@ class Executor:
         return worked
 
     def _loop(self) -> None:
+        use_training_threads()  # torch's thread count is per OS thread: the caller's setting is not ours
         while True:
             try:
                 self._wake.clear()  # before the turn, so that a poke during it is not lost

@@ -6,10 +6,10 @@ from pathlib import Path
 from typing import NoReturn
 
 import streamlit as st
-import torch
 
 from gan_course import links
 from gan_course.core.device import device_label, resolve_device
+from gan_course.core.threads import use_training_threads
 from gan_course.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, language_name
 from gan_course.lessons import PAGES
 from gan_course.ui import style
@@ -38,9 +38,6 @@ NAV_TITLES: dict[str, str] = {
 PROJECTOR_SIDEBAR_PX = 480
 LINK_KEY = "_link"  # what the opening link asked for, read once per session
 NOTICE_KEY = "_link_rejected"
-
-# Tiny tensors train fastest on one thread, and many sessions on a small server must not fight over cores.
-torch.set_num_threads(1)
 
 
 def _read_link_once() -> None:
@@ -161,6 +158,8 @@ def _stage_exit() -> None:
 
 
 def run() -> None:
+    # Streamlit runs each script run on a thread of its own, and Step and slow motion train on it.
+    use_training_threads()
     _read_link_once()
     projector = bool(st.session_state.get(PROJECTOR_KEY))
     # The clean stage hides the sidebar with CSS rather than through initial_sidebar_state: the browser

@@ -23,6 +23,7 @@ from gan_course.core.config import MLP_MODELS, PRESETS, TrainConfig
 from gan_course.core.executor import EXECUTOR
 from gan_course.core.live import LiveRun
 from gan_course.core.snapshot import params_to_json
+from gan_course.core.threads import use_training_threads
 from gan_course.i18n import N_
 from gan_course.plots import compare_figure
 from gan_course.ui import settings, shell, shortcuts, slow_motion
@@ -223,6 +224,7 @@ def _downloads(spec: Spec, run: LiveRun, ctx: Context) -> None:
 @st.fragment
 def render(spec: Spec) -> None:
     """The widget; a fragment, so its buttons redraw it without re-creating the rest of the page."""
+    use_training_threads()  # a fragment rerun is a script thread of its own, and Step trains on it
     ctx = current()
     _ = ctx._
     settings.apply_link(spec)
