@@ -21,7 +21,7 @@ import pytest
 
 from gan_course.core.config import preset
 from gan_course.core.live import rhythm
-from gan_course.core.runner import Trainer
+from gan_course.core.trainer import Trainer
 
 
 @dataclass(frozen=True)

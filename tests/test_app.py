@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from gan_course import lessons
 from gan_course.core import live
 from gan_course.core.data import PIXELS
-from gan_course.core.runner import Trainer
+from gan_course.core.trainer import Trainer
 from gan_course.i18n import LANGUAGES, gettext_for
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from gan_course.ui.canvas import CHART_EVERY, HEAVY_EVERY
+from gan_course.core.pacing import CHART_EVERY, HEAVY_EVERY
 
 
 def _canvas_app(counts: list[int], spare_s: float = 0.0) -> None:

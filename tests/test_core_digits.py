@@ -14,9 +14,10 @@ import torch
 from checkout import checkout_env
 from gan_course.core import REPRODUCIBLE_ONEDNN_ISA, X86_64, digits
 from gan_course.core.config import ConfigError, preset
-from gan_course.core.digits import N_SHOWN, DigitsEngine, load_digits, walk_ends
+from gan_course.core.digits import N_SHOWN, load_digits, walk_ends
+from gan_course.core.engines.digits import DigitsEngine
 from gan_course.core.live import LiveRun
-from gan_course.core.runner import Trainer
+from gan_course.core.trainer import Trainer
 
 # The UCI set's class counts (scikit-learn's copy, the 1797 test digits).
 CLASS_COUNTS = [178, 182, 177, 183, 181, 182, 181, 179, 174, 180]

@@ -15,7 +15,7 @@ from gan_course.core import live
 from gan_course.core.config import preset
 from gan_course.core.executor import Executor
 from gan_course.core.live import LiveRun, rhythm
-from gan_course.core.runner import Trainer
+from gan_course.core.trainer import Trainer
 
 
 def _faces(**changes):

@@ -7,6 +7,7 @@ import copy
 import pytest
 import torch
 
+import autograd_reference
 from gan_course.core import steps
 from gan_course.core.mlp import FlatAdam, FlatMLP, FlatSGD
 from gan_course.core.models import build_mlp_gan
@@ -64,11 +65,11 @@ def test_twenty_updates_match_the_nn_module_version(model, optimizer, gen_loss):
     for _ in range(20):
         x = torch.randn(8, 2, dtype=torch.float64, generator=gen) * 2 + 1
         z = torch.randn(8, 2, dtype=torch.float64, generator=gen)
-        _, real, fake = steps.update_d(x, z, net_d, net_g, opt_d)
+        _, real, fake = autograd_reference.update_d(x, z, net_d, net_g, opt_d)
         f_real, f_fake = steps.flat_update_d(x, z, flat_d, flat_g, fopt_d)
         torch.testing.assert_close(f_real, real)
         torch.testing.assert_close(f_fake, fake)
-        _, g_fake = steps.update_g(z, net_d, net_g, opt_g, gen_loss)
+        _, g_fake = autograd_reference.update_g(z, net_d, net_g, opt_g, gen_loss)
         torch.testing.assert_close(steps.flat_update_g(z, flat_d, flat_g, fopt_g, gen_loss), g_fake)
     # Adam divides by √v, which magnifies the last-bit differences of another summation order a little.
     _same(flat_d, net_d, 1e-7)

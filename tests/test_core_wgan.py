@@ -12,7 +12,7 @@ from gan_course.core import wgan
 from gan_course.core.config import preset
 from gan_course.core.mlp import FlatMLP
 from gan_course.core.models import build_mlp_gan
-from gan_course.core.runner import Trainer
+from gan_course.core.trainer import Trainer
 
 F64 = torch.float64
 

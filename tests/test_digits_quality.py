@@ -24,6 +24,7 @@ def test_the_judge_knows_real_digits() -> None:
     assert real_accuracy() > 0.97
 
 
+@pytest.mark.slow  # the full default digits run through the CLI: about 18 s on 2 cores
 def test_the_default_run_draws_500_new_recognisable_digits(capsys: pytest.CaptureFixture[str]) -> None:
     out = _train_json(capsys, "--preset", "digits", "--samples", "500")
     samples = np.array(out["samples"])
@@ -38,6 +39,7 @@ def test_the_default_run_draws_500_new_recognisable_digits(capsys: pytest.Captur
     assert nearest_training_distance(samples).min() > 0.5
 
 
+@pytest.mark.slow  # the full conditional digits run through the CLI: about 25 s on 2 cores
 def test_the_conditional_run_draws_the_digit_it_is_asked_for(capsys: pytest.CaptureFixture[str]) -> None:
     out = _train_json(capsys, "--preset", "digits_conditional", "--samples", "500")
     samples, labels = np.array(out["samples"]), np.array(out["labels"])
@@ -66,7 +68,7 @@ def test_label_draws_one_digit_and_samples_default_to_the_grid(capsys: pytest.Ca
         (["--preset", "digits", "--samples", "0"], "--samples: must be an integer in [1, 10000], got 0"),
         (
             ["--preset", "faces", "--samples", "5"],
-            "--samples: only the digits, 2-D and bilinear presets draw samples",
+            "--samples: only the models gaussian, toy, digits, digits_conditional, bilinear_simultaneous",
         ),
         (
             ["--preset", "digits", "--latent-dim", "1"],

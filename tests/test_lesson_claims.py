@@ -22,7 +22,7 @@ import pytest
 
 from gan_course import lessons
 from gan_course.core.config import preset
-from gan_course.core.runner import Trainer
+from gan_course.core.trainer import Trainer
 
 NS, SAT = "non-saturating", "saturating"
 LESSON = "03_slanted_island"

@@ -16,15 +16,15 @@ import math
 import numpy as np
 import pytest
 
-import gan_course.core.runner as runner
+import gan_course.core.engines.playground as playground
 from cpu_kinds import REFERENCE, this_kind
 from gan_course import cli, lessons
-from gan_course.core.bilinear import distance, turns
 from gan_course.core.config import preset
+from gan_course.core.engines.bilinear import distance, turns
 from gan_course.core.live import rhythm
 from gan_course.core.modes import mode_report
-from gan_course.core.runner import Trainer
 from gan_course.core.snapshot import Snapshot
+from gan_course.core.trainer import Trainer
 
 LESSON = "04_gan_failures"
 
@@ -71,7 +71,7 @@ def test_one_d_step_for_300_epochs_sharpens_and_loses_islands():
 
 def test_adam_beta1_0_9_covers_fewer_islands(monkeypatch: pytest.MonkeyPatch):
     kind = this_kind()
-    monkeypatch.setitem(runner.ADAM_BETAS, "toy", (0.9, 0.999))
+    monkeypatch.setitem(playground.ADAM_BETAS, "toy", (0.9, 0.999))
     cfg = rhythm(preset("toy_ring8", device="cpu"))
     last = list(Trainer(cfg).run(cfg.every))[-1]
     assert _end(last) == kind.beta1_09 and last.modes_covered < 7

@@ -26,10 +26,10 @@ from gan_course.plots import (
     theme_layout,
     weights_figure,
 )
-from gan_course.plots.curves import MAX_LAYER_LINES, layer_title, mlp_layers
 from gan_course.plots.faces import face_origin
 from gan_course.plots.labels import PIXEL_LABELS
 from gan_course.plots.theme import NEGATIVE_COLOUR, POSITIVE_COLOUR, style, wrapped
+from gan_course.plots.weights import MAX_LAYER_LINES, layer_title, mlp_layers
 
 
 def mark(s: str) -> str:
@@ -141,7 +141,7 @@ def all_figures(_, lang: str, *, projector: bool = False) -> dict[str, go.Figure
     return {
         "loss": loss_figure(h, _, lang, projector=projector),
         "d_output": d_output_figure(h, _, lang, projector=projector),
-        "weights": weights_figure(h, _, lang, projector=projector),
+        "weights": weights_figure(h, _, lang, projector=projector, faces=True),
         "weights_mlp": weights_figure(mlp_history(), _, lang, projector=projector),
         "weights_wide": weights_figure(mlp_history(WIDE_SHAPES), _, lang, projector=projector),
         "network": network_figure(h.last, _, lang, projector=projector),
@@ -355,7 +355,7 @@ def test_d_output_figure_spans_zero_to_one_with_a_dotted_half_line():
 
 def test_weights_figure_draws_every_face_parameter_per_pixel():
     h = face_history(6)
-    fig = readable(weights_figure(h, identity, "en"))
+    fig = readable(weights_figure(h, identity, "en", faces=True))
     assert len(fig.data) == 13
     names = [t.name for t in fig.data]
     assert names[0] == "G w · top left" and "D w · bottom right" in names and names[-1] == "D b"
@@ -637,7 +637,7 @@ def test_gradient_arrows_are_scaled_so_the_longest_is_an_eighth_of_the_plane_and
 def test_weights_figure_draws_the_deepest_and_thinnest_playground_networks(hidden_g, hidden_d, projector):
     """Four layers of G (three hidden) put the bottom panel's floor at -3e-17, which plotly refused."""
     from gan_course.core.config import preset
-    from gan_course.core.runner import Trainer
+    from gan_course.core.trainer import Trainer
 
     trainer = Trainer(preset("toy_ring8", epochs=1, hidden_g=hidden_g, hidden_d=hidden_d))
     h = History(list(trainer.run(4)))
@@ -655,7 +655,7 @@ def test_the_planes_legend_entries_are_short_enough_for_a_projector_column(lang)
     import re
 
     from gan_course.core.config import preset
-    from gan_course.core.runner import Trainer
+    from gan_course.core.trainer import Trainer
 
     snap = Trainer(preset("toy_ring8", epochs=1)).snapshot()
     fig = points_figure(snap, gettext_for(lang), lang, projector=True)

@@ -7,8 +7,8 @@ import pytest
 
 from figures import readable
 from gan_course.core.config import preset
-from gan_course.core.runner import Trainer
 from gan_course.core.snapshot import History
+from gan_course.core.trainer import Trainer
 from gan_course.i18n import gettext_for
 from gan_course.plots import digits as digit_plots
 

@@ -36,7 +36,7 @@ def _json(figure) -> dict:
 BUILDERS = {
     "losses": lambda h: plots.loss_figure(h, _, "de"),
     "outputs": lambda h: plots.d_output_figure(h, _, "de"),
-    "weights": lambda h: plots.weights_figure(h, _, "de"),
+    "weights": lambda h: plots.weights_figure(h, _, "de", faces=True),
     "faces": lambda h: plots.faces_figure(h.last.samples, _, "de"),
     "network": lambda h: plots.network_figure(h.last, _, "de"),
 }

@@ -70,7 +70,7 @@ def test_a_live_chart_sends_what_a_figure_of_plain_arrays_would(name, monkeypatc
     build = {
         "losses": lambda: plots.loss_figure(h, _, "zh"),
         "outputs": lambda: plots.d_output_figure(h, _, "zh"),
-        "weights": lambda: plots.weights_figure(h, _, "zh"),
+        "weights": lambda: plots.weights_figure(h, _, "zh", faces=True),
         "faces": lambda: plots.faces_figure(snap.samples, _, "zh"),
         "network": lambda: plots.network_figure(snap, _, "zh"),
     }[name]

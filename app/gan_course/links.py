@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gan_course.core import regions as regions_
-from gan_course.core.config import PRESETS, ConfigError, parse_field
+from gan_course.core.config import ConfigError, parse_field
+from gan_course.core.engines import presets
 from gan_course.i18n import is_language
 
 MAX_VALUE_LENGTH = 64  # longer values are never valid here, so nothing long is ever parsed ...
@@ -120,7 +121,7 @@ def views_value(views: Iterable[str]) -> str:
 def parse_widget_value(key: str, text: str) -> Any | None:
     """One training setting from its query text, or None if it is not valid (TrainConfig's own check)."""
     if key == "preset":
-        return text if text in PRESETS else None
+        return text if text in presets() else None
     if key not in WIDGET_KEYS:
         return None
     if key == "latent" and text not in ("1", "2"):

@@ -6,9 +6,13 @@ from __future__ import annotations
 import re
 import urllib.parse
 
+import pytest
+
 from gan_course import lessons
 from gan_course.core import regions as regions_
 from gan_course.i18n import gettext_for, language_name
+
+pytestmark = pytest.mark.browser
 
 
 def keyed(key: str) -> str:

@@ -1,4 +1,4 @@
-"""The headless engine: configs, models, update steps and the Trainer (torch + numpy only, no UI).
+"""The headless engine: configs, model kinds, update steps and the Trainer (torch + numpy only, no UI).
 
 The torch-free parts (config, data, snapshot) import quickly; Trainer, train and the device helpers are
 loaded on first use, so `from gan_course.core.config import …` does not pay for importing torch.
@@ -16,9 +16,7 @@ from gan_course.core.config import (
     DTYPES,
     GEN_LOSSES,
     LIMITS,
-    MODELS,
     OPTIMIZERS,
-    PRESETS,
     TrainConfig,
     preset,
 )
@@ -26,7 +24,7 @@ from gan_course.core.snapshot import History, Snapshot
 
 if TYPE_CHECKING:
     from gan_course.core.device import device_label, resolve_device
-    from gan_course.core.runner import Trainer, train
+    from gan_course.core.trainer import Trainer, train
 
 # The DCGAN's convolutions run in oneDNN, whose AVX-512 kernels add in another order than its AVX2 ones:
 # after 1740 Adam steps that is another set of digits (on an AMD EPYC: 28 recognised on AVX2, 42 on AVX-512).
@@ -40,8 +38,10 @@ if X86_64:
     os.environ.setdefault("ONEDNN_MAX_CPU_ISA", REPRODUCIBLE_ONEDNN_ISA)
 
 _LAZY = {
-    "Trainer": "gan_course.core.runner",
-    "train": "gan_course.core.runner",
+    "Trainer": "gan_course.core.trainer",
+    "train": "gan_course.core.trainer",
+    "MODELS": "gan_course.core.config",  # asked of the model kinds (core.engines) when first read
+    "PRESETS": "gan_course.core.config",
     "device_label": "gan_course.core.device",
     "resolve_device": "gan_course.core.device",
 }

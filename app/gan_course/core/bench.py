@@ -18,8 +18,8 @@ import torch
 from gan_course.core.config import preset
 from gan_course.core.reference import numpy_face_gan
 from gan_course.core.replicas import train_face_replicas
-from gan_course.core.runner import Trainer
 from gan_course.core.threads import TRAINING_THREADS
+from gan_course.core.trainer import Trainer
 
 
 def _best(fn: Callable[[], object], repeats: int) -> float:

@@ -9,30 +9,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from gan_course.core import regions as regions_
-from gan_course.core.data import FACES, TOY_SETS
+from gan_course.core.data import TOY_SETS
+from gan_course.core.pacing import SNAPSHOTS_PER_RUN
 
-MODELS: tuple[str, ...] = (
-    "faces",
-    "face_classifier",
-    "gaussian",
-    "toy",
-    "digits",
-    "digits_conditional",
-    "bilinear_simultaneous",
-    "bilinear_alternating",
-)
-DIGIT_MODELS: tuple[str, ...] = ("digits", "digits_conditional")
-# Lesson 4's game min_x max_y x·y (core.bilinear): two scalars, one step = one update of each, no data.
-BILINEAR_MODELS: tuple[str, ...] = ("bilinear_simultaneous", "bilinear_alternating")
-N_DIGITS = 1797  # images in the UCI digits set (core.digits); a constant here keeps config free of torch
 # The two losses of the minimax lesson (and of its Compare button); every model takes them.
 GEN_LOSSES: tuple[str, ...] = ("saturating", "non-saturating")
+SATURATING, NON_SATURATING = GEN_LOSSES
 LEAST_SQUARES = "least-squares"
 # Every generator loss: the 2-D models also take LSGAN's least squares (see steps.flat_update_d).
 # WGAN-GP (lesson 4, core.wgan): a critic without sigmoid and a gradient penalty, for the 2-D models too.
 WGAN_GP = "wgan-gp"
 ALL_GEN_LOSSES: tuple[str, ...] = (*GEN_LOSSES, LEAST_SQUARES, WGAN_GP)
-MLP_MODELS: tuple[str, ...] = ("gaussian", "toy")  # the 2-D GANs: flat-weight MLPs of any shape
 # "auto" is each model's own recipe: the toy G with ReLU and D with LeakyReLU(0.2) (GAN Lab's choice),
 # d2l's D with tanh. The others use one activation in every hidden layer of both networks.
 ACTIVATIONS: tuple[str, ...] = ("auto", "relu", "leaky_relu", "tanh")
@@ -62,14 +49,11 @@ LIMITS: dict[str, tuple[float, float]] = {
 }
 HIDDEN_FIELDS = ("hidden_g", "hidden_d")
 
-# z's size per model: 2-D GANs need few numbers; the digits DCGAN gets 16–64 (DCGAN's 100 is for 64×64).
-LATENT_LIMITS: dict[str, tuple[int, int]] = {"digits": (2, 64), "digits_conditional": (2, 64)}
+# z's size for the 2-D GANs (a kind may set its own, core.engines.base.ModelKind.latent).
 LATENT_2D = (1, 16)
-SNAPSHOTS_PER_RUN = 50  # what every=0 aims for: enough points for smooth curves, few enough redraws
 _INT_FIELDS = ("seed", "epochs", "every", "batch_size", "n_real", "latent_dim", "d_steps")
 _FLOAT_FIELDS = ("lr_d", "lr_g")
 _CHOICES: dict[str, tuple[str, ...]] = {
-    "model": MODELS,
     "dataset": TOY_SETS,
     "optimizer": OPTIMIZERS,
     "gen_loss": ALL_GEN_LOSSES,
@@ -126,14 +110,9 @@ class TrainConfig:
 
     @property
     def steps_per_epoch(self) -> int:
-        """Faces: one step per face; 2-D models: one step per minibatch (the last one may be smaller)."""
-        if self.model in ("faces", "face_classifier"):
-            return len(FACES)
-        if self.model in DIGIT_MODELS:  # one pass over the 1797 digits
-            return math.ceil(N_DIGITS / self.batch_size)
-        if self.model in BILINEAR_MODELS:  # no data to pass over: an epoch is one step
-            return 1
-        return math.ceil(self.n_real / self.batch_size)
+        """Steps in one pass over the data, by the model kind: faces one per face, 2-D models and digits
+        one per minibatch (the last one may be smaller), a game without data one."""
+        return _kind(self.model).steps_per_epoch(self)
 
     @property
     def total_steps(self) -> int:
@@ -174,7 +153,7 @@ class TrainConfig:
         """This config, ints widened to floats where floats are meant; ConfigError naming the field if bad."""
         values = {f.name: check_field(f.name, getattr(self, f.name)) for f in dataclasses.fields(self)}
         checked = self.replace(**values)
-        lo, hi = LATENT_LIMITS.get(checked.model, LATENT_2D)
+        lo, hi = _kind(checked.model).latent
         if not lo <= checked.latent_dim <= hi:
             raise ConfigError(
                 "latent_dim",
@@ -193,13 +172,16 @@ class TrainConfig:
 
 
 def _check_playground(cfg: TrainConfig) -> None:
-    """What only the 2-D models can do, and the drawn data set's need for regions."""
-    if cfg.model not in MLP_MODELS:
-        if cfg.gen_loss in (LEAST_SQUARES, WGAN_GP):
-            raise ConfigError("gen_loss", f"{cfg.gen_loss} is for the 2-D models ({', '.join(MLP_MODELS)})")
-        if cfg.d_steps != 1:
-            raise ConfigError("d_steps", f"k > 1 is for the 2-D models ({', '.join(MLP_MODELS)})")
-    if cfg.dataset == "drawn" and cfg.model in MLP_MODELS and not cfg.regions:
+    """What the model kind allows (its losses, k > 1), and the drawn data set's regions."""
+    kind = _kind(cfg.model)
+    if cfg.gen_loss not in kind.gen_losses:
+        takers = [k for k in _kinds().values() if cfg.gen_loss in k.gen_losses]
+        which = "the 2-D models" if all(k.playground for k in takers) else "the models"
+        names = ", ".join(k.name for k in takers)
+        raise ConfigError("gen_loss", f"{cfg.gen_loss} is for {which} ({names})")
+    if not kind.playground and cfg.d_steps != 1:
+        raise ConfigError("d_steps", "k > 1 is for the 2-D models")
+    if kind.playground and cfg.dataset == "drawn" and not cfg.regions:
         raise ConfigError("regions", "the drawn data set needs at least one region")
 
 
@@ -223,6 +205,10 @@ def check_field(name: str, value: Any) -> Any:
         except regions_.RegionsError as err:
             raise ConfigError(name, str(err)) from None
         return value
+    if name == "model":
+        if not isinstance(value, str):
+            raise ConfigError(name, f"must be one of {', '.join(_kinds())}, got {value!r}")
+        return _kind(value).name
     if name in _CHOICES:
         allowed = _CHOICES[name]
         if not isinstance(value, str) or value not in allowed:
@@ -288,99 +274,38 @@ def _parse(name: str, text: str, kind: type) -> Any:
         raise ConfigError(name, f"not a number: {text!r}") from None
 
 
-RING8_EPOCHS = 100
-
-
-def _toy(dataset: str, epochs: int) -> TrainConfig:
-    return TrainConfig(
-        model="toy",
-        dataset=dataset,
-        optimizer="adam",
-        lr_d=0.004,
-        lr_g=0.001,
-        batch_size=128,
-        epochs=epochs,
-        n_real=1024,
-        latent_dim=2,
-        dtype="float32",
-    )
-
-
-def _bilinear(model: str) -> TrainConfig:
-    return TrainConfig(model=model, optimizer="sgd", lr_d=0.1, lr_g=0.1, epochs=200, dtype="float64")
-
-
-def _digits(model: str) -> TrainConfig:
-    return TrainConfig(
-        model=model,
-        optimizer="adam",
-        lr_d=0.002,
-        lr_g=0.002,
-        batch_size=64,
-        epochs=60,
-        latent_dim=32,
-        dtype="float32",
-    )
-
-
-# The article's recipe (seed 004): SGD, lr 0.01, 1000 epochs over the five faces, seed 42, float64.
-_ARTICLE = TrainConfig()
-
-PRESETS: dict[str, TrainConfig] = {
-    "article": _ARTICLE,
-    # The widget default: the article's recipe exactly (5000 steps, well under a second on one CPU core).
-    "faces": _ARTICLE,
-    # Lesson 1: D alone learns "face vs noise" (its weights settle into the article's +, −, −, + pattern).
-    # Each step shows D one face and one uniform-noise image; lr_g is unused (there is no G).
-    "face_classifier": TrainConfig(model="face_classifier", epochs=200, lr_d=0.2, lr_g=0.2),
-    # d2l's GAN chapter: G = Linear(2, 2) learns X = N(0, 1)·A + b.
-    "gaussian": TrainConfig(
-        model="gaussian",
-        dataset="gaussian",
-        hidden_g=(),  # one linear layer: G(z) = z·W + b
-        hidden_d=(5, 3),
-        optimizer="adam",
-        lr_d=0.05,
-        lr_g=0.005,
-        batch_size=8,
-        epochs=20,
-        n_real=1000,
-        latent_dim=2,
-        dtype="float32",
-    ),
-    # GAN-Lab-style 2-D sets: two small MLPs, Adam (β1 = 0.5), 128 points per step, D learning 4× faster
-    # than G (which keeps G from chasing a D that has not caught up yet). Each converges in a few seconds
-    # on one CPU core.
-    "toy_ring": _toy("ring", epochs=75),
-    "toy_two_gaussians": _toy("two_gaussians", epochs=60),
-    "toy_line": _toy("line", epochs=50),
-    # Eight Gaussians on a circle of radius 2 (sd 0.05): the classic test of mode collapse, next lesson's set.
-    "toy_ring8": _toy("ring8", epochs=RING8_EPOCHS),
-    # Lesson 4 on the ring of eight, all with the toy nets and Adam (β1 = 0.5). With k = 1 (toy_ring8) the
-    # plain GAN covers all eight islands; k = 5 D steps per G step make D too strong, and G's sharp points
-    # settle on 3 islands (seed 42; 2–4 with seeds 1–3). The same k = 5 is WGAN-GP's recipe, and there
-    # all eight are covered. A D that wins from the start (k = 5, lr_D 40× lr_G) with the saturating loss
-    # starves G of gradient. Each runs in 1–15 s on one CPU core.
-    "failure_collapse": _toy("ring8", epochs=300).replace(d_steps=5),
-    "failure_wgan_gp": _toy("ring8", epochs=300).replace(d_steps=5, gen_loss=WGAN_GP),
-    "failure_strong_d": _toy("ring8", epochs=100).replace(
-        d_steps=5, lr_d=0.02, lr_g=0.0005, gen_loss="saturating"
-    ),
-    # The digits DCGAN (lesson 5): Adam with DCGAN's β1 = 0.5, batch 64, z of 32 numbers, 60 epochs (1740
-    # steps). The rates are 10× DCGAN's 2e-4: on 8×8 images with nets this small that stays stable and
-    # gives recognisable digits in under half a minute on one CPU core (1e-3 gave fewer confident digits).
-    "digits": _digits("digits"),
-    "digits_conditional": _digits("digits_conditional"),
-    # Lesson 4: the bilinear game from (1, 1) with plain gradient steps of 0.1 for both players, 200 steps.
-    # Simultaneous steps spiral out (distance × √1.01 a step: × 2.7 after 200); alternating ones circle
-    # (about 3 turns). lr_g is x's rate, lr_d is y's.
-    "bilinear_simultaneous": _bilinear("bilinear_simultaneous"),
-    "bilinear_alternating": _bilinear("bilinear_alternating"),
-}
-
-
 def preset(name: str, **overrides: Any) -> TrainConfig:
-    """The named preset with some fields changed, validated."""
-    if name not in PRESETS:
-        raise ConfigError("preset", f"unknown preset {name!r}; allowed: {', '.join(PRESETS)}")
-    return TrainConfig.from_dict(overrides, base=PRESETS[name])
+    """The named preset (a model kind's, core.engines) with some fields changed, validated."""
+    presets = _presets()
+    if name not in presets:
+        raise ConfigError("preset", f"unknown preset {name!r}; allowed: {', '.join(presets)}")
+    return TrainConfig.from_dict(overrides, base=presets[name])
+
+
+# The model kinds (core.engines) hold the rules that depend on the model, and their presets. They train
+# with torch, so they are loaded on first use: importing this module stays quick.
+def _kinds() -> dict[str, Any]:
+    from gan_course.core.engines import kinds
+
+    return kinds()
+
+
+def _kind(name: str) -> Any:
+    from gan_course.core.engines import kind
+
+    return kind(name)
+
+
+def _presets() -> Mapping[str, TrainConfig]:
+    from gan_course.core.engines import presets
+
+    return presets()
+
+
+def __getattr__(name: str) -> Any:
+    """MODELS (every kind's name) and PRESETS (every kind's presets), asked of the registry when read."""
+    if name == "MODELS":
+        return tuple(_kinds())
+    if name == "PRESETS":
+        return _presets()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

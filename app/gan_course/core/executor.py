@@ -17,12 +17,10 @@ import threading
 import weakref
 
 from gan_course.core.live import LiveRun
+from gan_course.core.pacing import IDLE_WAIT_S, SLICE_S
 from gan_course.core.threads import use_training_threads
 
 log = logging.getLogger(__name__)
-
-SLICE_S = 0.02  # CPU time one run gets per turn: short enough that twenty runs take turns smoothly
-IDLE_WAIT_S = 0.25  # how often an idle thread looks for stale runs
 
 
 class Executor:

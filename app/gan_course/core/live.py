@@ -18,14 +18,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 from gan_course.core.config import GEN_LOSSES, TrainConfig
-from gan_course.core.runner import Trainer
+from gan_course.core.pacing import AHEAD, FRAMES, STALE_GAPS, STALE_S
 from gan_course.core.snapshot import History, Snapshot
+from gan_course.core.trainer import Trainer
 
-FRAMES = 25  # snapshots (live redraws) in a run: smooth enough to watch, few enough to draw cheaply
 CPU_CAP_S = 120.0  # one Start (or Compare) never uses more CPU time than this; it pauses and can go on
-STALE_S = 120.0  # a run whose page has not looked for this long (a closed tab) is paused ...
-STALE_GAPS = 8  # ... or for this many of its usual gaps between two frames, on a server too busy to draw fast
-AHEAD = 0  # snapshots a run may be ahead of its page: none, so that the page shows every one
 
 State = Literal["idle", "running", "paused", "done", "diverged", "error"]
 # Why a run is not running, for the page's message: "stopped" (Pause), "time_cap", "stale" (nobody watched),

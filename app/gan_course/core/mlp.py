@@ -3,8 +3,8 @@
 Why not nn.Module + autograd + torch.optim: the course's 2-D models are tiny (d2l's D has 41 weights), so a
 step costs what Python and the dispatcher cost, not arithmetic. Here one update is a few dozen tensor ops
 with no graph, no per-parameter optimiser loop and no host sync: Adam or SGD updates the whole flat buffer
-in four ops. `steps.update_d` / `steps.update_g` (nn.Module, autograd, torch.optim) are the reference that
-tests compare this against.
+in four ops. The tests compare it with the same updates by nn.Module, autograd and torch.optim
+(tests/autograd_reference.py).
 
 Notation: layer i maps h_i to a_i = h_i·W_iᵀ + b_i and h_{i+1} = act(a_i); the last layer has no activation.
 """

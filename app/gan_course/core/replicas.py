@@ -10,8 +10,8 @@ import torch
 from gan_course.core import steps
 from gan_course.core.data import FACES
 from gan_course.core.device import resolve_device
+from gan_course.core.engines.faces import N_FACE_SAMPLES
 from gan_course.core.models import FaceGAN, draw_face_inits
-from gan_course.core.runner import N_FACE_SAMPLES
 
 
 def train_face_replicas(

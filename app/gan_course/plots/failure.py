@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from gan_course.core.bilinear import distance
+from gan_course.core.engines.bilinear import distance
 from gan_course.core.snapshot import History, Snapshot
 from gan_course.i18n import format_number
 from gan_course.plots.theme import (

@@ -16,6 +16,9 @@ import plotly.graph_objects as go
 
 from gan_course.i18n import plotly_separators
 
+# How every chart of the course is shown: no plotly logo, no mode bar over a projected chart.
+PLOT_CONFIG = {"displaylogo": False, "displayModeBar": False}
+
 # Okabe & Ito (2008): distinguishable under the common colour-vision deficiencies.
 OKABE_ITO: dict[str, str] = {
     "orange": "#E69F00",

@@ -1,12 +1,10 @@
 """The training widget's picture: a progress bar and the live charts, drawn from what a LiveRun holds.
 
 Figures are kept per widget with a tag (snapshot count, log scale, language, projector) and rebuilt only
-when the tag changes. While a run is live the progress bar follows every snapshot, the charts every
-CHART_EVERY-th (a chart costs far more to build and send than the bar), and the weight charts, which
-cost more than the rest together, every HEAVY_EVERY-th, or only the final one while many runs share
-the server. Placeholders just laid out get the charts off their turn as last built; a new run's first
-frame builds them all. A frame that can hold every chart in time the page would otherwise sleep (see
-Canvas.draw's spare_s) draws them all; the bilinear game's two cheap charts always take turns.
+when the tag changes. The progress bar follows every snapshot; which charts a frame builds afresh is
+core.pacing.plan_frame's decision (the charts take turns while a run is live). Placeholders just laid
+out get the charts off their turn as last built; a new run's first frame builds them all. What a chart
+shows follows the run's model kind (core.engines): its picture, its networks, its sample grid.
 """
 
 from __future__ import annotations
@@ -21,10 +19,11 @@ from typing import Any
 import streamlit as st
 
 from gan_course import plots
-from gan_course.core.config import BILINEAR_MODELS, DIGIT_MODELS
 from gan_course.core.data import FACES
 from gan_course.core.digits import load_digits
+from gan_course.core.engines import kind
 from gan_course.core.live import LiveRun
+from gan_course.core.pacing import GROUPS, plan_frame
 from gan_course.core.snapshot import History, Snapshot
 from gan_course.plots import digits as digit_plots
 from gan_course.plots import failure as failure_plots
@@ -32,16 +31,8 @@ from gan_course.plots.theme import FigureSlot, reusing
 from gan_course.ui.context import Context
 from gan_course.ui.run_text import LOSS_LABELS, PROGRESS_TEXT, SAMPLE_CAPTIONS
 
-CHART_EVERY = 2
-HEAVY_EVERY = 6  # a multiple of CHART_EVERY: the weight charts come on the pictures' turn
-CROWDED = 4  # more live runs than this on the server: the weight charts wait for the final frame
-PLOT_CONFIG = {"displaylogo": False, "displayModeBar": False}
-FACE_MODELS = ("faces", "face_classifier")
 COMPARE_SLOT = "compare"  # the figure slot of the last comparison, drawn by trainer.py
 KEPT_ACROSS_RUNS = ("real", COMPARE_SLOT)  # the training data, and the last comparison
-# The charts in the groups a frame draws: the curves with their text alternative; G's samples (with the
-# ring of eight's charts); the weight charts, which cost more than the rest together.
-GROUPS = ("curves", "pictures", "heavy")
 
 
 @dataclass
@@ -65,7 +56,7 @@ class View:
     views: frozenset[str] = plots.ALL_VIEWS  # the 2-D plane's views that are on (settings.views)
     # The run whose figures are kept (weakly: a reset run's history is not held): another run's are dropped.
     drawn_run: weakref.ReferenceType[History] | None = None
-    # Seconds the last fresh draw of each of GROUPS took (see Canvas._fits).
+    # Seconds the last fresh draw of each of GROUPS took (see core.pacing.fits).
     cost_s: dict[str, float] = field(default_factory=dict)
 
 
@@ -87,54 +78,64 @@ class Canvas:
 
     def __init__(self, name: str, ctx: Context, view: View, model: str, log_y: bool) -> None:
         self.name, self.ctx, self.model, self.log_y = name, ctx, model, log_y
+        self.kind = kind(model)  # what the charts show follows the kind's picture and its networks
         self.view, self.figures, self.views = view, view.figures, view.views
         self.shown: dict[str, tuple] = {}  # slot → tag on the page in this script run (a key appears once)
         self.charted = False  # the charts were drawn into this script run's placeholders
         self.progress = st.empty()
         left, right = st.columns(2)
-        if model in BILINEAR_MODELS:  # no losses, no D outputs: the path and its curves
-            left.caption(ctx._(SAMPLE_CAPTIONS[model]))
+        if self.kind.game:  # no losses, no D outputs: the path and its curves
+            left.caption(self._caption())
             right.caption(ctx._("x, y and their distance from the equilibrium over the steps"))
             self.slots = {"path": left.empty(), "curves": right.empty(), "summary": st.empty()}
             return
         self.slots = {"losses": left.empty(), "outputs": right.empty()}
         left, right = st.columns(2)
-        if model in DIGIT_MODELS:
+        if self.kind.picture == "digits":
             self._digit_slots(left, right)
         else:
             self._slots_2x2_and_points(left, right)
         self.slots["summary"] = st.empty()  # the charts' text alternative: the latest losses and D outputs
         self._mode_slots = False  # the ring of eight's two charts, laid out when its first snapshot comes
 
+    def _caption(self) -> str:
+        """The caption above G's samples (none for a kind the course has no words for yet)."""
+        text = SAMPLE_CAPTIONS.get(self.model)
+        return self.ctx._(text) if text else ""
+
+    @property
+    def _network(self) -> bool:
+        """The face GAN's whole network is drawn as a diagram beside its weights."""
+        return self.kind.picture == "faces" and self.kind.has_generator
+
     def _slots_2x2_and_points(self, left: Any, right: Any) -> None:
         """Faces: the real faces, G's faces, the network and the weights; 2-D: the plane and the weights."""
-        ctx, model = self.ctx, self.model
-        if model in FACE_MODELS:
+        ctx = self.ctx
+        if self.kind.picture == "faces":
             # The training data never changes: built once per language and mode, not at every frame.
             left.caption(ctx._("The five real faces"))
             self.slots["real"] = left.empty()
             real = partial(plots.faces_figure, FACES, ctx._, ctx.lang, projector=ctx.projector)
             self._chart("real", self._tag(0), real)
-        left.caption(ctx._(SAMPLE_CAPTIONS[model]))
+        left.caption(self._caption())
         self.slots["samples"] = left.empty()
-        self.slots["network" if model == "faces" else "weights"] = right.empty()
-        if model == "faces":
+        self.slots["network" if self._network else "weights"] = right.empty()
+        if self._network:
             self.slots["weights"] = st.empty()
 
     def _digit_slots(self, left: Any, right: Any) -> None:
         """Digits: G's fixed-noise grid beside real digits, then the kernels beside the weight norms."""
         _ = self.ctx._
-        left.caption(_(SAMPLE_CAPTIONS[self.model]))
+        left.caption(self._caption())
         self.slots["samples"] = left.empty()
         right.caption(_("Real digits from the training set"))
         self.slots["real"] = right.empty()
-        columns = 10 if self.model == "digits_conditional" else 8
         real = partial(
             digit_plots.digits_figure,
             load_digits()[0][:64],
             _,
             self.ctx.lang,
-            columns=columns,
+            columns=self.kind.sample_columns,
             projector=self.ctx.projector,
         )
         self._chart("real", self._tag(0), real)
@@ -171,7 +172,7 @@ class Canvas:
             return  # already in its placeholder
         self.shown[slot] = tag
         self.slots[slot].plotly_chart(
-            figure, width="stretch", config=PLOT_CONFIG, key=f"{self.name}.{slot}.{tag[0]}"
+            figure, width="stretch", config=plots.PLOT_CONFIG, key=f"{self.name}.{slot}.{tag[0]}"
         )
 
     def show_progress(self, run: LiveRun) -> None:
@@ -210,30 +211,24 @@ class Canvas:
             for slot in [slot for slot in self.figures if slot not in KEPT_ACROSS_RUNS]:
                 del self.figures[slot]
                 self.shown.pop(slot, None)
-        whole = final or new_run or (not crowded and self._fits(spare_s))
-        turn = None if whole else n % CHART_EVERY  # None: every chart, each built afresh
+        plan = plan_frame(
+            n, final=final, new_run=new_run, crowded=crowded, costs=self.view.cost_s, spare_s=spare_s
+        )
         fill = not self.charted
         self.charted = True
-        curves, pictures = turn in (None, 1), turn in (None, 0)
         tag = self._tag(n)
-        if self.model in BILINEAR_MODELS:
+        if self.kind.game:
             # Its two charts cost about the same: the path (with the summary) on the curves' turn.
-            self._draw_bilinear(history, snap, tag, path=curves, curves=pictures, fill=fill)
+            path, curves = "curves" in plan.fresh, "pictures" in plan.fresh
+            self._draw_bilinear(history, snap, tag, path=path, curves=curves, fill=fill)
             return
-        heavy = pictures and (turn is None or (not crowded and n % HEAVY_EVERY == 0))
-        for group, fresh in zip(GROUPS, (curves, pictures, heavy), strict=True):
+        for group in GROUPS:
+            fresh = group in plan.fresh
             if fresh or fill:
                 self._draw_group(group, history, snap, tag, fresh=fresh)
 
-    def _fits(self, spare_s: float) -> bool:
-        """Every group of charts, by what its last fresh draw took, fits in `spare_s` seconds."""
-        cost_s = self.view.cost_s
-        if spare_s <= 0 or not all(group in cost_s for group in GROUPS):
-            return False  # a group not timed yet (never for the bilinear game, which has none of them)
-        return sum(cost_s[group] for group in GROUPS) <= spare_s
-
     def _draw_group(self, group: str, history: History, snap: Snapshot, tag: tuple, *, fresh: bool) -> None:
-        """One of GROUPS; fresh=False: as last built. Times each fresh draw (see _fits)."""
+        """One of GROUPS; fresh=False: as last built. Times each fresh draw (see core.pacing.fits)."""
         began = time.monotonic()
         if group == "curves":
             self._draw_curves(history, tag, fresh=fresh)
@@ -295,28 +290,28 @@ class Canvas:
     def _draw_pictures(self, snap: Snapshot, tag: tuple, *, fresh: bool) -> None:
         """G's samples: digits, faces or points on the plane."""
         _, lang, pro = self.ctx._, self.ctx.lang, self.ctx.projector
-        if self.model in DIGIT_MODELS:
-            columns = 10 if self.model == "digits_conditional" else 8
-            samples = partial(
+        columns = self.kind.sample_columns
+        samples = {
+            "digits": partial(
                 digit_plots.digits_figure, snap.samples, _, lang, columns=columns, projector=pro
-            )
-        elif self.model in FACE_MODELS:
-            samples = partial(plots.faces_figure, snap.samples, _, lang, projector=pro)
-        else:
-            samples = partial(plots.points_figure, snap, _, lang, projector=pro, views=self.views)
+            ),
+            "faces": partial(plots.faces_figure, snap.samples, _, lang, projector=pro),
+            "points": partial(plots.points_figure, snap, _, lang, projector=pro, views=self.views),
+        }[self.kind.picture]
         self._chart("samples", tag, samples, fresh=fresh)
 
     def _draw_weights(self, history: History, snap: Snapshot, tag: tuple, *, fresh: bool) -> None:
         """The weight charts, which cost more than the rest together."""
         _, lang, pro = self.ctx._, self.ctx.lang, self.ctx.projector
-        if self.model in DIGIT_MODELS:
+        if self.kind.picture == "digits":
             kernels = partial(digit_plots.kernels_figure, snap, _, lang, projector=pro)
             self._chart("weights", tag, kernels, fresh=fresh)
             norms = partial(digit_plots.norms_figure, history, _, lang, projector=pro)
             self._chart("norms", tag, norms, fresh=fresh)
             return
-        if self.model == "faces":
+        if self._network:
             network = partial(plots.network_figure, snap, _, lang, projector=pro)
             self._chart("network", tag, network, fresh=fresh)
-        weights = partial(plots.weights_figure, history, _, lang, projector=pro)
+        faces = self.kind.picture == "faces"
+        weights = partial(plots.weights_figure, history, _, lang, projector=pro, faces=faces)
         self._chart("weights", tag, weights, fresh=fresh)

@@ -11,12 +11,12 @@ import streamlit as st
 
 from gan_course.core.digits import N_CLASSES, WALK_STEPS, fixed_noise, walk_ends
 from gan_course.core.live import LiveRun
-from gan_course.core.runner import Trainer
+from gan_course.core.trainer import Trainer
 from gan_course.i18n import format_number
+from gan_course.plots import PLOT_CONFIG
 from gan_course.plots import digits as digit_plots
 from gan_course.ui.context import Context
 
-PLOT_CONFIG = {"displaylogo": False, "displayModeBar": False}
 RUN_KEY = "digits.run"  # the LiveRun of the `digits` widget (ui.trainer keeps it under "<name>.run")
 PAIRS = 10  # pairs of end points the learner can walk between
 PICKED = 16  # digits drawn for the chosen label
@@ -38,7 +38,7 @@ def latent_walk(ctx: Context) -> None:
         st.caption(_("The walk appears when the run is paused or finished."))
         return
     cfg = trainer.config
-    conditional = cfg.model == "digits_conditional"
+    conditional = trainer.kind.conditional
     cols = st.columns(2)
     pair = cols[0].slider(_("Pair of latent points z₁, z₂"), 1, PAIRS, 1, key="walk.pair")
     t = cols[1].slider(

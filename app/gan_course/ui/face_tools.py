@@ -9,13 +9,13 @@ from gan_course import plots
 from gan_course.core.article import ARTICLE_FINAL, ARTICLE_TOLERANCE
 from gan_course.core.config import preset
 from gan_course.core.data import FACES, PIXELS
-from gan_course.core.runner import Trainer
 from gan_course.core.steps import autograd_gradients, face_outputs, hand_gradients
+from gan_course.core.trainer import Trainer
 from gan_course.i18n import N_, format_number
+from gan_course.plots import PLOT_CONFIG
 from gan_course.plots.labels import PIXEL_LABELS
 from gan_course.ui.context import Context
 
-PLOT_CONFIG = {"displaylogo": False, "displayModeBar": False}
 PARAM_LABELS: dict[str, str] = {
     "G.weight": N_("G weight"),
     "G.bias": N_("G bias"),

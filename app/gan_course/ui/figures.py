@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from gan_course import plots
+from gan_course.plots import PLOT_CONFIG
 from gan_course.ui.context import Context
 
-PLOT_CONFIG = {"displaylogo": False, "displayModeBar": False}
 NAMES: tuple[str, ...] = ("saturation",)
 
 

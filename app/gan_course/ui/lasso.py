@@ -7,9 +7,8 @@ from typing import Any
 import streamlit as st
 
 from gan_course.core import regions as regions_
-from gan_course.plots import lasso_figure
+from gan_course.plots import PLOT_CONFIG, lasso_figure
 from gan_course.ui import state
-from gan_course.ui.canvas import PLOT_CONFIG
 from gan_course.ui.context import Context
 
 

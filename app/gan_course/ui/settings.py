@@ -11,14 +11,9 @@ import streamlit as st
 from gan_course import links
 from gan_course.core.config import (
     ACTIVATIONS,
-    ALL_GEN_LOSSES,
-    BILINEAR_MODELS,
-    GEN_LOSSES,
     LIMITS,
-    MLP_MODELS,
     NOISES,
     OPTIMIZERS,
-    PRESETS,
     TOY_SETS,
     ConfigError,
     TrainConfig,
@@ -26,6 +21,7 @@ from gan_course.core.config import (
     parse_field,
     preset,
 )
+from gan_course.core.engines import ModelKind, kind, presets
 from gan_course.ui import lasso, state
 from gan_course.ui.context import Context
 from gan_course.ui.run_text import (
@@ -46,10 +42,6 @@ SETTINGS = ("preset", "seed", "epochs", "lr_d", "lr_g", "gen_loss", "optimizer")
 # The 2-D playground's settings, for the gaussian and toy presets only; `regions` is set by the lasso.
 PLAYGROUND = ("dataset", "latent_dim", "noise", "hidden_g", "hidden_d", "activation", "d_steps", "regions")
 LATENT_CHOICES = (1, 2)  # the plane shows a 1-D latent as a curve and a 2-D one as a grid
-VIEWS = links.VIEWS
-# The face GAN of the article uses one learning rate for both
-TWO_RATE_MODELS = ("gaussian", "toy", "digits", "digits_conditional", *BILINEAR_MODELS)
-ADAM_ONLY_MODELS = ("digits", "digits_conditional")  # DCGAN's recipe: Adam with β1 = 0.5, nothing else
 # Enough decimals to show the lowest rate (LIMITS: 1e-5): with four, 1e-5 read "0.0000" and 5e-5 "0.0001".
 LR_DECIMALS = max(0, -math.floor(math.log10(LIMITS["lr_d"][0])))
 
@@ -67,9 +59,14 @@ def key(spec: Spec, setting: str) -> str:
     return f"{spec.name}.{setting}"
 
 
+def kind_of(name: str) -> ModelKind:
+    """The model kind of a preset."""
+    return kind(presets()[name].model)
+
+
 def settings_of(name: str) -> tuple[str, ...]:
     """The settings a preset's widget shows: the playground's too for the 2-D models."""
-    return SETTINGS + PLAYGROUND if PRESETS[name].model in MLP_MODELS else SETTINGS
+    return SETTINGS + PLAYGROUND if kind_of(name).playground else SETTINGS
 
 
 def widths_text(widths: tuple[int, ...]) -> str:
@@ -78,7 +75,7 @@ def widths_text(widths: tuple[int, ...]) -> str:
 
 
 def preset_values(name: str) -> dict[str, Any]:
-    cfg = PRESETS[name]
+    cfg = presets()[name]
     values = {"preset": name, **{s: getattr(cfg, s) for s in settings_of(name) if s != "preset"}}
     for setting in ("hidden_g", "hidden_d"):
         if setting in values:
@@ -131,9 +128,9 @@ def apply_link(spec: Spec) -> None:
         state.put(key(spec, setting), value)
 
 
-def field_label(field: str, model: str, ctx: Context) -> str:
+def field_label(field: str, model: ModelKind, ctx: Context) -> str:
     """The translated label of the widget that sets `field` (the config's name if it has none)."""
-    if field == "lr_d" and model not in TWO_RATE_MODELS:
+    if field == "lr_d" and not model.two_rates:
         return ctx._("Learning rate (lr)")
     return ctx._(FIELD_LABELS[field]) if field in FIELD_LABELS else field
 
@@ -157,34 +154,33 @@ def draw(spec: Spec, ctx: Context, *, hidden: bool = False) -> dict[str, Any]:
         lang = ctx.lang if setting in TRANSLATED_CHOICES else None
         wkeys[setting] = wkey = state.keep(key(spec, setting), defaults[setting], lang)
         value = st.session_state[wkey]
-        if setting == "gen_loss" and PRESETS[name].model not in MLP_MODELS and value not in GEN_LOSSES:
+        if setting == "gen_loss" and value not in kind_of(name).gen_losses:
             st.session_state[wkey] = defaults[setting]  # least squares is for the 2-D models only
         elif not _valid(setting, value, spec):
             # Widget bounds stop this in the browser; a value that slips through is reset, not obeyed.
             st.session_state[wkey] = defaults[setting]
             st.warning(
                 _("A setting was out of range and has been reset to its default: %(field)s")
-                % {"field": field_label(setting, PRESETS[name].model, ctx)}
+                % {"field": field_label(setting, kind_of(name), ctx)}
             )
-    model = PRESETS[name].model
-    two_rates = model in TWO_RATE_MODELS
+    model = kind_of(name)
     if not hidden:
         _widgets(spec, ctx, wkeys, model)
     values = {
         setting: state.remember(key(spec, setting), ctx.lang if setting in TRANSLATED_CHOICES else None)
         for setting in settings_of(name)
     }
-    if not two_rates:
+    if not model.two_rates:
         values["lr_g"] = values["lr_d"]
-    if model in MLP_MODELS and values["dataset"] == "drawn" and not hidden:
+    if model.playground and values["dataset"] == "drawn" and not hidden:
         values["regions"] = lasso.draw(spec.name, key(spec, "regions"), values["regions"], ctx)
     return values
 
 
-def _widgets(spec: Spec, ctx: Context, wkeys: dict[str, str], model: str) -> None:
+def _widgets(spec: Spec, ctx: Context, wkeys: dict[str, str], model: ModelKind) -> None:
     _ = ctx._
     lr_low, lr_high = LIMITS["lr_d"]
-    two_rates = model in TWO_RATE_MODELS
+    two_rates = model.two_rates
     lr_format = f"%.{LR_DECIMALS}f"
     with st.expander(_("Settings"), expanded=False):
         cols = st.columns(3)
@@ -199,7 +195,7 @@ def _widgets(spec: Spec, ctx: Context, wkeys: dict[str, str], model: str) -> Non
         cols[1].number_input(_("Seed"), *LIMITS["seed"], step=1, key=wkeys["seed"])
         cols[2].number_input(_("Epochs"), *LIMITS["epochs"], step=1, key=wkeys["epochs"])
         cols = st.columns(3)
-        bilinear = model in BILINEAR_MODELS  # y plays D's part and x G's: their rates are lr_D and lr_G
+        bilinear = model.game  # y plays D's part and x G's: their rates are lr_D and lr_G
         lr_d_label = _("Learning rate of D (lr_D)") if two_rates else _("Learning rate (lr)")
         cols[0].number_input(
             _("Learning rate of y, the D player (lr_D)") if bilinear else lr_d_label,
@@ -223,17 +219,17 @@ def _widgets(spec: Spec, ctx: Context, wkeys: dict[str, str], model: str) -> Non
             OPTIMIZERS,
             format_func=lambda o: _(OPTIMIZER_LABELS[o]),
             key=wkeys["optimizer"],
-            disabled=model in ADAM_ONLY_MODELS,
+            disabled=len(model.optimizers) == 1,  # the digits' DCGAN recipe: Adam only
         )
         st.radio(
             _("Generator loss"),
-            ALL_GEN_LOSSES if model in MLP_MODELS else GEN_LOSSES,
+            model.gen_losses,
             format_func=lambda g: _(LOSS_LABELS[g]),
             key=wkeys["gen_loss"],
             horizontal=True,
-            disabled=model == "face_classifier" or bilinear,  # x·y is the game itself: no loss to choose
+            disabled=not model.has_generator or bilinear,  # x·y is the game itself: no loss to choose
         )
-        if model in MLP_MODELS:
+        if model.playground:
             _playground_widgets(ctx, wkeys)
 
 
@@ -277,17 +273,17 @@ def _playground_widgets(ctx: Context, wkeys: dict[str, str]) -> None:
     )
 
 
-def views(spec: Spec, ctx: Context, model: str) -> frozenset[str]:
+def views(spec: Spec, ctx: Context, model: ModelKind) -> frozenset[str]:
     """The 2-D plane's view toggles (all on by default, kept per user and carried by the link)."""
-    if model not in MLP_MODELS:
-        return frozenset(VIEWS)
+    if not model.playground:
+        return frozenset(links.VIEWS)
     _ = ctx._
-    kept = set(state.stored(key(spec, "views"), list(VIEWS)))
+    kept = set(state.stored(key(spec, "views"), list(links.VIEWS)))
     # Two a row on a projector: four columns cut the 1.6× labels short ("Mannigf…", "D 的热…").
-    per_row = 2 if ctx.projector else len(VIEWS)
-    cols = [col for _row in range(len(VIEWS) // per_row) for col in st.columns(per_row)]
+    per_row = 2 if ctx.projector else len(links.VIEWS)
+    cols = [col for _row in range(len(links.VIEWS) // per_row) for col in st.columns(per_row)]
     on = set()
-    for col, view in zip(cols, VIEWS, strict=True):
+    for col, view in zip(cols, links.VIEWS, strict=True):
         wkey = key(spec, f"view.{view}")
         if wkey not in st.session_state:
             st.session_state[wkey] = view in kept
@@ -305,7 +301,7 @@ def config(values: dict[str, Any], ctx: Context) -> TrainConfig | None:
     except ConfigError as err:
         if err.field == "regions" and not values.get("regions"):
             return None  # the drawn data set before its first region: the lasso plane says what to do
-        model = PRESETS[values["preset"]].model
+        model = kind_of(values["preset"])
         st.warning(
             ctx._("This setting is out of range: %(field)s. Please choose another value.")
             % {"field": field_label(err.field, model, ctx)}

@@ -9,11 +9,11 @@ import streamlit as st
 
 from gan_course.core.config import WGAN_GP, TrainConfig
 from gan_course.core.live import LiveRun
-from gan_course.core.runner import Trainer
 from gan_course.core.slowmo import SubStep
+from gan_course.core.trainer import Trainer
 from gan_course.i18n import format_number
+from gan_course.plots import PLOT_CONFIG
 from gan_course.plots.slowmo import slow_motion_figure
-from gan_course.ui.canvas import PLOT_CONFIG
 from gan_course.ui.context import Context
 from gan_course.ui.run_text import SLOW_FORMULAS, SLOW_NAMES, SLOW_PLAYERS, SLOW_TEXT
 

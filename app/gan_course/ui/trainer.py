@@ -4,7 +4,8 @@ The run itself is a core `LiveRun` kept in the user's session state and trained 
 training thread (core.executor). This module only places the controls and draws what the run holds:
 
 * the widget is a fragment, so its buttons redraw it without re-creating the lesson around it;
-* while a run is live, its picture is a nested fragment that the browser reruns every REDRAW_S; each such
+* while a run is live, its picture is a nested fragment that the browser reruns every REDRAW_S (the
+  rhythm's numbers and decisions are core.pacing's); each such
   rerun waits for new snapshots and draws each, leaving the last rerun's charts standing until then, so a
   run is drawn about once per snapshot whatever the load, and a tab that is closed stops asking (the run
   then pauses itself);
@@ -19,24 +20,19 @@ from typing import Any
 
 import streamlit as st
 
-from gan_course.core.config import MLP_MODELS, PRESETS, TrainConfig
+from gan_course.core.config import TrainConfig
 from gan_course.core.executor import EXECUTOR
 from gan_course.core.live import LiveRun
+from gan_course.core.pacing import CROWDED, FRAME_GAP_S, LIVE_MAX_S, REDRAW_S, live_window, spare_s
 from gan_course.core.snapshot import params_to_json
 from gan_course.core.threads import use_training_threads
 from gan_course.i18n import N_
-from gan_course.plots import compare_figure
+from gan_course.plots import PLOT_CONFIG, compare_figure
 from gan_course.ui import settings, shell, shortcuts, slow_motion
-from gan_course.ui.canvas import CHART_EVERY, COMPARE_SLOT, CROWDED, PLOT_CONFIG, Canvas, View, cached_figure
+from gan_course.ui.canvas import COMPARE_SLOT, Canvas, View, cached_figure
 from gan_course.ui.context import Context, current
 from gan_course.ui.run_text import NOTE_KIND, NOTE_TEXT, phase_text
 from gan_course.ui.settings import Spec
-
-REDRAW_S = 0.2  # while a run is live, the browser asks for its picture this often ...
-LIVE_S = 1.0  # ... and one such rerun draws the new snapshots for at least this long (Pause waits that) ...
-LAYOUT_GAPS = 2 * CHART_EVERY  # ... or for this many snapshot gaps, each chart's turn twice ...
-LIVE_MAX_S = 4.0  # ... or, on a server too crowded for many a second, a few of them, but never longer
-FRAME_GAP_S = 0.007  # two frames leave the server at least this far apart (see _live)
 
 __all__ = ["Spec", "render"]
 
@@ -92,8 +88,8 @@ def _live(spec: Spec, model: str, log_y: bool) -> None:
     run, view, ctx = _run(spec), _view(spec), current()
     began = time.monotonic()
     # Each rerun lays out its charts afresh, and a crowded server makes snapshots come seconds apart: a
-    # rerun that lasts LAYOUT_GAPS of them sends every chart on its turn, yet lays them out only once.
-    window = min(LIVE_MAX_S, max(LIVE_S, LAYOUT_GAPS * run.snapshot_gap_s))
+    # rerun that lasts several of them sends every chart on its turn, yet lays them out only once.
+    window = live_window(run.snapshot_gap_s)
     canvas: Canvas | None = None
     while True:
         if not run.running:
@@ -108,8 +104,7 @@ def _live(spec: Spec, model: str, log_y: bool) -> None:
             live = EXECUTOR.live_runs()
             # Alone on the server, a frame whose charts and next snapshot's training all fit in FRAME_GAP_S
             # would sleep the rest of it: it draws every chart instead of taking turns.
-            spare = FRAME_GAP_S - run.snapshot_work_s() if live == 1 else 0.0
-            canvas.draw(run, crowded=live > CROWDED, spare_s=spare)
+            canvas.draw(run, crowded=live > CROWDED, spare_s=spare_s(live, run.snapshot_work_s()))
             view.version = version
             run.seen(version)
             # Streamlit's event loop sends queued updates every few milliseconds and merges two updates of
@@ -229,10 +224,10 @@ def render(spec: Spec) -> None:
     _ = ctx._
     settings.apply_link(spec)
     values = settings.draw(spec, ctx, hidden=ctx.is_hidden("settings"))
-    model = PRESETS[values["preset"]].model
+    model = settings.kind_of(values["preset"])
     run, view = _run(spec), _view(spec)
     view.views = settings.views(spec, ctx, model)
-    settings.write_link(values, ctx, view.views if model in MLP_MODELS else None)
+    settings.write_link(values, ctx, view.views if model.playground else None)
     cfg = settings.config(values, ctx)
     badge = f' <span class="gan-badge">{shell.device_name()}</span>'
     st.markdown(_("Device") + badge, unsafe_allow_html=True)
@@ -248,7 +243,7 @@ def render(spec: Spec) -> None:
         if run.trainer is None and not run.compare_runs:
             st.caption(_("Press Start to train, or Step to make one update at a time."))
     _message(run, ctx, message)
-    if cfg.model in MLP_MODELS:
+    if model.playground:
         slow_motion.render(spec.name, run, cfg, ctx)
     _compare_chart(spec, run, view, ctx, log_y)
     _downloads(spec, run, ctx)

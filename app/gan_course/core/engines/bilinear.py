@@ -18,18 +18,23 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
 from torch import Tensor
 
 from gan_course.core.config import TrainConfig
+from gan_course.core.engines import report
+from gan_course.core.engines.base import Engine, Logits, ModelKind, torch_dtype
 
+if TYPE_CHECKING:
+    from gan_course.core.snapshot import Snapshot
+    from gan_course.core.trainer import Trainer
+
+ORDER = 40
 START = (1.0, 1.0)  # (x, y): the same start for both kinds of steps, at distance √2 from the equilibrium
 ADAM_BETAS = (0.5, 0.999)  # as for the 2-D GANs
-
-Logits = dict[str, list[Tensor]]
 
 
 def value(x: Tensor, y: Tensor) -> Tensor:
@@ -37,18 +42,18 @@ def value(x: Tensor, y: Tensor) -> Tensor:
     return x * y
 
 
-class BilinearEngine:
+class BilinearEngine(Engine):
     """The engine of the two bilinear models (see the module docstring); the Trainer does the bookkeeping.
 
     It keeps the whole path, one point per step, so that the widget can draw the trajectory at every
     frame; `samples()` hands it out as an (steps + 1, 2) array whose first row is the start.
     """
 
-    def __init__(self, cfg: TrainConfig, device: torch.device) -> None:
+    def __init__(self, cfg: TrainConfig, device: torch.device, *, alternating: bool = False) -> None:
         self.cfg, self.device = cfg, device
-        self.alternating = cfg.model == "bilinear_alternating"
+        self.alternating = alternating
         self.phases = ("x", "y") if self.alternating else ("xy",)
-        dtype = torch.float64 if cfg.dtype == "float64" else torch.float32
+        dtype = torch_dtype(cfg.dtype)
         self.x = torch.tensor(START[0], dtype=dtype, device=device, requires_grad=True)
         self.y = torch.tensor(START[1], dtype=dtype, device=device, requires_grad=True)
         if cfg.optimizer == "adam":
@@ -104,9 +109,6 @@ class BilinearEngine:
     def real(self) -> np.ndarray:
         return np.zeros((1, 2))  # the equilibrium, where the trajectory should end up
 
-    def surface(self) -> None:
-        return None
-
     def state_dict(self) -> dict[str, Any]:
         return {
             "x": self.x.item(),
@@ -136,3 +138,75 @@ def turns(points: np.ndarray) -> float:
     pts = np.asarray(points, dtype=float).reshape(-1, 2)
     angle = np.unwrap(np.arctan2(pts[:, 1], pts[:, 0]))
     return float((angle[-1] - angle[0]) / (2 * math.pi)) if len(angle) > 1 else 0.0
+
+
+def _history(trainer: Trainer) -> list[Snapshot]:
+    """The start and then every snapshot of the run: the game's path is the story."""
+    return [trainer.snapshot(), *trainer.run()]
+
+
+def _xy(snap: Snapshot) -> dict[str, float]:
+    return {"step": snap.step, "x": float(snap.params["x"][0]), "y": float(snap.params["y"][0])}
+
+
+def _json(trainer: Trainer, snaps: list[Snapshot], options: report.Options) -> dict[str, Any]:
+    """`params` holds the final x and y, `history` one entry per snapshot from the start, `samples` the path,
+    one (x, y) per step from the start (the game has no data: --samples is accepted and changes nothing)."""
+    snap = snaps[-1]
+    return {
+        "preset": options.preset,
+        "config": trainer.config.to_dict(),
+        "device": trainer.device,
+        "steps": snap.step,
+        "status": snap.status,
+        "params": {name: float(v[0]) for name, v in snap.params.items()},
+        "history": [_xy(s) for s in snaps],
+        "samples": np.asarray(snap.samples).tolist(),
+    }
+
+
+def _summary(trainer: Trainer, snaps: list[Snapshot], seconds: float, preset: str) -> str:
+    snap, cfg = snaps[-1], trainer.config
+    path = np.asarray(snap.samples)
+    far = distance(path)
+    x, y = (float(snap.params[name][0]) for name in ("x", "y"))
+    return (
+        f"preset {preset}: {cfg.epochs} steps, lr_x {cfg.lr_g:g}, "
+        f"lr_y {cfg.lr_d:g}, {cfg.optimizer}, on {trainer.device}\n"
+        f"{snap.status}: {snap.step} steps in {seconds:.2f} s. "
+        f"x = {x:.6f}, y = {y:.6f}\n"
+        f"distance from (0, 0): {far[0]:.4f} at the start, {far[-1]:.4f} at the end; "
+        f"turns around it: {turns(path):.2f}"
+    )
+
+
+def _preset(model: str) -> TrainConfig:
+    # From (1, 1) with plain gradient steps of 0.1 for both players, 200 steps. Simultaneous steps spiral
+    # out (distance × √1.01 a step: × 2.7 after 200); alternating ones circle (about 3 turns). lr_g is x's
+    # rate, lr_d is y's.
+    return TrainConfig(model=model, optimizer="sgd", lr_d=0.1, lr_g=0.1, epochs=200, dtype="float64")
+
+
+_GAME = dict(
+    picture="game",
+    game=True,  # y plays D's part and x G's: their rates are lr_D and lr_G; no loss to choose
+    takes_samples=True,
+    history=_history,
+    json=_json,
+    summary=_summary,
+)
+
+KINDS = (
+    ModelKind(
+        "bilinear_simultaneous",
+        build=BilinearEngine,
+        presets={"bilinear_simultaneous": _preset("bilinear_simultaneous")},
+        **_GAME,
+    ),
+    ModelKind(
+        "bilinear_alternating",
+        build=lambda cfg, device: BilinearEngine(cfg, device, alternating=True),
+        presets={"bilinear_alternating": _preset("bilinear_alternating")},
+        **_GAME,
+    ),
+)
