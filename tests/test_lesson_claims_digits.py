@@ -16,7 +16,7 @@ from cpu_kinds import REFERENCE, this_kind
 from digit_judge import CONFIDENT, judge
 from gan_course import lessons
 from gan_course.core.config import preset
-from gan_course.core.runner import Trainer
+from gan_course.core.trainer import Trainer
 from gan_course.i18n import LANGUAGES
 
 LESSON = "05_dcgan_digits"
@@ -49,6 +49,7 @@ def _missing(per_class: list[int]) -> tuple[int, ...]:
     return tuple(c for c, n in enumerate(per_class) if n == 0)
 
 
+@pytest.mark.slow  # a 5-epoch and the full 1,740-step digits run (the latter shared with the next two)
 def test_stop_early_every_digit_is_the_same_8() -> None:
     kind = this_kind()
     samples = _run(epochs=5)[0]
@@ -58,6 +59,7 @@ def test_stop_early_every_digit_is_the_same_8() -> None:
     assert _spread(samples) < 0.25 * _spread(_run()[0])
 
 
+@pytest.mark.slow  # two full digits runs, seeds 42 and 7: about 27 s on 2 cores
 def test_let_it_run_a_mild_collapse() -> None:
     kind = this_kind()
     for seed, (count, missing) in ((42, kind.default), (7, kind.seed7)):
@@ -65,6 +67,7 @@ def test_let_it_run_a_mild_collapse() -> None:
         assert (got, _missing(per_class)) == (count, missing), seed
 
 
+@pytest.mark.slow  # a full digits run at the DCGAN paper's learning rate: about 14 s
 def test_dcgan_learning_rate_collapses_onto_one_stroke() -> None:
     kind = this_kind()
     samples = _run(lr_d=0.0002, lr_g=0.0002)[0]
@@ -74,12 +77,14 @@ def test_dcgan_learning_rate_collapses_onto_one_stroke() -> None:
     assert _spread(samples) < 0.25 * _spread(_run()[0])
 
 
+@pytest.mark.slow  # a full digits run at lr 0.02: about 14 s
 def test_a_large_learning_rate_still_learns() -> None:
     count, per_class = _recognised(_run(lr_d=0.02, lr_g=0.02)[0])
     assert (count, per_class[0]) == this_kind().large_lr and all(c > 0 for c in per_class)
     assert max(per_class[1:]) < per_class[0]
 
 
+@pytest.mark.slow  # a full digits run with the saturating loss: about 14 s
 def test_the_saturating_loss_is_not_stuck_and_draws_every_class() -> None:
     samples, d_fake = _run(gen_loss="saturating")
     count, per_class = _recognised(samples)
@@ -87,6 +92,7 @@ def test_the_saturating_loss_is_not_stuck_and_draws_every_class() -> None:
     assert round(d_fake[0], 2) == 0.41  # D does not win early
 
 
+@pytest.mark.slow  # a full conditional digits run: about 17 s
 def test_the_conditional_grid_draws_the_asked_for_digits() -> None:
     kind = this_kind()
     samples, _ = _run("digits_conditional")
@@ -110,4 +116,4 @@ def test_the_lesson_states_these_numbers(lang: str) -> None:
     numbers += [*ref.conditional, ref.hardest[1], ref.early_sure]
     for number in [str(n) for n in numbers] + ["0.0002" if lang != "de" else "0,0002"]:
         assert number in text, number
-    assert "0.41" in text
+    assert ("0{,}41" if lang == "de" else "0.41") in text  # German writes the decimal comma, in maths too
