@@ -1,4 +1,4 @@
-"""The bilinear game min_x max_y x·y (core.bilinear): exact steps, the spiral, the circle, and the CLI."""
+"""The bilinear game min_x max_y x·y (core.engines.bilinear): exact steps, the spiral, the circle, the CLI."""
 
 from __future__ import annotations
 

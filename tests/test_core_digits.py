@@ -65,14 +65,14 @@ def test_the_generator_uses_transposed_convolutions_and_d_strided_ones() -> None
 
 def test_one_step_moves_both_networks_and_reports_d_and_g() -> None:
     t = short()
-    before = {k: v.detach().clone() for k, v in t._engine.tensors().items()}
+    before = {k: v.detach().clone() for k, v in t.engine.tensors().items()}
     snap = t.update_once()
     assert snap.phase == "d" and t.step == 0
-    moved_d = [k for k, v in t._engine.tensors().items() if not torch.equal(v, before[k])]
+    moved_d = [k for k, v in t.engine.tensors().items() if not torch.equal(v, before[k])]
     assert moved_d and all(k.startswith("D.") for k in moved_d)
     snap = t.update_once()
     assert snap.phase == "g" and t.step == 1
-    moved = {k for k, v in t._engine.tensors().items() if not torch.equal(v, before[k])}
+    moved = {k for k, v in t.engine.tensors().items() if not torch.equal(v, before[k])}
     assert any(k.startswith("G.") for k in moved)
     assert 0.0 < snap.d_real < 1.0 and 0.0 < snap.d_fake < 1.0 and np.isfinite(snap.g_loss)
 
@@ -119,7 +119,7 @@ def test_a_trainer_copies_pickles_and_resumes_from_its_state() -> None:
 
 
 def test_the_conditional_grid_goes_through_the_digits_in_turn() -> None:
-    engine = short("digits_conditional")._engine
+    engine = short("digits_conditional").engine
     assert isinstance(engine, DigitsEngine)
     assert engine.shown_labels.tolist() == [k % 10 for k in range(64)]
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from gan_course.core import steps
+from gan_course.core import optim, steps
 from gan_course.core.data import FACES
 from gan_course.core.models import FaceGAN
 
@@ -85,7 +85,7 @@ def test_hand_adam_equals_torch_adam() -> None:
     theta = torch.randn(5, 3, generator=gen, dtype=torch.float64)
     ref = theta.clone().requires_grad_(True)
     torch_adam = torch.optim.Adam([ref], lr=0.01)
-    ours = steps.Adam({"D": theta}, lr=0.01)
+    ours = optim.Adam({"D": theta}, lr=0.01)
     for _ in range(20):
         grad = torch.randn(5, 3, generator=gen, dtype=torch.float64)
         ref.grad = grad.clone()

@@ -9,8 +9,9 @@ import torch
 
 import autograd_reference
 from gan_course.core import steps
-from gan_course.core.mlp import FlatAdam, FlatMLP, FlatSGD
+from gan_course.core.mlp import FlatMLP
 from gan_course.core.models import build_mlp_gan
+from gan_course.core.optim import FlatAdam, FlatSGD
 
 
 def _pair(model: str, dtype: torch.dtype = torch.float64):

@@ -215,8 +215,8 @@ def test_least_squares_gradients_are_the_hand_derived_ones() -> None:
 
 @pytest.mark.parametrize("optimizer", ["adam", "sgd"])
 def test_least_squares_flat_updates_match_autograd(optimizer: str) -> None:
-    from gan_course.core.mlp import FlatAdam, FlatSGD
     from gan_course.core.models import build_mlp_gan
+    from gan_course.core.optim import FlatAdam, FlatSGD
 
     net_g, net_d = build_mlp_gan("toy", 2, seed=3, dtype=torch.float64, device="cpu", hidden_g=(8,))
     flat_g, flat_d = FlatMLP.from_module(net_g), FlatMLP.from_module(net_d)

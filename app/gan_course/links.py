@@ -14,6 +14,7 @@ from gan_course.core import regions as regions_
 from gan_course.core.config import ConfigError, parse_field
 from gan_course.core.engines import presets
 from gan_course.i18n import is_language
+from gan_course.plots.points import VIEWS  # the 2-D plane's view toggles (`?views=manifold,heat`)
 
 MAX_VALUE_LENGTH = 64  # longer values are never valid here, so nothing long is ever parsed ...
 MAX_LENGTHS = {"regions": regions_.MAX_TEXT}  # ... but the lasso regions, which are checked as strictly
@@ -50,9 +51,6 @@ PLAYGROUND_KEYS: tuple[str, ...] = (
     "act",
     "k",
 )
-# The 2-D plane's views, each a toggle (`?views=manifold,heat`): G's manifold, G's gradient arrows, D's
-# heat-map with its 0.5 contour, and the divergence curves beside the losses. All are on by default.
-VIEWS: tuple[str, ...] = ("manifold", "arrows", "heat", "divergence")
 NO_VIEWS = "none"  # the value of `views` with every view off
 # Parts of a page a focused link can hide (`?hide=settings,quiz`), as TensorFlow Playground hides controls
 # for a classroom demo: the widget's Settings expander, the quizzes, the lesson prose around the widgets

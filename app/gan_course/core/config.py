@@ -6,20 +6,31 @@ import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from gan_course.core import regions as regions_
 from gan_course.core.data import TOY_SETS
 from gan_course.core.pacing import SNAPSHOTS_PER_RUN
 
-# The two losses of the minimax lesson (and of its Compare button); every model takes them.
-GEN_LOSSES: tuple[str, ...] = ("saturating", "non-saturating")
-SATURATING, NON_SATURATING = GEN_LOSSES
-LEAST_SQUARES = "least-squares"
-# Every generator loss: the 2-D models also take LSGAN's least squares (see steps.flat_update_d).
-# WGAN-GP (lesson 4, core.wgan): a critic without sigmoid and a gradient penalty, for the 2-D models too.
-WGAN_GP = "wgan-gp"
-ALL_GEN_LOSSES: tuple[str, ...] = (*GEN_LOSSES, LEAST_SQUARES, WGAN_GP)
+
+class GenLoss(StrEnum):
+    """G's loss, and the game D plays against it (a = D's logit, D(x) = σ(a)); compares equal to its text.
+
+    core.steps.LOGIT_LOSSES holds the derivatives of the first three, core.wgan the fourth's updates.
+    """
+
+    SATURATING = "saturating"  # G descends log(1 − D(G(z))): the minimax game's own; flat once D wins
+    NON_SATURATING = "non-saturating"  # G descends −log D(G(z)): the same fixed point, strong early slopes
+    LEAST_SQUARES = "least-squares"  # LSGAN: G descends ½(D(G(z)) − 1)², D ½[(D(x) − 1)² + D(G(z))²]
+    WGAN_GP = "wgan-gp"  # critic f: E f(G(z)) − E f(x) + λ·E(‖∇f(x̂)‖ − 1)²; G descends −E f(G(z))
+
+
+SATURATING, NON_SATURATING, LEAST_SQUARES, WGAN_GP = GenLoss
+# The two losses of the minimax lesson (and of its Compare button); every model takes them. The 2-D models
+# also take least squares and WGAN-GP (their kinds say so).
+GEN_LOSSES: tuple[str, ...] = (SATURATING, NON_SATURATING)
+ALL_GEN_LOSSES: tuple[str, ...] = tuple(GenLoss)
 # "auto" is each model's own recipe: the toy G with ReLU and D with LeakyReLU(0.2) (GAN Lab's choice),
 # d2l's D with tanh. The others use one activation in every hidden layer of both networks.
 ACTIVATIONS: tuple[str, ...] = ("auto", "relu", "leaky_relu", "tanh")
@@ -41,7 +52,7 @@ LIMITS: dict[str, tuple[float, float]] = {
     "every": (1, 100_000),  # 0 is also allowed and means "about 50 snapshots per run"
     "batch_size": (1, 1000),
     "n_real": (8, 20_000),
-    "latent_dim": (1, 64),  # the widest any model takes; LATENT_LIMITS narrows it per model
+    "latent_dim": (1, 64),  # the widest any model takes; a model kind narrows it (ModelKind.latent)
     "steps": (1, 100_000),
     "d_steps": (1, 10),  # k of Goodfellow et al.'s Algorithm 1: D updates per G update
     "hidden_layers": (0, 3),  # hidden layers of G and of D (hidden_g, hidden_d) ...
@@ -180,7 +191,8 @@ def _check_playground(cfg: TrainConfig) -> None:
         names = ", ".join(k.name for k in takers)
         raise ConfigError("gen_loss", f"{cfg.gen_loss} is for {which} ({names})")
     if not kind.playground and cfg.d_steps != 1:
-        raise ConfigError("d_steps", "k > 1 is for the 2-D models")
+        names = ", ".join(k.name for k in _kinds().values() if k.playground)
+        raise ConfigError("d_steps", f"k > 1 is for the 2-D models ({names})")
     if kind.playground and cfg.dataset == "drawn" and not cfg.regions:
         raise ConfigError("regions", "the drawn data set needs at least one region")
 

@@ -17,6 +17,7 @@ from torch import Tensor
 
 from gan_course.core import steps
 from gan_course.core.mlp import FlatMLP
+from gan_course.core.optim import FlatOptimizer
 
 SUB_STEPS: tuple[str, ...] = ("batch", "verdicts", "loss", "gradients", "update")
 PLAYERS: tuple[str, ...] = ("D", "G")
@@ -65,8 +66,8 @@ def walk(
     z: Tensor,
     net_d: FlatMLP,
     net_g: FlatMLP,
-    opt_d: steps.FlatOptimizer,
-    opt_g: steps.FlatOptimizer,
+    opt_d: FlatOptimizer,
+    opt_g: FlatOptimizer,
     gen_loss: str,
     grid: tuple[np.ndarray, np.ndarray],
 ) -> list[SubStep]:

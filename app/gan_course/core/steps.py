@@ -9,20 +9,44 @@ The article trains with plain SGD, θ ← θ − lr·∂E/∂θ, where the deriv
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from gan_course.core.mlp import FlatAdam, FlatMLP, FlatSGD
+from gan_course.core.config import LEAST_SQUARES, NON_SATURATING, SATURATING
+from gan_course.core.mlp import FlatMLP
 from gan_course.core.models import N_PIXELS, FaceGAN
+from gan_course.core.optim import Adam, FlatOptimizer
 
-NON_SATURATING = "non-saturating"
-LEAST_SQUARES = "least-squares"
-FlatOptimizer = FlatAdam | FlatSGD
+
+@dataclass(frozen=True)
+class LogitLoss:
+    """G's loss ℓ on one point of D's logit a, its slope ∂ℓ/∂a (a new tensor, not divided by the batch size),
+    and whether D plays LSGAN's game against it (else cross-entropy)."""
+
+    g: Callable[[Tensor], Tensor]
+    g_grad: Callable[[Tensor], Tensor]
+    least_squares_d: bool = False
+
+
+def _least_squares_slope(a: Tensor) -> Tensor:
+    s = torch.sigmoid(a)
+    return (s - 1) * s * (1 - s)
+
+
+# The one table of the logit losses (config.GenLoss); WGAN-GP's critic has no logit (core.wgan).
+LOGIT_LOSSES: dict[str, LogitLoss] = {
+    # log(1 − σ(a)) = −softplus(a);   ∂/∂a = −σ(a)  (vanishes once D rejects the fakes)
+    SATURATING: LogitLoss(lambda a: -F.softplus(a), lambda a: -torch.sigmoid(a)),
+    # −log σ(a) = softplus(−a);        ∂/∂a = σ(a) − 1
+    NON_SATURATING: LogitLoss(lambda a: F.softplus(-a), lambda a: torch.sigmoid(a) - 1),
+    # ½(σ(a) − 1)²;                    ∂/∂a = (σ − 1)·σ(1 − σ)
+    LEAST_SQUARES: LogitLoss(lambda a: 0.5 * (torch.sigmoid(a) - 1) ** 2, _least_squares_slope, True),
+}
 
 # --- face GAN: SGD steps, in place (the article's recipe and the hot loop) ---
 
@@ -128,48 +152,6 @@ def grad_g(p: FaceGAN, z1: Tensor, gen_loss: str = NON_SATURATING) -> tuple[Tens
     dE_da = -torch.sigmoid(-logit) if gen_loss == NON_SATURATING else -torch.sigmoid(logit)  # −(1 − D) or −D
     dE_du = dE_da * p.d_weight * x * (1 - x)
     return z1 * dE_du, logit
-
-
-@dataclass
-class Adam:
-    """Adam for plain tensors updated in place; the formula of torch.optim.Adam (no weight decay)."""
-
-    params: dict[str, Tensor]
-    lr: float
-    betas: tuple[float, float] = (0.9, 0.999)
-    eps: float = 1e-8
-    t: int = 0
-    m: dict[str, Tensor] = field(default_factory=dict)
-    v: dict[str, Tensor] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        for name, p in self.params.items():
-            self.m.setdefault(name, torch.zeros_like(p))
-            self.v.setdefault(name, torch.zeros_like(p))
-
-    def step(self, grads: Mapping[str, Tensor]) -> None:
-        b1, b2 = self.betas
-        self.t += 1
-        for name, g in grads.items():
-            m, v = self.m[name], self.v[name]
-            m.lerp_(g, 1 - b1)  # running mean of the gradient
-            v.mul_(b2).addcmul_(g, g, value=1 - b2)  # running mean of its square
-            step_size = self.lr / (1 - b1**self.t)
-            denom = (v.sqrt() / (1 - b2**self.t) ** 0.5).add_(self.eps)
-            self.params[name].addcdiv_(m, denom, value=-step_size)
-
-    def state_dict(self) -> dict:
-        return {
-            "t": self.t,
-            "m": {k: v.detach().cpu().clone() for k, v in self.m.items()},
-            "v": {k: v.detach().cpu().clone() for k, v in self.v.items()},
-        }
-
-    def load_state_dict(self, state: Mapping) -> None:
-        self.t = int(state["t"])
-        like = self.params
-        self.m = {k: v.to(like[k].device, like[k].dtype).clone() for k, v in state["m"].items()}
-        self.v = {k: v.to(like[k].device, like[k].dtype).clone() for k, v in state["v"].items()}
 
 
 def face_update_adam(
@@ -312,9 +294,7 @@ def d_loss_from_logits(real_logit: Tensor, fake_logit: Tensor) -> Tensor:
 def g_loss_from_logits(fake_logit: Tensor, gen_loss: str = NON_SATURATING) -> Tensor:
     """What G descends: −log D(G(z)) (non-saturating), log(1 − D(G(z))) (saturating, ≤ 0) or
     ½(D(G(z)) − 1)² (least squares)."""
-    if gen_loss == LEAST_SQUARES:
-        return 0.5 * (torch.sigmoid(fake_logit) - 1) ** 2
-    return F.softplus(-fake_logit) if gen_loss == NON_SATURATING else -F.softplus(fake_logit)
+    return LOGIT_LOSSES[gen_loss].g(fake_logit)
 
 
 def d_terms_from_logits(real_logit: Tensor, fake_logit: Tensor, gen_loss: str) -> tuple[Tensor, Tensor]:
@@ -323,26 +303,21 @@ def d_terms_from_logits(real_logit: Tensor, fake_logit: Tensor, gen_loss: str) -
     Cross-entropy −log D(x) and −log(1 − D(G(z))); with the least-squares G loss D plays LSGAN's game too:
     (D(x) − 1)² and D(G(z))², on D's probability σ(a) as in GAN Lab (so the heat-map still reads 0 … 1).
     """
-    if gen_loss == LEAST_SQUARES:
+    if LOGIT_LOSSES[gen_loss].least_squares_d:
         return (torch.sigmoid(real_logit) - 1) ** 2, torch.sigmoid(fake_logit) ** 2
     return F.softplus(-real_logit), F.softplus(fake_logit)
 
 
 def g_logit_grad(fake_logit: Tensor, gen_loss: str) -> Tensor:
     """∂ℓ/∂a for G's loss ℓ on one point of D's logit a (not divided by the batch size); a new tensor."""
-    s = torch.sigmoid(fake_logit)
-    if gen_loss == NON_SATURATING:
-        return s - 1  # ∂(−log σ(a))/∂a = σ − 1
-    if gen_loss == LEAST_SQUARES:
-        return (s - 1) * s * (1 - s)  # ∂(½(σ − 1)²)/∂a = (σ − 1)·σ(1 − σ)
-    return -s  # ∂ log(1 − σ(a))/∂a = −σ
+    return LOGIT_LOSSES[gen_loss].g_grad(fake_logit)
 
 
 def d_logit_grad(logits: Tensor, n_real: int, gen_loss: str) -> Tensor:
     """∂L_D/∂a for the logits of [real; fake] with L_D = ½(mean over real + mean over fake); a new tensor."""
     s = torch.sigmoid(logits)
     n = n_real
-    if gen_loss == LEAST_SQUARES:
+    if LOGIT_LOSSES[gen_loss].least_squares_d:
         # ½·mean (σ − 1)² and ½·mean σ²: ∂/∂a = (σ − target)·σ(1 − σ)/n, target 1 for real, 0 for fake
         target = torch.zeros_like(s)
         target[:n] = 1
@@ -375,7 +350,7 @@ def flat_update_d(
     fake = net_g(z)  # plain data here: nothing flows back into G
     n = x.shape[0]
     logits, hs = net_d.forward(torch.cat([x, fake]))
-    if gen_loss == LEAST_SQUARES:
+    if LOGIT_LOSSES[gen_loss].least_squares_d:
         grad = d_logit_grad(logits, n, gen_loss)
     else:  # the same numbers as d_logit_grad, in place: the hot path of every 2-D preset
         grad = torch.sigmoid(logits)
@@ -395,11 +370,7 @@ def flat_update_g(
     # least squares:  G descends ½(D(G(z)) − 1)²,  ∂/∂a = (σ(a) − 1)·σ(a)(1 − σ(a))/n
     fake, hs_g = net_g.forward(z)
     logits, hs_d = net_d.forward(fake)
-    if gen_loss == LEAST_SQUARES:
-        grad = g_logit_grad(logits, gen_loss)
-    else:
-        s = torch.sigmoid(logits)
-        grad = (s - 1) if gen_loss == NON_SATURATING else s.neg_()
+    grad = g_logit_grad(logits, gen_loss)
     grad_fake = net_d.backward(hs_d, grad.div_(z.shape[0]), params=False)  # through D, D's weights untouched
     net_g.backward_params(hs_g, grad_fake)
     opt_g.step()

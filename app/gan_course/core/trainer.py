@@ -19,9 +19,9 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from gan_course.core import steps
-from gan_course.core.config import LEAST_SQUARES, TrainConfig
+from gan_course.core.config import TrainConfig
 from gan_course.core.device import device_label, resolve_device
-from gan_course.core.engines import Logits, ModelKind, Unsupported, kind
+from gan_course.core.engines import Engine, Logits, ModelKind, Unsupported, kind
 from gan_course.core.slowmo import SubStep
 from gan_course.core.snapshot import Snapshot
 
@@ -40,7 +40,8 @@ class _Window:
     def add(self, logits: Logits, gen_loss: str) -> bool:
         """Adds a batch of logits; False if any of them (hence a loss) is not finite."""
         parts: dict[str, Tensor] = {}
-        least_squares = gen_loss == LEAST_SQUARES  # D plays LSGAN's game too: its loss is LSGAN's
+        # With the least-squares G loss D plays LSGAN's game too: its curve is LSGAN's loss
+        least_squares = gen_loss in steps.LOGIT_LOSSES and steps.LOGIT_LOSSES[gen_loss].least_squares_d
         if logits.get("real"):
             a = torch.cat(logits["real"]).reshape(-1)
             term = (torch.sigmoid(a) - 1) ** 2 if least_squares else F.softplus(-a)
@@ -84,6 +85,11 @@ class Trainer:
         self._phase_index = 0  # updates of the current step already done
         self._window = _Window()
         self._engine = self.kind.build(self.config, self.torch_device)
+
+    @property
+    def engine(self) -> Engine:
+        """The kind's engine that trains this run (its protocol: core.engines.base.Engine)."""
+        return self._engine
 
     @property
     def kind(self) -> ModelKind:
@@ -162,7 +168,7 @@ class Trainer:
             self.message = f"Finished {self.total_steps} steps ({self.config.epochs} epochs)."
 
     def _first_bad_step(self, logits: Logits, start: int) -> int | None:
-        per_update = [logits[kind] for kind in ("real", "fake", "g") if logits.get(kind)]
+        per_update = [logits[role] for role in ("real", "fake", "g") if logits.get(role)]
         if not per_update or len({len(v) for v in per_update}) != 1:
             return None
         for i, group in enumerate(zip(*per_update, strict=True)):

@@ -18,7 +18,7 @@ from torch import Tensor
 
 from gan_course.core.config import WGAN_GP
 from gan_course.core.mlp import LEAKY_SLOPE, FlatMLP
-from gan_course.core.steps import FlatOptimizer
+from gan_course.core.optim import FlatOptimizer
 
 __all__ = ["WGAN_GP", "critic_loss", "forward", "generator_loss", "update_critic", "update_generator"]
 

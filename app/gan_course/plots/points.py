@@ -26,7 +26,10 @@ Translate = Callable[[str], str]
 # Light purple (says "generated") through white to light green (says "real"), like GAN Lab; pale enough
 # that the saturated point colours stay readable on top.
 D_SURFACE_COLOURS = [[0.0, "#c2a5cf"], [0.5, "#f7f7f7"], [1.0, "#a6dba0"]]
-ALL_VIEWS = frozenset({"manifold", "arrows", "heat", "divergence"})
+# The plane's views, each a toggle (and the link's `views`): G's manifold, G's gradient arrows, D's heat-map
+# with its 0.5 contour, and the divergence curves beside the losses. All are on by default.
+VIEWS: tuple[str, ...] = ("manifold", "arrows", "heat", "divergence")
+ALL_VIEWS = frozenset(VIEWS)
 MANIFOLD_COLOUR = "#7b3294"  # G's grid: a darker purple than its points, drawn thin beneath them
 ARROW_COLOUR = OKABE_ITO["orange"]
 CONTOUR_COLOUR = OKABE_ITO["black"]

@@ -13,7 +13,6 @@ from gan_course.core.config import (
     ACTIVATIONS,
     LIMITS,
     NOISES,
-    OPTIMIZERS,
     TOY_SETS,
     ConfigError,
     TrainConfig,
@@ -216,10 +215,10 @@ def _widgets(spec: Spec, ctx: Context, wkeys: dict[str, str], model: ModelKind) 
         )
         cols[2].selectbox(
             _("Optimizer"),
-            OPTIMIZERS,
+            model.optimizers,
             format_func=lambda o: _(OPTIMIZER_LABELS[o]),
             key=wkeys["optimizer"],
-            disabled=len(model.optimizers) == 1,  # the digits' DCGAN recipe: Adam only
+            disabled=len(model.optimizers) == 1,  # nothing to choose (the DCGAN recipe: Adam only)
         )
         st.radio(
             _("Generator loss"),

@@ -1,8 +1,9 @@
 """What a model kind is: the engine protocol every kind trains through, and the kind's declared rules.
 
-The Trainer, config validation, the settings UI, the canvas, the CLI and the plots ask a kind (see
+The Trainer, config validation, the settings UI, the canvas and the CLI ask a kind (see
 `gan_course.core.engines.kind`) instead of testing model names. A kind is one module in this package that
-defines its engine and a `KINDS` tuple of ModelKind; the registry finds it on its own.
+defines its engine and a `KINDS` tuple of ModelKind; the registry finds it on its own. A kind module must
+not validate a config while it is imported (validation asks the registry, which is importing it).
 """
 
 from __future__ import annotations
@@ -100,7 +101,7 @@ class Engine(ABC):
 
     def slow_motion(self, k: int) -> list[SubStep]:
         """Step k's updates taken apart sub-step by sub-step, on copies (core.slowmo)."""
-        raise Unsupported("has no slow motion")
+        raise Unsupported("is not a 2-D GAN")
 
     def generate(self, z: np.ndarray, labels: np.ndarray | None = None) -> np.ndarray:
         """The images G draws now for latent rows z."""
@@ -111,11 +112,15 @@ class Engine(ABC):
         raise Unsupported("has no image generator")
 
 
+# The pictures the live widget can draw of a kind's samples (ui.canvas lays out and draws each).
+PICTURES = ("faces", "points", "digits", "game")
+
+
 def one_step_per_epoch(cfg: TrainConfig) -> int:
     return 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one object per kind
 class ModelKind:
     """One model kind: what trains it and the rules of its settings, pictures and reports.
 
@@ -124,23 +129,34 @@ class ModelKind:
 
     name: str
     build: Callable[[TrainConfig, torch.device], Engine]  # the engine of a run of this kind
+    family: str = ""  # what the CLI's messages call its presets: "2-D", "digits", "bilinear"
     # Presets of this kind, in the order the CLI lists them: name -> config (their comments say why)
     presets: Mapping[str, TrainConfig] = field(default_factory=dict)
     # Steps in one epoch (a pass over the data; kinds without data: one step)
     steps_per_epoch: Callable[[TrainConfig], int] = one_step_per_epoch
-    picture: str = "points"  # what the widget draws G's samples as: "faces", "points", "digits" or "game"
+    picture: str = "points"  # what the widget draws G's samples as: one of PICTURES
     gen_losses: tuple[str, ...] = GEN_LOSSES  # the G losses it takes; one: the loss is fixed, no choice
     optimizers: tuple[str, ...] = OPTIMIZERS
     latent: tuple[int, int] = LATENT_2D  # bounds of latent_dim
     playground: bool = False  # takes the 2-D playground's settings: data set, k, hidden widths, noise …
     two_rates: bool = True  # lr_D and lr_G are set apart (else one rate for both, shown as lr)
     has_generator: bool = True  # False: D alone (no G loss, no generated samples)
-    game: bool = False  # a two-player game without data: rates are named for its players, no losses
     sample_columns: int = 8  # images per row in the sample grid (digits)
     takes_samples: bool = False  # `train --samples N` draws N new samples
     conditional: bool = False  # G draws the class it is given (`train --label L`; a walk has a row per class)
     # The CLI (core.engines.report has the shared parts): the snapshots a run reports, its JSON, its text
     history: Callable[[Trainer], list[Snapshot]] = report.history
+    record: Callable[[Snapshot], dict[str, Any]] = report.history_row  # one snapshot's numbers in the JSON
     json: Callable[[Trainer, list[Snapshot], report.Options], dict[str, Any]] = report.standard_json
     summary: Callable[[Trainer, list[Snapshot], float, str], str] = report.parameter_summary
-    describe: Callable[[TrainConfig], str] = lambda cfg: ""  # what `presets` adds to a preset's line
+    # What `presets` adds to a preset's line: after the model's name, and at the end
+    describe: Callable[[TrainConfig], tuple[str, str]] = lambda cfg: ("", "")
+
+    def __post_init__(self) -> None:
+        if self.picture not in PICTURES:
+            raise ValueError(f"kind {self.name}: picture must be one of {', '.join(PICTURES)}")
+
+    @property
+    def game(self) -> bool:
+        """A two-player game without data (the bilinear x·y): its rates are named for its players."""
+        return self.picture == "game"

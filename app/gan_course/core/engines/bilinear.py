@@ -188,10 +188,11 @@ def _preset(model: str) -> TrainConfig:
 
 
 _GAME = dict(
-    picture="game",
-    game=True,  # y plays D's part and x G's: their rates are lr_D and lr_G; no loss to choose
+    family="bilinear",
+    picture="game",  # y plays D's part and x G's: their rates are lr_D and lr_G; no loss to choose
     takes_samples=True,
     history=_history,
+    record=_xy,
     json=_json,
     summary=_summary,
 )

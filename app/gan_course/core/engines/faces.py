@@ -19,6 +19,7 @@ from gan_course.core.data import FACES, noise_images
 from gan_course.core.engines import report
 from gan_course.core.engines.base import Engine, Logits, ModelKind, torch_dtype
 from gan_course.core.models import FaceGAN, draw_face_init
+from gan_course.core.optim import Adam
 
 if TYPE_CHECKING:
     from gan_course.core.snapshot import Snapshot
@@ -41,8 +42,8 @@ class FaceEngine(Engine):
         self.p = FaceGAN.from_init(init, self.dtype, device)
         self.adam = cfg.optimizer == "adam"
         if self.adam:
-            self.opt_d = steps.Adam({"D": self.p.d}, cfg.lr_d)
-            self.opt_g = steps.Adam({"G": self.p.g}, cfg.lr_g)
+            self.opt_d = Adam({"D": self.p.d}, cfg.lr_d)
+            self.opt_g = Adam({"G": self.p.g}, cfg.lr_g)
         self._build_inputs()
 
     def _build_inputs(self) -> None:
@@ -193,6 +194,7 @@ KINDS = (
     ModelKind(
         "faces",
         build=FaceEngine,
+        family="faces",
         presets={
             "article": _ARTICLE,
             # The widget default: the article's recipe exactly (5000 steps, well under a second on one core).
@@ -207,6 +209,7 @@ KINDS = (
     ModelKind(
         "face_classifier",
         build=lambda cfg, device: FaceEngine(cfg, device, classifier=True),
+        family="faces",
         presets={
             # Lesson 1: D alone learns "face vs noise" (its weights settle into the article's +, −, −, +
             # pattern). Each step shows D one face and one uniform-noise image; lr_g is unused (no G).

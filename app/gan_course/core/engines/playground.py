@@ -20,11 +20,11 @@ from gan_course.core.data import RING8_SD, ring8_centres, toy_data
 from gan_course.core.engines import report
 from gan_course.core.engines.base import Engine, Logits, ModelKind, Unsupported, torch_dtype
 from gan_course.core.metrics import js_divergence, kl_divergence
-from gan_course.core.mlp import FlatAdam, FlatMLP, FlatSGD
+from gan_course.core.mlp import FlatMLP
 from gan_course.core.models import build_mlp_gan
 from gan_course.core.modes import mode_report
+from gan_course.core.optim import FlatAdam, FlatOptimizer, FlatSGD
 from gan_course.core.slowmo import SubStep
-from gan_course.core.steps import FlatOptimizer
 
 if TYPE_CHECKING:
     from gan_course.core.snapshot import Snapshot
@@ -362,8 +362,8 @@ def _summary(trainer: Trainer, snaps: list[Snapshot], seconds: float, preset: st
     return report.standard_summary(trainer, snap, seconds, preset, body)
 
 
-def _describe(cfg: TrainConfig) -> str:
-    return f", dataset {cfg.dataset}, batch {cfg.batch_size}, n_real {cfg.n_real}"
+def _describe(cfg: TrainConfig) -> tuple[str, str]:
+    return f", dataset {cfg.dataset}", f", batch {cfg.batch_size}, n_real {cfg.n_real}"
 
 
 def _toy(dataset: str, epochs: int) -> TrainConfig:
@@ -384,6 +384,7 @@ def _toy(dataset: str, epochs: int) -> TrainConfig:
 RING8_EPOCHS = 100
 _PLAYGROUND = dict(
     build=_build,
+    family="2-D",
     steps_per_epoch=_steps,
     picture="points",
     gen_losses=ALL_GEN_LOSSES,  # LSGAN's least squares and WGAN-GP as well
