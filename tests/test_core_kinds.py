@@ -40,7 +40,7 @@ def test_every_kind_has_presets_and_each_preset_belongs_to_its_kind():
 @pytest.mark.parametrize("name", list(PRESETS))
 def test_every_preset_builds_an_engine_of_the_protocol(name):
     trainer = Trainer(preset(name, epochs=1, device="cpu"))
-    assert isinstance(trainer._engine, Engine)
+    assert isinstance(trainer.engine, Engine)
     trainer.advance(1)
     assert trainer.snapshot().step == 1
 
@@ -76,7 +76,7 @@ def test_a_registered_kind_trains_validates_and_reports(shift_kind, capsys):
     assert out["generator"]["parameters"]["G.theta"] == pytest.approx(theta.tolist())
     assert out["history"][-1]["step"] == 40
     assert cli.main(["train", "--preset", "shift", "--samples", "5"]) == 2  # it draws no new samples
-    assert "--samples: only the models" in capsys.readouterr().err
+    assert "--samples: only the 2-D, digits and bilinear presets draw samples" in capsys.readouterr().err
 
 
 def _shift_canvas() -> None:
@@ -101,3 +101,19 @@ def test_the_live_canvas_draws_a_registered_kind(shift_kind):
     assert at.session_state.steps == 40
     keys = sorted(chart.proto.id.split("-")[-1].split(".")[1] for chart in at.get("plotly_chart"))
     assert keys == ["losses", "outputs", "samples", "weights"]
+
+
+def test_the_cli_loads_no_model_kind_until_a_command_trains():
+    """The parser, its help and `serve` stay free of torch: the kinds load when a command asks for one."""
+    import subprocess
+    import sys
+
+    from checkout import checkout_env
+
+    code = (
+        "import sys; from gan_course import cli; p = cli._parser(); p.format_help(); "
+        "p.parse_args(['serve']); print('torch' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], env=checkout_env(), capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"

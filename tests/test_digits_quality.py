@@ -1,6 +1,6 @@
 """The digits presets from the command line: `--samples` JSON, the quality of the default runs, bad options.
 
-The quality judge (tests/digit_judge.py) is softmax regression trained on the real digits; it recognises
+The quality judge (gan_course.core.judge) is softmax regression trained on the real digits; it recognises
 98 % of them. Numbers measured on the default runs (seed 42, CPU) are in the README.
 """
 
@@ -11,8 +11,9 @@ import json
 import numpy as np
 import pytest
 
-from digit_judge import CONFIDENT, judge, nearest_training_distance, real_accuracy
 from gan_course import cli
+from gan_course.core.judge import CONFIDENT, judge, nearest_training_distance
+from gan_course.core.judge import training_accuracy as real_accuracy
 
 
 def _train_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict:
@@ -68,7 +69,7 @@ def test_label_draws_one_digit_and_samples_default_to_the_grid(capsys: pytest.Ca
         (["--preset", "digits", "--samples", "0"], "--samples: must be an integer in [1, 10000], got 0"),
         (
             ["--preset", "faces", "--samples", "5"],
-            "--samples: only the models gaussian, toy, digits, digits_conditional, bilinear_simultaneous",
+            "--samples: only the 2-D, digits and bilinear presets draw samples",
         ),
         (
             ["--preset", "digits", "--latent-dim", "1"],

@@ -2,7 +2,7 @@
 (the numbers of cpu_kinds.REFERENCE; another kind of CPU is checked against its own).
 
 Each claim is about the 64 digits of the fixed-noise grid after a run on the CPU, as judged by the softmax
-classifier of tests/digit_judge.py ("recognised" = probability ≥ 0.8).
+classifier of gan_course.core.judge ("recognised" = probability ≥ 0.8).
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 
 from cpu_kinds import REFERENCE, this_kind
-from digit_judge import CONFIDENT, judge
 from gan_course import lessons
 from gan_course.core.config import preset
+from gan_course.core.judge import CONFIDENT, judge
 from gan_course.core.trainer import Trainer
 from gan_course.i18n import LANGUAGES
 

@@ -96,5 +96,7 @@ KINDS = (
             "shift": TrainConfig(model="shift", epochs=40, lr_d=0.5, lr_g=0.5, dtype="float64"),
         },
         picture="points",  # drawn on the 2-D plane like the playground's points
+        gen_losses=("non-saturating",),  # what its hand-written G step computes
+        optimizers=("sgd",),
     ),
 )

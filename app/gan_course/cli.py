@@ -1,6 +1,7 @@
 """Command line: train a preset headless, benchmark the engine, list the presets.
 
 python -m gan_course train --preset article --json
+python -m gan_course sweep --preset failure_collapse --seeds 16 --json
 python -m gan_course bench --quick
 python -m gan_course presets
 python -m gan_course serve --replicas 2 --port 8501
@@ -12,8 +13,8 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Sequence
-from typing import Any, NoReturn
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from gan_course import serve
 from gan_course.core.config import (
@@ -26,9 +27,12 @@ from gan_course.core.config import (
     OPTIMIZERS,
     TOY_SETS,
     ConfigError,
+    TrainConfig,
     preset,
 )
-from gan_course.core.engines import ModelKind, kind, kinds, presets
+
+if TYPE_CHECKING:  # the model kinds train with torch: only the commands that train load them
+    from gan_course.core.engines import ModelKind
 
 EXIT_USAGE = 2  # argparse's code for bad arguments; we use it for out-of-range values too
 SAMPLES = (1, 10_000)  # bounds of --samples: 10 000 digits are 640 000 numbers of JSON, about 12 MB
@@ -39,6 +43,67 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+class _Presets:
+    """The preset names as argparse's `choices`, asked of the model kinds only when a preset is checked."""
+
+    def __contains__(self, name: object) -> bool:
+        from gan_course.core.engines import presets
+
+        return name in presets()
+
+    def __iter__(self) -> Iterator[str]:
+        from gan_course.core.engines import presets
+
+        return iter(presets())
+
+
+def _training_options(parser: argparse.ArgumentParser) -> None:
+    """The options that choose what trains, shared by `train` and `sweep`."""
+    parser.add_argument(
+        "--preset",
+        default="article",
+        choices=_Presets(),
+        metavar="PRESET",
+        help="starting configuration (default: article); see `presets`",
+    )
+    lo, hi = LIMITS["epochs"]
+    parser.add_argument("--epochs", type=int, help=f"passes over the data, {lo}–{hi}")
+    lo, hi = LIMITS["seed"]
+    parser.add_argument("--seed", type=int, help=f"random seed, {lo}–{hi}; the same seed gives the same run")
+    lo, hi = LIMITS["lr_d"]
+    parser.add_argument("--lr", type=float, help=f"learning rate of both D and G, {lo:g}–{hi:g}")
+    parser.add_argument("--lr-d", type=float, help="learning rate of D (overrides --lr)")
+    parser.add_argument("--lr-g", type=float, help="learning rate of G (overrides --lr)")
+    parser.add_argument(
+        "--gen-loss",
+        choices=ALL_GEN_LOSSES,
+        help="G's loss: non-saturating −log D(G(z)) (article, default), saturating log(1 − D(G(z))), or "
+        "least-squares ½(D(G(z)) − 1)² with D playing LSGAN's game too (2-D presets only)",
+    )
+    parser.add_argument("--optimizer", choices=OPTIMIZERS, help="sgd (the article) or adam")
+    parser.add_argument("--device", choices=DEVICES, help="auto (cuda, then mps, then cpu), or a fixed one")
+    parser.add_argument("--dtype", choices=DTYPES, help="float64 reproduces the article to the last digits")
+    lo, hi = LIMITS["latent_dim"]
+    parser.add_argument("--latent-dim", type=int, help="size of z (digits presets: 2–64, 2-D GANs: 1–16)")
+    lo, hi = LIMITS["d_steps"]
+    parser.add_argument("--d-steps", type=int, help=f"2-D presets: D updates per G update (k), {lo}–{hi}")
+    lo, hi = LIMITS["hidden_units"]
+    most = int(LIMITS["hidden_layers"][1])
+    for net in ("g", "d"):
+        parser.add_argument(
+            f"--hidden-{net}",
+            metavar="WIDTHS",
+            help=f"2-D presets: {net.upper()}'s hidden layer widths, comma-separated (e.g. 16,16), "
+            f"0–{most} layers of {lo}–{hi} units; an empty value for none",
+        )
+    parser.add_argument("--activation", choices=ACTIVATIONS, help="2-D presets: activation of hidden layers")
+    parser.add_argument("--noise", choices=NOISES, help="2-D presets: p_z, N(0, I) or U(−1, 1)")
+    parser.add_argument("--dataset", choices=TOY_SETS, help="2-D presets: the real data")
+    parser.add_argument(
+        "--regions", help="2-D presets with --dataset drawn: the lasso regions (see core/regions.py)"
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -64,48 +129,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Train one preset (optionally changed by the options below) to the end and print the "
         "final weights, like the article's print-out, or one JSON object with --json.",
     )
-    train.add_argument(
-        "--preset",
-        default="article",
-        choices=list(presets()),
-        help="starting configuration (default: article); see `presets`",
-    )
-    lo, hi = LIMITS["epochs"]
-    train.add_argument("--epochs", type=int, help=f"passes over the data, {lo}–{hi}")
-    lo, hi = LIMITS["seed"]
-    train.add_argument("--seed", type=int, help=f"random seed, {lo}–{hi}; the same seed gives the same run")
-    lo, hi = LIMITS["lr_d"]
-    train.add_argument("--lr", type=float, help=f"learning rate of both D and G, {lo:g}–{hi:g}")
-    train.add_argument("--lr-d", type=float, help="learning rate of D (overrides --lr)")
-    train.add_argument("--lr-g", type=float, help="learning rate of G (overrides --lr)")
-    train.add_argument(
-        "--gen-loss",
-        choices=ALL_GEN_LOSSES,
-        help="G's loss: non-saturating −log D(G(z)) (article, default), saturating log(1 − D(G(z))), or "
-        "least-squares ½(D(G(z)) − 1)² with D playing LSGAN's game too (2-D presets only)",
-    )
-    train.add_argument("--optimizer", choices=OPTIMIZERS, help="sgd (the article) or adam")
-    train.add_argument("--device", choices=DEVICES, help="auto (cuda, then mps, then cpu), or a fixed one")
-    train.add_argument("--dtype", choices=DTYPES, help="float64 reproduces the article to the last digits")
-    lo, hi = LIMITS["latent_dim"]
-    train.add_argument("--latent-dim", type=int, help="size of z (digits presets: 2–64, 2-D GANs: 1–16)")
-    lo, hi = LIMITS["d_steps"]
-    train.add_argument("--d-steps", type=int, help=f"2-D presets: D updates per G update (k), {lo}–{hi}")
-    lo, hi = LIMITS["hidden_units"]
-    most = int(LIMITS["hidden_layers"][1])
-    for net in ("g", "d"):
-        train.add_argument(
-            f"--hidden-{net}",
-            metavar="WIDTHS",
-            help=f"2-D presets: {net.upper()}'s hidden layer widths, comma-separated (e.g. 16,16), "
-            f"0–{most} layers of {lo}–{hi} units; an empty value for none",
-        )
-    train.add_argument("--activation", choices=ACTIVATIONS, help="2-D presets: activation of hidden layers")
-    train.add_argument("--noise", choices=NOISES, help="2-D presets: p_z, N(0, I) or U(−1, 1)")
-    train.add_argument("--dataset", choices=TOY_SETS, help="2-D presets: the real data")
-    train.add_argument(
-        "--regions", help="2-D presets with --dataset drawn: the lasso regions (see core/regions.py)"
-    )
+    _training_options(train)
     train.add_argument(
         "--samples",
         type=int,
@@ -119,6 +143,17 @@ def _parser() -> argparse.ArgumentParser:
         help="digits_conditional: draw every sample as this digit (0–9) instead of 0–9 in turn",
     )
     train.add_argument("--json", action="store_true", help="print one JSON object instead of a summary")
+
+    sweep = sub.add_parser(
+        "sweep",
+        help="train one preset for several seeds and print each seed's final numbers",
+        description="Train the preset (changed by the options below) for N seeds, --seed (default: the "
+        "preset's) and the N − 1 after it, each exactly as `train --seed s`, and print each run's last "
+        'record, or {"runs": [{"seed": s, ...}, ...]} with --json.',
+    )
+    _training_options(sweep)
+    sweep.add_argument("--seeds", type=int, required=True, help="how many seeds, 1–64")
+    sweep.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
 
     bench = sub.add_parser(
         "bench",
@@ -152,6 +187,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "train":
             return _train(args)
+        if args.command == "sweep":
+            return _sweep(args)
         if args.command == "bench":
             return _bench(args)
         if args.command == "serve":
@@ -169,23 +206,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
+    from gan_course.core.engines import kind
     from gan_course.core.engines.report import Options, null_nans
     from gan_course.core.threads import use_training_threads
     from gan_course.core.trainer import Trainer
 
     # As in the app, so that a run gives the widget's numbers: one intra-op thread (core/threads.py).
     use_training_threads()
-
-    overrides: dict[str, Any] = {}
-    if args.lr is not None:
-        overrides["lr_d"] = overrides["lr_g"] = args.lr
-    fields = ("epochs", "seed", "lr_d", "lr_g", "gen_loss", "optimizer", "device", "dtype", "latent_dim")
-    fields += ("d_steps", "hidden_g", "hidden_d", "activation", "noise", "dataset", "regions")
-    for field in fields:
-        value = getattr(args, field)
-        if value is not None:
-            overrides[field] = value  # text widths ("16,16") are parsed by the core's one validator
-    config = preset(args.preset, **overrides)
+    config = _config(args)
     model = kind(config.model)
     _check_sampling(args, model)
     trainer = Trainer(config)
@@ -200,13 +228,47 @@ def _train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _config(args: argparse.Namespace) -> TrainConfig:
+    """The preset changed by the training options, validated by the core's one validator."""
+    overrides: dict[str, Any] = {}
+    if args.lr is not None:
+        overrides["lr_d"] = overrides["lr_g"] = args.lr
+    fields = ("epochs", "seed", "lr_d", "lr_g", "gen_loss", "optimizer", "device", "dtype", "latent_dim")
+    fields += ("d_steps", "hidden_g", "hidden_d", "activation", "noise", "dataset", "regions")
+    for field in fields:
+        value = getattr(args, field)
+        if value is not None:
+            overrides[field] = value  # text widths ("16,16") are parsed by the core's one validator
+    return preset(args.preset, **overrides)
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    from gan_course.core.engines.report import null_nans
+    from gan_course.core.sweep import seeds, sweep
+    from gan_course.core.threads import use_training_threads
+
+    use_training_threads()
+    config = _config(args)
+    seeds(config, args.seeds)  # a bad count fails before any training
+    runs = []
+    for run in sweep(config, args.seeds):
+        runs.append(run)
+        if not args.json:
+            print("  ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}" for k, v in run.items()))
+    if args.json:
+        print(json.dumps(null_nans({"runs": runs}), allow_nan=False))
+    return 0
+
+
 def _check_sampling(args: argparse.Namespace, model: ModelKind) -> None:
     """--samples and --label, before any training: ConfigError naming the option if they do not fit."""
+    from gan_course.core.engines import families, kinds
+
     if args.samples is not None:
         if not model.takes_samples:
-            names = ", ".join(k.name for k in kinds().values() if k.takes_samples)
+            names = families(k for k in kinds().values() if k.takes_samples)
             raise ConfigError(
-                "samples", f"only the models {names} draw samples; preset model is {model.name}"
+                "samples", f"only the {names} presets draw samples; preset model is {model.name}"
             )
         lo, hi = SAMPLES
         if not lo <= args.samples <= hi:
@@ -228,11 +290,13 @@ def _bench(args: argparse.Namespace) -> int:
 
 
 def _presets() -> int:
+    from gan_course.core.engines import kind, presets
+
     for name, cfg in presets().items():
+        extra, tail = kind(cfg.model).describe(cfg)
         print(
-            f"{name:18s} model {cfg.model}, {cfg.epochs} epochs ({cfg.total_steps} steps), "
-            f"{cfg.optimizer} lr_d {cfg.lr_d:g} lr_g {cfg.lr_g:g}, {cfg.gen_loss}, {cfg.dtype}"
-            f"{kind(cfg.model).describe(cfg)}"
+            f"{name:18s} model {cfg.model}{extra}, {cfg.epochs} epochs ({cfg.total_steps} steps), "
+            f"{cfg.optimizer} lr_d {cfg.lr_d:g} lr_g {cfg.lr_g:g}, {cfg.gen_loss}, {cfg.dtype}{tail}"
         )
     return 0
 

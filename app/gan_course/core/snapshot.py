@@ -1,4 +1,4 @@
-"""What the runner hands out: plain-data snapshots of a training run, and a history that collects them."""
+"""What the Trainer hands out: plain-data snapshots of a training run, and a history that collects them."""
 
 from __future__ import annotations
 
@@ -52,6 +52,9 @@ class Snapshot:
     g_grad_norm: float | None = None
     modes_covered: int | None = None
     high_quality: float | None = None
+    # Lesson 5: what the digit judge (core.judge) says of the fixed-noise digits: {"recognised": int,
+    # "total": int, "classes": [10 counts], "confidence": mean probability}
+    judge: dict[str, Any] | None = None
 
     @property
     def progress(self) -> float:
@@ -100,6 +103,8 @@ class History:
                 value = getattr(s, name)
                 if value is not None:
                     row[name] = float(value)
+            if s.judge is not None:  # lesson 5: fixed-noise digits the judge recognises
+                row["recognised"] = float(s.judge["recognised"])
             for name, values in s.params.items():
                 for i, v in enumerate(np.ravel(values)):
                     row[f"{name}[{i}]"] = float(v)

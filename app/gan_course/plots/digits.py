@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
 
 from gan_course.core.snapshot import History, Snapshot
+from gan_course.i18n import format_number
 from gan_course.plots.faces import GREYS
 from gan_course.plots.theme import (
     D_COLOUR,
@@ -146,3 +148,23 @@ def norms_figure(history: History, _: Translate, lang: str, *, projector: bool =
     layout["xaxis"] = axis(_("Step"))
     layout["yaxis"] = axis(_("Weight norm ‖W‖"))
     return plain_figure(traces, layout)
+
+
+def describe_judge(judge: dict[str, Any], _: Translate, lang: str) -> str:
+    """What the digit judge says of G's fixed-noise digits: how many it knows, of which digit, how sure."""
+    classes = [
+        _("%(digit)s ×%(count)s") % {"digit": digit, "count": count}
+        for digit, count in enumerate(judge["classes"])
+        if count
+    ]
+    text = _(
+        "The judge recognises %(recognised)s of these %(total)s digits (probability at least 0.8); its mean "
+        "certainty is %(confidence)s."
+    ) % {
+        "recognised": judge["recognised"],
+        "total": judge["total"],
+        "confidence": format_number(judge["confidence"], lang, 2),
+    }
+    if classes:
+        text += " " + _("Recognised, by digit: %(classes)s.") % {"classes": " · ".join(classes)}
+    return text

@@ -128,6 +128,7 @@ class Canvas:
         _ = self.ctx._
         left.caption(self._caption())
         self.slots["samples"] = left.empty()
+        self.slots["judge"] = left.empty()  # what the digit judge says of them (core.judge)
         right.caption(_("Real digits from the training set"))
         self.slots["real"] = right.empty()
         real = partial(
@@ -299,6 +300,9 @@ class Canvas:
             "points": partial(plots.points_figure, snap, _, lang, projector=pro, views=self.views),
         }[self.kind.picture]
         self._chart("samples", tag, samples, fresh=fresh)
+        if snap.judge is not None and "judge" in self.slots:
+            verdict = partial(digit_plots.describe_judge, snap.judge, _, lang)
+            self._text("judge", tag, verdict, fresh=fresh)
 
     def _draw_weights(self, history: History, snap: Snapshot, tag: tuple, *, fresh: bool) -> None:
         """The weight charts, which cost more than the rest together."""

@@ -34,6 +34,7 @@ from gan_course.core.digits import (
 )
 from gan_course.core.engines import report
 from gan_course.core.engines.base import Engine, ModelKind
+from gan_course.core.judge import verdict
 
 if TYPE_CHECKING:
     from gan_course.core.snapshot import Snapshot
@@ -195,6 +196,10 @@ class DigitsEngine(Engine):
     def samples(self) -> np.ndarray:
         return self._generate(self.shown_z, self.shown_labels).reshape(N_SHOWN, -1).double().cpu().numpy()
 
+    def extras(self) -> dict[str, Any]:
+        """What the digit judge says of the fixed-noise digits (core.judge), at every snapshot."""
+        return {"judge": verdict(self.samples()).to_dict()}
+
     def real(self) -> np.ndarray:
         return load_digits()[0][:N_SHOWN]  # a read-only view: every snapshot shares it
 
@@ -250,15 +255,12 @@ def _json(trainer: Trainer, snaps: list[Snapshot], options: report.Options) -> d
     n = options.samples if options.samples is not None else N_SHOWN
     z = np.random.default_rng([cfg.seed, 9]).standard_normal((n, cfg.latent_dim))
     labels = None
-    if kind_of(cfg).conditional:
+    if trainer.kind.conditional:
         labels = np.full(n, options.label) if options.label is not None else shown_labels(n)
         out["labels"] = [int(v) for v in labels]
     out["samples"] = np.round(trainer.generate(z, labels), 6).tolist()
+    out["judge"] = snaps[-1].judge  # of the 64 fixed-noise digits the widget shows
     return out
-
-
-def kind_of(cfg: TrainConfig) -> ModelKind:
-    return next(k for k in KINDS if k.name == cfg.model)
 
 
 def _summary(trainer: Trainer, snaps: list[Snapshot], seconds: float, preset: str) -> str:
@@ -272,8 +274,8 @@ def _summary(trainer: Trainer, snaps: list[Snapshot], seconds: float, preset: st
     return report.standard_summary(trainer, snap, seconds, preset, body)
 
 
-def _describe(cfg: TrainConfig) -> str:
-    return f", batch {cfg.batch_size}, latent {cfg.latent_dim}"
+def _describe(cfg: TrainConfig) -> tuple[str, str]:
+    return "", f", batch {cfg.batch_size}, latent {cfg.latent_dim}"
 
 
 def _digits(model: str) -> TrainConfig:
@@ -293,6 +295,7 @@ def _digits(model: str) -> TrainConfig:
 
 
 _DCGAN = dict(
+    family="digits",
     steps_per_epoch=_steps,
     picture="digits",
     optimizers=("adam",),  # DCGAN's recipe: Adam with β1 = 0.5, nothing else
