@@ -30,15 +30,6 @@ class Kind:
     # --- the run that tells the kinds apart: the one-D-step ring of eight, 100 epochs, the widget's rhythm
     ring8_last3: tuple[int, int, int]  # islands covered in the last three frames
     ring8_share: float  # high-quality share at the end, two decimals
-    # --- lesson 4, ring of eight: (islands covered, high-quality share) at the end
-    collapse_end: tuple[int, float]  # five D steps per G step
-    ring8_300: tuple[int, float]  # one D step, 300 epochs
-    beta1_09: tuple[int, float]  # one D step, Adam's beta1 = 0.9
-    wgan_first8: int  # the first frame's step with all eight covered
-    wgan_keeps8: bool  # and covered in every later frame
-    wgan_end: tuple[int, float]
-    cli_collapse: tuple[int, float]  # the CLI's 2000 samples
-    cli_wgan: tuple[int, float]
     # --- lesson 5, the 64 digits of the fixed-noise grid ("sure": the judge's probability >= 0.8)
     early_sure: int  # 5 epochs: all 64 judged an 8, so many of them surely
     default: tuple[int, tuple[int, ...]]  # seed 42: recognised, the classes missing among them
@@ -55,14 +46,6 @@ INTEL_XEON_AVX512_FP16 = Kind(
     name="Intel Xeon with AVX-512 and AVX512-FP16 (CI's machine since 2026-12-02)",
     ring8_last3=(8, 8, 7),
     ring8_share=0.38,
-    collapse_end=(4, 0.83),
-    ring8_300=(5, 0.78),
-    beta1_09=(1, 0.07),
-    wgan_first8=1824,
-    wgan_keeps8=False,
-    wgan_end=(7, 0.40),
-    cli_collapse=(4, 0.85),
-    cli_wgan=(7, 0.39),
     early_sure=0,
     default=(36, (5, 8)),
     seed7=(37, ()),
@@ -78,14 +61,6 @@ AMD_EPYC = Kind(
     name="AMD EPYC, with or without AVX-512 (CI's machine until 2026-12-01)",
     ring8_last3=(8, 8, 7),
     ring8_share=0.36,
-    collapse_end=(3, 0.82),
-    ring8_300=(5, 0.78),
-    beta1_09=(4, 0.09),
-    wgan_first8=672,
-    wgan_keeps8=True,
-    wgan_end=(8, 0.73),
-    cli_collapse=(3, 0.82),
-    cli_wgan=(8, 0.72),
     early_sure=9,
     default=(28, (9,)),
     seed7=(29, (1,)),

@@ -1,7 +1,7 @@
 """Lesson 4's numbers come from real runs; these tests rerun them (CPU, seeded) and the CLI of the presets.
 
-Every number asserted here stands, identically, in lessons/{en,zh,de}/04_gan_failures.md (those of
-cpu_kinds.REFERENCE; another kind of CPU is checked against its own numbers). The widget's
+Every number asserted here stands, identically, in lessons/{en,zh,de}/04_gan_failures.md; what the lesson
+says of the ring of eight is a statement over seeds (tests/test_lesson_claims_sweeps.py). The widget's
 frames are the snapshots of Trainer.run(every) with the widget's rhythm (core.live.rhythm: 25 frames), so
 what a test reads is what the learner sees. If a change to the engine moves a number, this file fails and
 the lesson must change with it.
@@ -16,8 +16,6 @@ import math
 import numpy as np
 import pytest
 
-import gan_course.core.engines.playground as playground
-from cpu_kinds import REFERENCE, this_kind
 from gan_course import cli, lessons
 from gan_course.core.config import preset
 from gan_course.core.engines.bilinear import distance, turns
@@ -41,50 +39,11 @@ def _upto(snaps: tuple[Snapshot, ...], step: int) -> list[Snapshot]:
     return [s for s in snaps if s.step <= step]
 
 
-# --- mode collapse, fewer D steps, WGAN-GP -------------------------------------------------------
+# --- mode collapse, fewer D steps, WGAN-GP: statements over seeds, tests/test_lesson_claims_sweeps.py ---
 
 
-def _end(snap: Snapshot) -> tuple[int, float]:
-    return snap.modes_covered, round(snap.high_quality, 2)
-
-
-def test_five_d_steps_collapse_onto_few_sharp_islands():
-    snaps = frames("failure_collapse")
-    assert snaps[-1].step == 2400
-    assert _end(snaps[-1]) == this_kind().collapse_end
-    second_half = {s.modes_covered for s in snaps if s.step > 1200}
-    assert second_half == {3, 4}  # "the count wavers between 3 and 4"
-
-
-def test_one_d_step_covers_seven_or_eight_islands_but_blurry():
-    kind = this_kind()
-    snaps = frames("toy_ring8")
-    assert tuple(s.modes_covered for s in snaps[-3:]) == kind.ring8_last3 == (8, 8, 7)
-    assert round(snaps[-1].high_quality, 2) == kind.ring8_share < 0.5
-
-
-def test_one_d_step_for_300_epochs_sharpens_and_loses_islands():
-    last = frames("toy_ring8", epochs=300)[-1]
-    assert _end(last) == this_kind().ring8_300
-    assert last.high_quality > frames("toy_ring8")[-1].high_quality and last.modes_covered < 8
-
-
-def test_adam_beta1_0_9_covers_fewer_islands(monkeypatch: pytest.MonkeyPatch):
-    kind = this_kind()
-    monkeypatch.setitem(playground.ADAM_BETAS, "toy", (0.9, 0.999))
-    cfg = rhythm(preset("toy_ring8", device="cpu"))
-    last = list(Trainer(cfg).run(cfg.every))[-1]
-    assert _end(last) == kind.beta1_09 and last.modes_covered < 7
-
-
-def test_wgan_gp_reaches_all_eight_islands():
-    kind = this_kind()
-    snaps = frames("failure_wgan_gp")
-    covered = [s.step for s in snaps if s.modes_covered == 8]
-    assert covered[0] == kind.wgan_first8
-    assert (covered == [s.step for s in snaps if s.step >= covered[0]]) == kind.wgan_keeps8
-    assert _end(snaps[-1]) == kind.wgan_end
-    assert snaps[-1].modes_covered > frames("failure_collapse")[-1].modes_covered
+def test_the_wgan_gp_preset_draws_no_loss_curves():
+    snaps = list(Trainer(preset("failure_wgan_gp", epochs=2)).run())
     assert all(math.isnan(s.d_loss) for s in snaps)  # "the loss charts stay empty"
 
 
@@ -164,22 +123,13 @@ def _cli_json(name: str) -> dict:
     return json.loads(out.getvalue())
 
 
-def test_cli_failure_collapse_is_sharp_on_few_modes():
-    out = _cli_json("failure_collapse")
-    report = mode_report(np.array(out["samples"]))
-    assert report.n_samples == 2000 and out["status"] == "done"
-    assert 1 <= report.modes_covered <= 4 and report.high_quality >= 0.5
-    collapse = this_kind().cli_collapse
-    assert (report.modes_covered, round(report.high_quality, 2)) == collapse
-    assert out["history"][-1]["modes_covered"] == collapse[0]
-
-
-def test_cli_failure_wgan_gp_covers_the_ring():
-    out = _cli_json("failure_wgan_gp")
-    report = mode_report(np.array(out["samples"]))
-    assert report.modes_covered >= 7 and report.high_quality >= 0.3
-    assert (report.modes_covered, round(report.high_quality, 2)) == this_kind().cli_wgan
-    assert out["config"]["gen_loss"] == "wgan-gp" and out["config"]["d_steps"] == 5
+def test_cli_failure_collapse_and_wgan_gp_draw_their_samples():
+    for name in ("failure_collapse", "failure_wgan_gp"):
+        out = _cli_json(name)
+        report = mode_report(np.array(out["samples"]))
+        assert report.n_samples == 2000 and out["status"] == "done"
+        assert out["config"]["d_steps"] == 5
+    assert _cli_json("failure_wgan_gp")["config"]["gen_loss"] == "wgan-gp"
 
 
 def test_cli_bilinear_presets_spiral_and_circle():
@@ -195,13 +145,10 @@ def test_cli_bilinear_presets_spiral_and_circle():
 
 @pytest.mark.parametrize("lang", ["en", "zh", "de"])
 def test_the_lesson_quotes_the_measured_numbers(lang):
+    """The exact numbers of the game and of the starved generator (one seed each: the game is exact, and
+    the gradient's ranges hold on every CPU measured); the ring's numbers are statements over seeds."""
     text = lessons.lesson_path(lang, LESSON).read_text(encoding="utf-8").replace("{,}", ",")
-    ref = REFERENCE
-    shares = [ref.collapse_end[1], ref.ring8_share, ref.ring8_300[1], ref.beta1_09[1], ref.wgan_end[1]]
-    numbers = ["3.83", "1.35", "1.428", "3.11", "0.0004", "0.003"] + [f"{share:.2f}" for share in shares]
-    percents = [str(round(100 * share)) for share in (ref.collapse_end[1], ref.wgan_end[1])]
-    numbers += ["128", "2400", str(ref.wgan_first8), *percents]
-    numbers += [str(n) for n in (ref.collapse_end[0], ref.ring8_300[0], ref.beta1_09[0], ref.wgan_end[0])]
+    numbers = ["3.83", "1.35", "1.428", "3.11", "0.0004", "0.003", "128", "2400"]
     decimal = "," if lang == "de" else "."
     for number in numbers:
         assert number.replace(".", decimal) in text, number

@@ -163,6 +163,7 @@ def _prose(lang, stem):
     reading_list = headings[-1] if stem != "00_home" else len(blocks)
     text = "\n".join(b.text for b in blocks[:reading_list] if b.kind in ("markdown", "heading", "title"))
     text = re.sub(r"\$[^$]*\$", " ", text)  # inline maths
+    text = re.sub(r"`[^`\n]*`", " ", text)  # a command the reader can type, e.g. `python -m gan_course sweep`
     text = re.sub(r"[«“„\"*_][^»”“\"*_\n]{0,120}[»”“\"*_]", " ", text)  # quoted names and titles
     return re.sub(r"\([^()]*\)", " ", text)  # parenthesised originals, e.g. (generator)
 
