@@ -1,12 +1,13 @@
 """Lesson 4's statements about the ring of eight, over seeds: each holds on any CPU, thread count, torch
 version and float width, so each is tested here on two numeric paths, the presets' float32 and float64.
 
-A sweep trains one preset's settings for seeds 42 … 57 (42 … 49 for WGAN-GP, whose runs are slow), each run
+A sweep trains one preset's settings for seeds 42 … 57 (42 … 47 for WGAN-GP, whose runs are slow), each run
 exactly as `python -m gan_course sweep --preset P --seeds 16` and `train --seed s` do (core.sweep). Every
 statement leaves room: measured 2026-12-07 on an AMD EPYC, float32 / float64, the five-step run covered a
 median of 2.5 / 2 islands (at most 6), the one-step run 7 or 8 islands in 12 / 13 of 16 seeds (at least 5)
 with a high-quality share of at most 0.48 / 0.47; with Adam's β1 = 0.9 a median of 1.5 islands and a share of
-at most 0.24 / 0.18; WGAN-GP 7 or 8 islands in 8 / 7 of 8 seeds (one float64 seed: none at all).
+at most 0.24 / 0.18; WGAN-GP 7 or 8 islands in all of seeds 42 … 47 on both paths (of 16 seeds, one float32
+seed covered 3 and one float64 seed none at all).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from gan_course.core.sweep import sweep
 pytestmark = pytest.mark.slow  # about 2½ minutes of training per numeric path on a 2-core machine
 
 PATHS = ("float32", "float64")  # the presets' own float width, and another numeric path
-SEEDS, SLOW_SEEDS = 16, 8
+SEEDS, SLOW_SEEDS = 16, 6
 
 
 @contextlib.contextmanager
@@ -101,15 +102,15 @@ def test_wgan_gp_spreads_over_more_islands_than_the_collapse(dtype):
     )
     collapse_m = modes("failure_collapse", dtype)[:SLOW_SEEDS]
     collapse_q = shares("failure_collapse", dtype)[:SLOW_SEEDS]
-    assert sum(n >= 7 for n in m) >= 6  # "7 or 8 islands covered in at least 6 of the 8"
-    assert sum(a > b for a, b in zip(m, collapse_m, strict=True)) >= 6  # "more than the five-step run"
-    assert sum(a < b for a, b in zip(q, collapse_q, strict=True)) >= 6  # "fewer of its points are sharp"
+    assert sum(n >= 7 for n in m) >= 5  # "7 or 8 islands covered in at least 5 of the 6"
+    assert sum(a > b for a, b in zip(m, collapse_m, strict=True)) >= 5  # "more than the five-step run"
+    assert sum(a < b for a, b in zip(q, collapse_q, strict=True)) >= 5  # "fewer of its points are sharp"
 
 
 @pytest.mark.parametrize("lang", ["en", "zh", "de"])
 def test_the_lesson_states_the_sweeps(lang):
     text = lessons.lesson_path(lang, "04_gan_failures").read_text(encoding="utf-8").replace("{,}", ",")
     decimal = "," if lang == "de" else "."
-    for number in ["42", "57", "49", "16", "12", "70", "10", "0.6".replace(".", decimal), "300"]:
+    for number in ["42", "57", "47", "16", "12", "70", "10", "0.6".replace(".", decimal), "300"]:
         assert number in text, number
     assert "sweep --preset P --seeds 16" in text
