@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pytest
 
+from gan_course import serve
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -117,16 +119,14 @@ def server() -> Iterator[Server]:
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT / "app"), env.get("PYTHONPATH", "")) if p)
     env["PYTHONUNBUFFERED"] = "1"
     log_file = tempfile.NamedTemporaryFile(prefix="gan-course-e2e-", suffix=".log", delete=False)  # noqa: SIM115
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", "app/main.py",
-        "--server.port", str(port),
-        "--server.address", "127.0.0.1",
-        "--server.headless", "true",
-        "--server.fileWatcherType", "none",
-        "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
+    # The same headless, loopback-only command as each replica of `python -m gan_course serve`
     process = subprocess.Popen(
-        cmd, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True
+        serve.replica_command(port),
+        cwd=ROOT,
+        env=env,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
     srv = Server(url, process, Path(log_file.name))
