@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
+import torch
 
 from gan_course import lessons
 from gan_course.core.config import preset
@@ -62,6 +63,18 @@ class Trace:
         """The first epoch (1-based) in which `sizes` (max_param or max_d_weight) exceeds `bound`."""
         over = sizes > bound
         return int(np.argmax(over)) + 1 if over.any() else None
+
+
+@pytest.fixture(scope="module", autouse=True, params=[1, 4], ids=["1-thread", "4-threads"])
+def intra_op_threads(request: pytest.FixtureRequest):
+    """Every exact claim holds with one intra-op thread (the course's) and with several: float64 on 5-number
+    tensors leaves torch nothing to split, and this proves it (tests/numeric_paths.py has the other paths)."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(request.param)
+    trace.cache_clear()
+    yield request.param
+    torch.set_num_threads(before)
+    trace.cache_clear()
 
 
 @functools.cache

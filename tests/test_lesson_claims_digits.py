@@ -1,8 +1,14 @@
-"""Lesson 5's 'things to try', checked: each number stands, identically, in lessons/<lang>/05_dcgan_digits.md
-(the numbers of cpu_kinds.REFERENCE; another kind of CPU is checked against its own).
+"""Lesson 5's 'things to try': each statement over seeds stands, identically, in
+lessons/<lang>/05_dcgan_digits.md, and is checked here on every numeric path (tests/numeric_paths.py).
 
-Each claim is about the 64 digits of the fixed-noise grid after a run on the CPU, as judged by the softmax
-classifier of gan_course.core.judge ("recognised" = probability ≥ 0.8).
+Each claim is about the 64 digits of the fixed-noise grid at the end of a run, as judged by the softmax
+classifier of gan_course.core.judge ("recognised" = probability ≥ 0.8). Sweeps: the default settings for
+seeds 42–45 (also at 5 epochs), the variants for seeds 42 and 43; each seed exactly as
+`python -m gan_course train --preset P --seed s` trains it. Measured 2026-12-07 on an AMD EPYC, float32:
+the default run recognised 28–36 (each seed with some class drawn at most once), 5 epochs spread 0.26–0.49
+(real digits 2.14) with at most one class recognised, lr 0.0002 spread 0.16–0.22 of the default's with at
+most one class, the saturating loss 34–37 recognised with D(G(z)) 0.36–0.41 in the first tenth, the
+conditional grid 58–60 classified as asked. Every statement leaves room beyond these.
 """
 
 from __future__ import annotations
@@ -12,21 +18,26 @@ import functools
 import numpy as np
 import pytest
 
-from cpu_kinds import REFERENCE, this_kind
 from gan_course import lessons
 from gan_course.core.config import preset
+from gan_course.core.digits import load_digits
 from gan_course.core.judge import CONFIDENT, judge
 from gan_course.core.trainer import Trainer
 from gan_course.i18n import LANGUAGES
+from numeric_paths import numeric_path, paths
+
+pytestmark = pytest.mark.slow  # ten full digits runs per numeric path: about 2½ minutes on 2 cores
 
 LESSON = "05_dcgan_digits"
+SEEDS, VARIANT_SEEDS = range(42, 46), range(42, 44)
 
 
 @functools.cache
-def _run(name: str = "digits", **over: object) -> tuple[np.ndarray, list[float]]:
-    """(the grid's 64 digits at the end, D(G(z)) at each of ten snapshots)."""
-    cfg = preset(name, device="cpu", **over)
-    history = list(Trainer(cfg).run(cfg.total_steps // 10))
+def _run(path: str, name: str, seed: int, **over: object) -> tuple[np.ndarray, list[float]]:
+    """(the grid's 64 digits at the end, D(G(z)) at each of ten snapshots) of one seed."""
+    with numeric_path(path) as dtype:
+        cfg = preset(name, device="cpu", dtype=dtype, seed=seed, **over)
+        history = list(Trainer(cfg).run(cfg.total_steps // 10))
     return history[-1].samples, [s.d_fake for s in history]
 
 
@@ -36,84 +47,71 @@ def _recognised(samples: np.ndarray) -> tuple[int, list[int]]:
     return int(sure.sum()), np.bincount(digit[sure], minlength=10).tolist()
 
 
-def _text(lang: str) -> str:
-    return lessons.lesson_path(lang, LESSON).read_text(encoding="utf-8")
-
-
 def _spread(samples: np.ndarray) -> float:
-    """Mean distance of the 64 images from their mean image: how much the grid varies."""
+    """Mean distance of the images from their mean image: how much a grid varies."""
     return float(np.linalg.norm(samples - samples.mean(axis=0), axis=1).mean())
 
 
-def _missing(per_class: list[int]) -> tuple[int, ...]:
-    return tuple(c for c, n in enumerate(per_class) if n == 0)
+@functools.cache
+def _real_spread() -> float:
+    """The spread of 64 real digits, averaged over 20 draws of 64."""
+    images = load_digits()[0]
+    rng = np.random.default_rng(0)
+    return float(np.mean([_spread(images[rng.choice(len(images), 64, replace=False)]) for _ in range(20)]))
 
 
-@pytest.mark.slow  # a 5-epoch and the full 1,740-step digits run (the latter shared with the next two)
-def test_stop_early_every_digit_is_the_same_8() -> None:
-    kind = this_kind()
-    samples = _run(epochs=5)[0]
-    digit, _ = judge(samples)
-    count, per_class = _recognised(samples)
-    assert (digit == 8).all() and count == per_class[8] == kind.early_sure
-    assert _spread(samples) < 0.25 * _spread(_run()[0])
+def _classes(samples: np.ndarray) -> int:
+    return sum(n > 0 for n in _recognised(samples)[1])
 
 
-@pytest.mark.slow  # two full digits runs, seeds 42 and 7: about 27 s on 2 cores
-def test_let_it_run_a_mild_collapse() -> None:
-    kind = this_kind()
-    for seed, (count, missing) in ((42, kind.default), (7, kind.seed7)):
-        got, per_class = _recognised(_run(seed=seed)[0])
-        assert (got, _missing(per_class)) == (count, missing), seed
+@pytest.mark.parametrize("path", paths())
+def test_stop_early_the_grid_is_nearly_one_blob(path: str) -> None:
+    for seed in SEEDS:
+        samples = _run(path, "digits", seed, epochs=5)[0]
+        assert _spread(samples) < _real_spread() / 3, seed  # "less than a third as much as 64 real digits"
+        assert _classes(samples) <= 2, seed  # "never more than two different digits"
 
 
-@pytest.mark.slow  # a full digits run at the DCGAN paper's learning rate: about 14 s
-def test_dcgan_learning_rate_collapses_onto_one_stroke() -> None:
-    kind = this_kind()
-    samples = _run(lr_d=0.0002, lr_g=0.0002)[0]
-    assert _recognised(samples)[0] == kind.dcgan_lr
-    if kind.dcgan_lr_one_class is not None:
-        assert (judge(samples)[0] == kind.dcgan_lr_one_class).all()
-    assert _spread(samples) < 0.25 * _spread(_run()[0])
+@pytest.mark.parametrize("path", paths())
+def test_let_it_run_a_varied_grid_with_rare_classes(path: str) -> None:
+    rare = 0
+    for seed in SEEDS:
+        count, per_class = _recognised(_run(path, "digits", seed)[0])
+        assert 16 <= count <= 48, seed  # "between a quarter and three quarters of the 64"
+        rare += min(per_class) <= 1
+    assert rare >= 3  # "in at least three of the four seeds some digit appears once or not at all"
 
 
-@pytest.mark.slow  # a full digits run at lr 0.02: about 14 s
-def test_a_large_learning_rate_still_learns() -> None:
-    count, per_class = _recognised(_run(lr_d=0.02, lr_g=0.02)[0])
-    assert (count, per_class[0]) == this_kind().large_lr and all(c > 0 for c in per_class)
-    assert max(per_class[1:]) < per_class[0]
+@pytest.mark.parametrize("path", paths())
+def test_dcgan_learning_rate_collapses_onto_one_stroke(path: str) -> None:
+    for seed in VARIANT_SEEDS:
+        samples = _run(path, "digits", seed, lr_d=0.0002, lr_g=0.0002)[0]
+        # "less than a third as much as the default run with the same seed"
+        assert _spread(samples) < _spread(_run(path, "digits", seed)[0]) / 3, seed
+        assert _classes(samples) <= 2, seed  # "no more than two different digits"
 
 
-@pytest.mark.slow  # a full digits run with the saturating loss: about 14 s
-def test_the_saturating_loss_is_not_stuck_and_draws_every_class() -> None:
-    samples, d_fake = _run(gen_loss="saturating")
-    count, per_class = _recognised(samples)
-    assert count == this_kind().saturating and all(c > 0 for c in per_class)
-    assert round(d_fake[0], 2) == 0.41  # D does not win early
+@pytest.mark.parametrize("path", paths())
+def test_the_saturating_loss_is_not_stuck(path: str) -> None:
+    for seed in VARIANT_SEEDS:
+        samples, d_fake = _run(path, "digits", seed, gen_loss="saturating")
+        assert _recognised(samples)[0] >= 16, seed  # "at least a quarter of the 64"
+        assert d_fake[0] > 0.25, seed  # "D(G(z)) stays above 0.25 in the first tenth of each run"
 
 
-@pytest.mark.slow  # a full conditional digits run: about 17 s
-def test_the_conditional_grid_draws_the_asked_for_digits() -> None:
-    kind = this_kind()
-    samples, _ = _run("digits_conditional")
-    digit, confidence = judge(samples)
-    asked = np.arange(64) % 10
-    right = digit == asked
-    sure = right & (confidence >= CONFIDENT)
-    assert (int(right.sum()), int(sure.sum())) == kind.conditional
-    sure_per_digit = np.bincount(asked[sure], minlength=10)
-    hardest, how_often = kind.hardest
-    # the hardest digit is alone: every other is drawn surely more often
-    assert sure_per_digit[hardest] == how_often and (asked == hardest).sum() == 6
-    assert sorted(sure_per_digit)[1] > how_often
+@pytest.mark.parametrize("path", paths())
+def test_the_conditional_grid_draws_the_asked_for_digits(path: str) -> None:
+    for seed in VARIANT_SEEDS:
+        digit, _ = judge(_run(path, "digits_conditional", seed)[0])
+        assert int((digit == np.arange(64) % 10).sum()) >= 50, seed  # "at least 50 of the 64"
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_the_lesson_states_these_numbers(lang: str) -> None:
-    text = _text(lang)
-    ref = REFERENCE
-    numbers = [145, 1740, ref.default[0], ref.seed7[0], ref.dcgan_lr, *ref.large_lr, ref.saturating]
-    numbers += [*ref.conditional, ref.hardest[1], ref.early_sure]
-    for number in [str(n) for n in numbers] + ["0.0002" if lang != "de" else "0,0002"]:
+def test_the_lesson_states_these_sweeps(lang: str) -> None:
+    text = lessons.lesson_path(lang, LESSON).read_text(encoding="utf-8").replace("{,}", ",")
+    decimal = "," if lang == "de" else "."
+    for number in ["42", "45", "43", "5", "145", "60", "1740", "50", f"0{decimal}25", f"0{decimal}0002"]:
         assert number in text, number
-    assert ("0{,}41" if lang == "de" else "0.41") in text  # German writes the decimal comma, in maths too
+    assert "sweep --preset digits --seeds 4" in text
+    for gone in ("Xeon", "Intel", "98 %"):  # no processor named, no single-seed count of one machine
+        assert gone not in text

@@ -1,5 +1,6 @@
 """Lesson 4's statements about the ring of eight, over seeds: each holds on any CPU, thread count, torch
-version and float width, so each is tested here on two numeric paths, the presets' float32 and float64.
+version and float width, so each is tested here on every numeric path of tests/numeric_paths.py (CI: the
+presets' float32 and float64; GAN_COURSE_MORE_PATHS=1 adds float32 with several intra-op threads).
 
 A sweep trains one preset's settings for seeds 42 … 57 (42 … 47 for WGAN-GP, whose runs are slow), each run
 exactly as `python -m gan_course sweep --preset P --seeds 16` and `train --seed s` do (core.sweep). Every
@@ -23,10 +24,11 @@ import gan_course.core.engines.playground as playground
 from gan_course import lessons
 from gan_course.core.config import preset
 from gan_course.core.sweep import sweep
+from numeric_paths import numeric_path, paths
 
 pytestmark = pytest.mark.slow  # about 2½ minutes of training per numeric path on a 2-core machine
 
-PATHS = ("float32", "float64")  # the presets' own float width, and another numeric path
+PATHS = paths()
 SEEDS, SLOW_SEEDS = 16, 6
 
 
@@ -45,63 +47,63 @@ def _adam_beta1(beta1: float | None) -> Iterator[None]:
 
 
 @functools.cache
-def runs(name: str, dtype: str, seeds: int = SEEDS, beta1: float | None = None, **changes: object) -> tuple:
-    with _adam_beta1(beta1):
+def runs(name: str, path: str, seeds: int = SEEDS, beta1: float | None = None, **changes: object) -> tuple:
+    with _adam_beta1(beta1), numeric_path(path) as dtype:
         out = tuple(sweep(preset(name, dtype=dtype, **changes), seeds))
     assert [r["seed"] for r in out] == list(range(42, 42 + seeds))
     return out
 
 
-def modes(name: str, dtype: str, **kw: object) -> list[int]:
-    return [r["modes_covered"] for r in runs(name, dtype, **kw)]
+def modes(name: str, path: str, **kw: object) -> list[int]:
+    return [r["modes_covered"] for r in runs(name, path, **kw)]
 
 
-def shares(name: str, dtype: str, **kw: object) -> list[float]:
-    return [r["high_quality"] for r in runs(name, dtype, **kw)]
+def shares(name: str, path: str, **kw: object) -> list[float]:
+    return [r["high_quality"] for r in runs(name, path, **kw)]
 
 
-@pytest.mark.parametrize("dtype", PATHS)
-def test_five_d_steps_collapse_onto_few_sharp_islands(dtype):
-    m, q = modes("failure_collapse", dtype), shares("failure_collapse", dtype)
+@pytest.mark.parametrize("path", PATHS)
+def test_five_d_steps_collapse_onto_few_sharp_islands(path):
+    m, q = modes("failure_collapse", path), shares("failure_collapse", path)
     assert 2 <= statistics.median(m) <= 3  # "a median of 2 to 3 islands covered"
     assert max(m) < 8  # "never with all eight"
     assert sum(share > 0.7 for share in q) >= 12  # "in at least 12 of the 16 more than 70 % ... on an island"
 
 
-@pytest.mark.parametrize("dtype", PATHS)
-def test_one_d_step_covers_seven_or_eight_islands_but_blurry(dtype):
-    m, q = modes("toy_ring8", dtype), shares("toy_ring8", dtype)
+@pytest.mark.parametrize("path", PATHS)
+def test_one_d_step_covers_seven_or_eight_islands_but_blurry(path):
+    m, q = modes("toy_ring8", path), shares("toy_ring8", path)
     assert (
         sum(n >= 7 for n in m) >= 10 and min(m) >= 4
     )  # "7 or 8 in at least 10 of the 16, never fewer than 4"
     assert max(q) < 0.6  # "its high-quality share stays below 0.6 in every seed"
 
 
-@pytest.mark.parametrize("dtype", PATHS)
-def test_three_hundred_epochs_sharpen_every_seed_but_add_no_islands(dtype):
-    q100, q300 = shares("toy_ring8", dtype), shares("toy_ring8", dtype, epochs=300)
+@pytest.mark.parametrize("path", PATHS)
+def test_three_hundred_epochs_sharpen_every_seed_but_add_no_islands(path):
+    q100, q300 = shares("toy_ring8", path), shares("toy_ring8", path, epochs=300)
     assert all(b > a for a, b in zip(q100, q300, strict=True))  # "in every one of the 16 seeds ... sharper"
-    m100, m300 = modes("toy_ring8", dtype), modes("toy_ring8", dtype, epochs=300)
+    m100, m300 = modes("toy_ring8", path), modes("toy_ring8", path, epochs=300)
     assert statistics.median(m300) <= statistics.median(m100)  # "the median count does not rise"
     assert any(b < a for a, b in zip(m100, m300, strict=True))  # "some seeds lose an island ...
     assert any(b > a for a, b in zip(m100, m300, strict=True))  # ... and others find one"
 
 
-@pytest.mark.parametrize("dtype", PATHS)
-def test_adam_beta1_0_9_covers_few_islands_with_few_sharp_points(dtype):
-    m, q = modes("toy_ring8", dtype, beta1=0.9), shares("toy_ring8", dtype, beta1=0.9)
+@pytest.mark.parametrize("path", PATHS)
+def test_adam_beta1_0_9_covers_few_islands_with_few_sharp_points(path):
+    m, q = modes("toy_ring8", path, beta1=0.9), shares("toy_ring8", path, beta1=0.9)
     assert statistics.median(m) <= 3  # "the median run ends with 3 islands or fewer covered"
     assert max(q) < 1 / 3  # "no seed puts even a third of its points on an island"
 
 
-@pytest.mark.parametrize("dtype", PATHS)
-def test_wgan_gp_spreads_over_more_islands_than_the_collapse(dtype):
+@pytest.mark.parametrize("path", PATHS)
+def test_wgan_gp_spreads_over_more_islands_than_the_collapse(path):
     m, q = (
-        modes("failure_wgan_gp", dtype, seeds=SLOW_SEEDS),
-        shares("failure_wgan_gp", dtype, seeds=SLOW_SEEDS),
+        modes("failure_wgan_gp", path, seeds=SLOW_SEEDS),
+        shares("failure_wgan_gp", path, seeds=SLOW_SEEDS),
     )
-    collapse_m = modes("failure_collapse", dtype)[:SLOW_SEEDS]
-    collapse_q = shares("failure_collapse", dtype)[:SLOW_SEEDS]
+    collapse_m = modes("failure_collapse", path)[:SLOW_SEEDS]
+    collapse_q = shares("failure_collapse", path)[:SLOW_SEEDS]
     assert sum(n >= 7 for n in m) >= 5  # "7 or 8 islands covered in at least 5 of the 6"
     assert sum(a > b for a, b in zip(m, collapse_m, strict=True)) >= 5  # "more than the five-step run"
     assert sum(a < b for a, b in zip(q, collapse_q, strict=True)) >= 5  # "fewer of its points are sharp"

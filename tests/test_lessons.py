@@ -267,9 +267,6 @@ ALLOWED_LATIN = {
     "gulrajani",
     "fid",
     "inception",
-    # lessons 4 and 5: the processor their numbers were measured on
-    "intel",
-    "xeon",
 }
 ENGLISH_ONLY_WORDS = {
     "the",

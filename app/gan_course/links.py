@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gan_course.core import regions as regions_
-from gan_course.core.config import ConfigError, parse_field
+from gan_course.core.config import ConfigError, check_sweep_count, parse_field
 from gan_course.core.engines import presets
 from gan_course.i18n import is_language
 from gan_course.plots.points import VIEWS  # the 2-D plane's view toggles (`?views=manifold,heat`)
@@ -57,9 +57,10 @@ NO_VIEWS = "none"  # the value of `views` with every view off
 # (the title and the widgets' headings stay, so the page still says where it is), and the sidebar (the
 # clean stage: a button at the top of the page brings it back).
 HIDE_PARTS: tuple[str, ...] = ("settings", "quiz", "text", "sidebar")
-KNOWN_KEYS: tuple[str, ...] = ("lang", "projector", "hide", "views", *WIDGET_KEYS)
+SEEDS_KEY = "seeds"  # the seed sweep's size (core.config.check_sweep_count)
+KNOWN_KEYS: tuple[str, ...] = ("lang", "projector", "hide", "views", SEEDS_KEY, *WIDGET_KEYS)
 # What a page switch clears from the address bar: what the widget of the page wrote.
-WIDGET_QUERY_KEYS: tuple[str, ...] = (*WIDGET_KEYS, "views")
+WIDGET_QUERY_KEYS: tuple[str, ...] = (*WIDGET_KEYS, "views", SEEDS_KEY)
 
 
 @dataclass
@@ -70,6 +71,7 @@ class LinkState:
     projector: bool | None = None
     hide: frozenset[str] | None = None
     views: frozenset[str] | None = None
+    seeds: int | None = None
     widget: dict[str, Any] = field(default_factory=dict)
     rejected: list[str] = field(default_factory=list)
 
@@ -108,6 +110,16 @@ def parse_views(text: str) -> frozenset[str] | None:
     if not text or any(part not in VIEWS for part in parts):
         return None
     return frozenset(parts)
+
+
+def parse_seeds(text: str) -> int | None:
+    """A seed sweep's size from `seeds=N` (digits only), or None if the sweep's own check refuses it."""
+    if not text.isdigit():
+        return None
+    try:
+        return check_sweep_count(int(text))
+    except ConfigError:
+        return None
 
 
 def views_value(views: Iterable[str]) -> str:
@@ -150,6 +162,8 @@ def parse_query(params: Mapping[str, Any]) -> LinkState:
             value = parse_hide(text)
         elif key == "views":
             value = parse_views(text)
+        elif key == SEEDS_KEY:
+            value = parse_seeds(text)
         else:
             value = parse_widget_value(key, text)
         if value is None:
@@ -162,6 +176,8 @@ def parse_query(params: Mapping[str, Any]) -> LinkState:
             state.hide = value
         elif key == "views":
             state.views = value
+        elif key == SEEDS_KEY:
+            state.seeds = value
         elif key == "lr":
             state.widget["lr_d"] = state.widget["lr_g"] = value
         else:

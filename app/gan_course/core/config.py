@@ -206,6 +206,17 @@ class ConfigError(ValueError):
         self.problem = problem
 
 
+SWEEP_SEEDS = (1, 64)  # bounds of a seed sweep's size (core.sweep): one run up to a class's worth
+
+
+def check_sweep_count(n: Any) -> int:
+    """A seed sweep's size, or ConfigError naming `seeds` (the CLI, the widget and the link all ask here)."""
+    lo, hi = SWEEP_SEEDS
+    if not isinstance(n, int) or isinstance(n, bool) or not lo <= n <= hi:
+        raise ConfigError("seeds", f"must be an integer in [{lo}, {hi}], got {n!r}")
+    return n
+
+
 def check_field(name: str, value: Any) -> Any:
     """The one check of one TrainConfig field: the value (ints widened to float for rates, lists of
     widths made tuples) or ConfigError."""

@@ -20,13 +20,14 @@ from typing import Literal
 from gan_course.core.config import GEN_LOSSES, TrainConfig
 from gan_course.core.pacing import AHEAD, FRAMES, STALE_GAPS, STALE_S
 from gan_course.core.snapshot import History, Snapshot
+from gan_course.core.sweep import SweepJob
 from gan_course.core.trainer import Trainer
 
 CPU_CAP_S = 120.0  # one Start (or Compare) never uses more CPU time than this; it pauses and can go on
 
 State = Literal["idle", "running", "paused", "done", "diverged", "error"]
 # Why a run is not running, for the page's message: "stopped" (Pause), "time_cap", "stale" (nobody watched),
-# "done", "diverged", "compared", "error", or the phase of the last single update ("d_real", "g", …).
+# "done", "diverged", "compared", "swept", "error", or the phase of the last single update ("d_real", "g", …).
 Note = str
 
 
@@ -72,7 +73,8 @@ class LiveRun:
         self.compare_runs: dict[str, History] = {}
         self._compare_trainer: Trainer | None = None
         self._compare_config: TrainConfig | None = None  # what Compare trains, once per generator loss
-        self.job: Literal["train", "compare"] = "train"
+        self.sweep_job: SweepJob | None = None  # the seed sweep of the same widget (core.sweep)
+        self.job: Literal["train", "compare", "sweep"] = "train"
         self.state: State = "idle"
         self.note: Note = ""
         self.error = ""  # what went wrong, for the log (the page shows a translated message)
@@ -118,7 +120,9 @@ class LiveRun:
         return 0.0 if self.trainer is None else self._step_s * self.trainer.config.every
 
     def _snapshots(self) -> int:
-        return len(self.history) + sum(len(h) for h in self.compare_runs.values())
+        """What the page has to draw: snapshots, and each finished seed of a sweep."""
+        swept = len(self.sweep_job.results) if self.sweep_job is not None else 0
+        return len(self.history) + sum(len(h) for h in self.compare_runs.values()) + swept
 
     def seen(self, version: int) -> None:
         """The page drew what `version` showed; the run may go on, and it is not stale."""
@@ -166,6 +170,17 @@ class LiveRun:
                 self._compare_trainer = None
             self._go("compare", config)
 
+    def sweep(self, config: TrainConfig, n: int) -> None:
+        """Train the config for n seeds from its own (core.sweep), one bounded, pausable job; a paused sweep
+        of the same settings goes on where it stopped. ConfigError (field `seeds`) if n is not valid."""
+        with self._changed:
+            job = self.sweep_job
+            if job is None or job.config != config or job.n != n:
+                self.sweep_job = SweepJob(config, n)
+            self._go("sweep")
+            if self.sweep_job.finished:
+                self.state, self.note = "done", "swept"
+
     def _comparing_config(self, config: TrainConfig) -> bool:
         t = self._compare_trainer
         return (
@@ -174,7 +189,7 @@ class LiveRun:
             and t.config.replace(gen_loss="") == config.replace(gen_loss="")
         )
 
-    def _go(self, job: Literal["train", "compare"], config: TrainConfig | None = None) -> None:
+    def _go(self, job: Literal["train", "compare", "sweep"], config: TrainConfig | None = None) -> None:
         self.job, self.state, self.note, self.cpu_s = job, "running", "", 0.0
         self._compare_config = config
         self._drawn_snapshots = self._snapshots()  # a fresh run has nothing drawn yet, an old one all
@@ -210,6 +225,7 @@ class LiveRun:
     def reset(self) -> None:
         with self._changed:
             self.trainer, self.history, self.compare_runs, self._compare_trainer = None, History(), {}, None
+            self.sweep_job = None
             self.state, self.note, self.cpu_s, self.job = "idle", "", 0.0, "train"
             self._drawn_snapshots = 0
             self._bump()
@@ -237,6 +253,11 @@ class LiveRun:
                     self.state, self.note = "paused", "stale"
                 elif self.job == "compare":
                     self._work_compare(budget_s)
+                elif self.job == "sweep":
+                    assert self.sweep_job is not None
+                    self.sweep_job.work(budget_s)
+                    if self.sweep_job.finished:
+                        self.state, self.note = "done", "swept"
                 else:
                     assert self.trainer is not None
                     self._work_on(self.trainer, self.history, budget_s)

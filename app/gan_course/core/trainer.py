@@ -25,17 +25,20 @@ from gan_course.core.engines import Engine, Logits, ModelKind, Unsupported, kind
 from gan_course.core.slowmo import SubStep
 from gan_course.core.snapshot import Snapshot
 
-STATE_VERSION = 3  # 2: the 2-D models save flat weights; 3: configs with the playground fields
+STATE_VERSION = (
+    4  # 2: the 2-D models save flat weights; 3: configs with the playground fields; 4: window values
+)
 
 
 class _Window:
-    """Running sums of the curve quantities since the last snapshot."""
+    """The curve quantities since the last snapshot, each value kept: their means are exact sums
+    (math.fsum), so they do not depend on how the steps were cut into slices (a sweep in the widget, paused
+    or not, reports the CLI's numbers to the last bit)."""
 
     KEYS = ("d_real_loss", "d_real", "d_fake_loss", "d_fake", "g_loss")
 
     def __init__(self) -> None:
-        self.sums = dict.fromkeys(self.KEYS, 0.0)
-        self.counts = dict.fromkeys(self.KEYS, 0)
+        self.values: dict[str, list[float]] = {k: [] for k in self.KEYS}
 
     def add(self, logits: Logits, gen_loss: str) -> bool:
         """Adds a batch of logits; False if any of them (hence a loss) is not finite."""
@@ -54,15 +57,16 @@ class _Window:
             parts["g_loss"] = steps.g_loss_from_logits(torch.cat(logits["g"]).reshape(-1), gen_loss)
         if not parts:
             return True
-        # One transfer (one device sync) for all sums.
-        sums = torch.stack([v.double().sum() for v in parts.values()]).cpu().tolist()
-        for (key, v), s in zip(parts.items(), sums, strict=True):
-            self.sums[key] += s
-            self.counts[key] += v.numel()
-        return all(math.isfinite(s) for s in sums)
+        # One transfer (one device sync) for all values.
+        flat = torch.cat([v.double().reshape(-1) for v in parts.values()]).cpu().tolist()
+        start = 0
+        for key, v in parts.items():
+            self.values[key].extend(flat[start : start + v.numel()])
+            start += v.numel()
+        return all(map(math.isfinite, flat))
 
     def means(self) -> dict[str, float]:
-        return {k: self.sums[k] / self.counts[k] for k in self.KEYS if self.counts[k]}
+        return {k: math.fsum(v) / len(v) for k, v in self.values.items() if v}
 
 
 class Trainer:
@@ -294,7 +298,7 @@ class Trainer:
             "phase": self.phase,
             "status": self.status,
             "message": self.message,
-            "window": {"sums": dict(self._window.sums), "counts": dict(self._window.counts)},
+            "window": {k: list(v) for k, v in self._window.values.items()},
             "engine": self._engine.state_dict(),
         }
 
@@ -312,8 +316,7 @@ class Trainer:
         self.status = state["status"]
         self.message = state["message"]
         self._window = _Window()
-        self._window.sums.update(state["window"]["sums"])
-        self._window.counts.update(state["window"]["counts"])
+        self._window.values.update({k: [float(x) for x in v] for k, v in state["window"].items()})
 
     @classmethod
     def from_state(cls, state: Mapping[str, Any], device: str | None = None) -> Trainer:

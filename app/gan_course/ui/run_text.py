@@ -167,6 +167,7 @@ PHASE_TEXT: dict[str, str] = {  # by the phase of the last single update (phase_
 NOTE_TEXT: dict[str, str] = {
     "done": N_("Training finished."),
     "compared": N_("Both runs are trained: compare the curves below."),
+    "swept": N_("The seed sweep is trained: each dot below is one seed's run."),
     "diverged": N_(
         "Training stopped: a loss or weight became infinite or NaN. Lower the learning rate and press Reset."
     ),

@@ -103,6 +103,8 @@ def apply_link(spec: Spec) -> None:
     st.session_state[applied_key] = True
     if link.views is not None:
         state.put(key(spec, "views"), sorted(link.views))
+    if link.seeds is not None:
+        state.put(key(spec, "seeds"), link.seeds)
     if not link.widget:
         return
     wanted = dict(link.widget)

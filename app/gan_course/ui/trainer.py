@@ -28,7 +28,7 @@ from gan_course.core.snapshot import params_to_json
 from gan_course.core.threads import use_training_threads
 from gan_course.i18n import N_
 from gan_course.plots import PLOT_CONFIG, compare_figure
-from gan_course.ui import settings, shell, shortcuts, slow_motion
+from gan_course.ui import settings, shell, shortcuts, slow_motion, sweep_panel
 from gan_course.ui.canvas import COMPARE_SLOT, Canvas, View, cached_figure
 from gan_course.ui.context import Context, current
 from gan_course.ui.run_text import NOTE_KIND, NOTE_TEXT, phase_text
@@ -235,7 +235,7 @@ def render(spec: Spec) -> None:
         return
     log_y = _buttons(spec, run, cfg, ctx)
     message = st.empty()
-    if run.running:
+    if run.running and run.job != "sweep":  # a sweep draws itself live in its panel (ui.sweep_panel)
         st.fragment(_live, run_every=REDRAW_S)(spec, cfg.model, log_y)
     else:
         Canvas(spec.name, ctx, view, cfg.model, log_y).draw(run)
@@ -246,4 +246,5 @@ def render(spec: Spec) -> None:
     if model.playground:
         slow_motion.render(spec.name, run, cfg, ctx)
     _compare_chart(spec, run, view, ctx, log_y)
+    sweep_panel.render(spec, run, cfg, model, ctx)
     _downloads(spec, run, ctx)

@@ -144,6 +144,10 @@ class ModelKind:
     sample_columns: int = 8  # images per row in the sample grid (digits)
     takes_samples: bool = False  # `train --samples N` draws N new samples
     conditional: bool = False  # G draws the class it is given (`train --label L`; a walk has a row per class)
+    # A seed sweep (core.sweep): the numbers of a run's last record it compares across seeds, in the order
+    # they are drawn (only those the record carries; empty: the kind has no sweep control), and its size
+    sweep: tuple[str, ...] = ()
+    sweep_seeds: int = 16
     # The CLI (core.engines.report has the shared parts): the snapshots a run reports, its JSON, its text
     history: Callable[[Trainer], list[Snapshot]] = report.history
     record: Callable[[Snapshot], dict[str, Any]] = report.history_row  # one snapshot's numbers in the JSON

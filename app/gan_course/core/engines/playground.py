@@ -390,6 +390,8 @@ _PLAYGROUND = dict(
     gen_losses=ALL_GEN_LOSSES,  # LSGAN's least squares and WGAN-GP as well
     playground=True,
     takes_samples=True,
+    # Lesson 4's outcomes of a run (ring of eight: islands covered, sharp share), and JS for every data set
+    sweep=("modes_covered", "high_quality", "js"),
     json=_json,
     summary=_summary,
     describe=_describe,

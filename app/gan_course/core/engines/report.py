@@ -43,15 +43,19 @@ def null_nans(value: Any) -> Any:
     return value
 
 
-def history(trainer: Trainer) -> list[Snapshot]:
-    """Trains to the end; the snapshots at every multiple of the config's rhythm before the last epoch,
-    at the start of the last epoch and at the end. So the last one's losses are means over the last epoch,
-    as the summary reports them (a snapshot averages since the one before)."""
+def marks(trainer: Trainer) -> list[int]:
+    """The steps `history` takes its snapshots at: every multiple of the config's rhythm before the last
+    epoch, the start of the last epoch and the end (a sweep trained in slices takes the same ones)."""
     config = trainer.config
     every, last_epoch = config.snapshot_every, trainer.total_steps - config.steps_per_epoch
-    marks = sorted({*range(every, last_epoch, every), last_epoch, trainer.total_steps} - {0})
+    return sorted({*range(every, last_epoch, every), last_epoch, trainer.total_steps} - {0})
+
+
+def history(trainer: Trainer) -> list[Snapshot]:
+    """Trains to the end; the snapshots at `marks`. So the last one's losses are means over the last
+    epoch, as the summary reports them (a snapshot averages since the one before)."""
     out = []
-    for mark in marks:
+    for mark in marks(trainer):
         trainer.advance(mark - trainer.step)
         out.append(trainer.snapshot())
         if trainer.finished:

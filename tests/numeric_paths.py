@@ -1,0 +1,39 @@
+"""The numeric paths a lesson's claims over seeds are tested on: each must hold on every one of them.
+
+A claim "over seeds 42 to 57" is meant to hold on any processor, thread count, torch version and float
+width. We cannot run other processors here, so the claim tests run each sweep on several paths whose
+kernels round differently: the presets' own float32 with one intra-op thread (the course's setting), the
+same maths in float64, and float32 with several intra-op threads (other reduction splits). CI runs the first
+two; `GAN_COURSE_MORE_PATHS=1` adds the third (about as long again).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+
+import torch
+
+PATHS: tuple[str, ...] = ("float32", "float64")
+MORE_PATHS: tuple[str, ...] = ("float32-threads",)
+THREADS = 4  # intra-op threads of the third path (more than CI's two cores: torch still splits the work)
+
+
+def paths() -> tuple[str, ...]:
+    return PATHS + (MORE_PATHS if os.environ.get("GAN_COURSE_MORE_PATHS", "") == "1" else ())
+
+
+def dtype(path: str) -> str:
+    return path.split("-")[0]
+
+
+@contextlib.contextmanager
+def numeric_path(path: str) -> Iterator[str]:
+    """Run the block on `path` (this thread's intra-op threads set and restored); yields its float width."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(THREADS if path.endswith("-threads") else 1)
+    try:
+        yield dtype(path)
+    finally:
+        torch.set_num_threads(before)
