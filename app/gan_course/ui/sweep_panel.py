@@ -48,7 +48,7 @@ def render(spec: Spec, run: LiveRun, cfg: TrainConfig, model: ModelKind, ctx: Co
     wkey = state.keep(count_key(spec), model.sweep_seeds)
     if not isinstance(st.session_state[wkey], int) or not lo <= st.session_state[wkey] <= hi:
         st.session_state[wkey] = model.sweep_seeds  # a value that slipped past the bounds is reset
-    cols = st.columns(2)
+    cols = st.columns(2, vertical_alignment="bottom")
     cols[0].number_input(
         _("Seeds"),
         lo,
