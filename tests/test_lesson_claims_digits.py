@@ -4,11 +4,11 @@ lessons/<lang>/05_dcgan_digits.md, and is checked here on every numeric path (te
 Each claim is about the 64 digits of the fixed-noise grid at the end of a run, as judged by the softmax
 classifier of gan_course.core.judge ("recognised" = probability ≥ 0.8). Sweeps: the default settings for
 seeds 42–45 (also at 5 epochs), the variants for seeds 42 and 43; each seed exactly as
-`python -m gan_course train --preset P --seed s` trains it. Measured 2026-12-07 on an AMD EPYC, float32:
-the default run recognised 28–36 (each seed with some class drawn at most once), 5 epochs spread 0.26–0.49
-(real digits 2.14) with at most one class recognised, lr 0.0002 spread 0.16–0.22 of the default's with at
-most one class, the saturating loss 34–37 recognised with D(G(z)) 0.36–0.41 in the first tenth, the
-conditional grid 58–60 classified as asked. Every statement leaves room beyond these.
+`python -m gan_course train --preset P --seed s` trains it. Measured 2026-12-07 on an AMD EPYC,
+float32 / float64: the default run recognised 28–36 / 37–44 (every seed with some class drawn at most once);
+5 epochs spread 0.26–0.49 / 0.31–0.58 (64 real digits: 2.14) with at most one class recognised; lr 0.0002
+spread 0.16–0.22 / 0.17 of the default's with at most one class; the saturating loss 34–37 recognised with
+D(G(z)) 0.36–0.41 in the first tenth; the conditional grid 58–60 classified as asked (float32). Every statement leaves room beyond these.
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def test_let_it_run_a_varied_grid_with_rare_classes(path: str) -> None:
     rare = 0
     for seed in SEEDS:
         count, per_class = _recognised(_run(path, "digits", seed)[0])
-        assert 16 <= count <= 48, seed  # "between a quarter and three quarters of the 64"
+        assert 16 <= count <= 56, seed  # "between a quarter and seven eighths of the 64"
         rare += min(per_class) <= 1
     assert rare >= 3  # "in at least three of the four seeds some digit appears once or not at all"
 
