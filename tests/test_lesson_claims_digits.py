@@ -8,7 +8,8 @@ seeds 42–45 (also at 5 epochs), the variants for seeds 42 and 43; each seed ex
 float32 / float64: the default run recognised 28–36 / 37–44 (every seed with some class drawn at most once);
 5 epochs spread 0.26–0.49 / 0.31–0.58 (64 real digits: 2.14) with at most one class recognised; lr 0.0002
 spread 0.16–0.22 / 0.17 of the default's with at most one class; the saturating loss 34–37 recognised with
-D(G(z)) 0.36–0.41 in the first tenth; the conditional grid 58–60 classified as asked (float32). Every statement leaves room beyond these.
+D(G(z)) 0.36–0.41 in the first tenth; the conditional grid 58–60 classified as asked (float32). Every
+statement leaves room beyond these.
 """
 
 from __future__ import annotations
