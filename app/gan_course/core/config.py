@@ -223,6 +223,9 @@ def _check_playground(cfg: TrainConfig) -> None:
         if getattr(cfg, name) != off and name not in kind.remedies:
             takers = ", ".join(k.name for k in _kinds().values() if name in k.remedies)
             raise ConfigError(name, f"is for the models {takers}")
+    used = [name for name, off in REMEDIES.items() if getattr(cfg, name) != off]
+    if used and kind.playground and cfg.gen_loss not in GEN_LOSSES:
+        raise ConfigError(used[0], f"goes with the cross-entropy losses ({', '.join(GEN_LOSSES)}) only")
     if cfg.method not in kind.methods:
         raise ConfigError("method", f"model {cfg.model} takes {', '.join(kind.methods)}, got {cfg.method!r}")
     if kind.playground and cfg.dataset == "drawn" and not cfg.regions:
