@@ -100,7 +100,9 @@ def update_d(
     return a_real, a_fake
 
 
-def g_loss(net_d: FlatMLP, net_g: FlatMLP, flat_g: Tensor, z: Tensor, noise: Tensor, cfg: TrainConfig) -> Tensor:
+def g_loss(
+    net_d: FlatMLP, net_g: FlatMLP, flat_g: Tensor, z: Tensor, noise: Tensor, cfg: TrainConfig
+) -> Tensor:
     """mean ℓ_G(a(G(z) + noise)), G's loss of the config on D's logits (its remedies included)."""
     fake = forward(net_g, flat_g, z) + noise
     logits = d_logits(net_d, net_d.flat.detach(), fake, cfg)
