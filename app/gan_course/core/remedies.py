@@ -102,8 +102,8 @@ def update_d(
 
 def g_loss(
     net_d: FlatMLP, net_g: FlatMLP, flat_g: Tensor, z: Tensor, noise: Tensor, cfg: TrainConfig
-) -> Tensor:
-    """mean ℓ_G(a(G(z) + noise)), G's loss of the config on D's logits (its remedies included)."""
+) -> tuple[Tensor, Tensor]:
+    """(mean ℓ_G(a(G(z) + noise)), D's logits): G's loss of the config, D's remedies included."""
     fake = forward(net_g, flat_g, z) + noise
     logits = d_logits(net_d, net_d.flat.detach(), fake, cfg)
     return steps.g_loss_from_logits(logits, cfg.gen_loss).mean(), logits.detach()
