@@ -71,3 +71,10 @@ def test_the_ring_with_every_remedy_trains_and_draws_the_ema_generator():
     assert run.last.ema_samples is not None and run.last.modes_covered is not None
     toggles = [t.label for t in at.toggle]
     assert "Spectral normalisation of D" in toggles and "Minibatch standard deviation for D" in toggles
+
+
+def test_slow_motion_says_it_does_not_take_the_remedies_apart():
+    at = open_app(PAGE, preset="failure_collapse", label_smoothing="0.9")
+    assert_clean(at)
+    assert f"{NAME}.slow_motion_go" not in [b.key for b in at.button]
+    assert any("remedies of lesson 6" in c.value for c in at.caption)
