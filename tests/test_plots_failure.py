@@ -23,7 +23,7 @@ def _history(name: str, **changes: object) -> History:
 
 def test_bilinear_figure_draws_the_path_the_field_and_a_square_view():
     snap = _history("bilinear_simultaneous", epochs=16).last
-    fig = readable(failure.bilinear_figure(snap, _, "en"))
+    fig = readable(failure.game_figure(snap, _, "en"))
     names = [t.name for t in fig.data]
     assert names == ["Update direction (−y, x)", "Path of (x, y)", "Start", "Now", "Equilibrium (0, 0)"]
     path = fig.data[1]
@@ -37,9 +37,9 @@ def test_bilinear_figure_draws_the_path_the_field_and_a_square_view():
 def test_bilinear_curves_and_text_in_german():
     history = _history("bilinear_alternating", epochs=16)
     de = gettext_for("de")
-    fig = failure.bilinear_curves_figure(history.last, de, "de")
+    fig = failure.game_curves_figure(history.last, de, "de")
     assert [t.name for t in fig.data] == ["x (Spieler G)", "y (Spieler D)", "Abstand von (0, 0)"]
-    text = failure.describe_bilinear(history, de, "de")
+    text = failure.describe_game(history, de, "de")
     assert text.startswith("Nach Schritt 16 von 16") and "1,414" in text
 
 
@@ -61,3 +61,15 @@ def test_grad_norm_figure_leaves_out_what_a_log_axis_cannot_show():
     history.snapshots[1].g_grad_norm = None
     fig = failure.grad_norm_figure(history, _, "en")
     assert len(fig.data[0].y) == len(history) - 2
+
+
+def test_the_dirac_gans_figure_draws_its_own_field_and_names_its_players():
+    snap = _history("dirac_r1", epochs=16).last
+    fig = readable(failure.game_figure(snap, _, "en"))
+    names = [t.name for t in fig.data]
+    assert names == ["Update direction of the steps", "Path of (θ, ψ)", "Start", "Now", "Equilibrium (0, 0)"]
+    assert fig.layout.xaxis.title.text.startswith("θ") and fig.layout.yaxis.title.text.startswith("ψ")
+    # 9 × 9 arrows, none at the equilibrium where the field is zero: 80 segments of 3 points
+    assert len(fig.data[0].x) == 3 * 80
+    text = failure.describe_game(_history("dirac_r1", epochs=16), _, "en")
+    assert "θ = " in text and "ψ = " in text and "1.414 at the start" in text

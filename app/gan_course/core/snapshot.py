@@ -55,6 +55,8 @@ class Snapshot:
     # Lesson 5: what the digit judge (core.judge) says of the fixed-noise digits: {"recognised": int,
     # "total": int, "classes": [10 counts], "confidence": mean probability}
     judge: dict[str, Any] | None = None
+    # Lesson 6: the points of G with its weights averaged (the EMA remedy), for the same latents as samples
+    ema_samples: np.ndarray | None = None
 
     @property
     def progress(self) -> float:

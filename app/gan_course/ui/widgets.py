@@ -25,6 +25,20 @@ TRAINERS: dict[str, trainer.Spec] = {
         ),
     ),
     "bilinear": trainer.Spec("bilinear", ("bilinear_simultaneous", "bilinear_alternating")),
+    # Lesson 6: the Dirac-GAN's five ways to step, then lesson 4's failures on the ring and their remedies
+    "converge": trainer.Spec(
+        "converge",
+        (
+            "dirac_simultaneous",
+            "dirac_alternating",
+            "dirac_r1",
+            "dirac_instance_noise",
+            "dirac_optimistic",
+            "failure_collapse",
+            "failure_strong_d",
+            "toy_ring8",
+        ),
+    ),
 }
 TOOLS = {
     "reproduce": face_tools.reproduce,

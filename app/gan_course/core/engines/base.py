@@ -148,6 +148,9 @@ class ModelKind:
     # they are drawn (only those the record carries; empty: the kind has no sweep control), and its size
     sweep: tuple[str, ...] = ()
     sweep_seeds: int = 16
+    # Lesson 6: the remedies it takes (config.REMEDIES' names) and how its players may step (config.METHODS)
+    remedies: tuple[str, ...] = ()
+    methods: tuple[str, ...] = ("auto",)
     # The CLI (core.engines.report has the shared parts): the snapshots a run reports, its JSON, its text
     history: Callable[[Trainer], list[Snapshot]] = report.history
     record: Callable[[Snapshot], dict[str, Any]] = report.history_row  # one snapshot's numbers in the JSON
