@@ -33,7 +33,19 @@ QUOTED = {
     "digits_conditional": ("05_dcgan_digits", "digits"),
 }
 SLOW = {"digits", "digits_conditional"}  # a full DCGAN run each (about 20 s of CPU)
-STATE_KEYS = ("js", "kl", "modes_covered", "high_quality", "recognised", "x", "y")
+STATE_KEYS = (
+    "js",
+    "kl",
+    "modes_covered",
+    "high_quality",
+    "recognised",
+    "x",
+    "y",
+    "frechet",
+    "precision",
+    "recall",
+)
+STATE_KEYS += ("nearest_min",)
 
 
 @functools.cache
