@@ -89,6 +89,8 @@ def test_choice_constants() -> None:
         "digits_conditional",
         "bilinear_simultaneous",
         "bilinear_alternating",
+        "fit_forward_kl",
+        "fit_reverse_kl",
     )
     assert GEN_LOSSES == ("saturating", "non-saturating")  # the pair the minimax widget compares
     assert ALL_GEN_LOSSES == ("saturating", "non-saturating", "least-squares", "wgan-gp")
@@ -113,6 +115,8 @@ def test_presets_are_valid_and_article_is_the_article_recipe() -> None:
         "failure_collapse",
         "failure_wgan_gp",
         "failure_strong_d",
+        "fit_forward_kl",
+        "fit_reverse_kl",
     }
     for cfg in PRESETS.values():
         assert cfg.validate() == cfg

@@ -91,7 +91,8 @@ class Canvas:
             right.caption(ctx._("x, y and their distance from the equilibrium over the steps"))
             self.slots = {"path": left.empty(), "curves": right.empty(), "summary": st.empty()}
             return
-        self.slots = {"losses": left.empty(), "outputs": right.empty()}
+        # A kind without D (a fit by gradient steps) has no losses or D outputs: its curves are the measures
+        self.slots = {"losses": left.empty(), "outputs": right.empty()} if self.kind.adversarial else {}
         left, right = st.columns(2)
         if self.kind.picture == "digits":
             self._digit_slots(left, right)
@@ -237,7 +238,8 @@ class Canvas:
         """One of GROUPS; fresh=False: as last built. Times each fresh draw (see core.pacing.fits)."""
         began = time.monotonic()
         if group == "curves":
-            self._draw_curves(history, tag, fresh=fresh)
+            if self.kind.adversarial:
+                self._draw_curves(history, tag, fresh=fresh)
             if snap.frechet is not None:
                 self._draw_quality(history, tag, fresh=fresh)
         elif group == "pictures":

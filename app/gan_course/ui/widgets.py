@@ -25,6 +25,8 @@ TRAINERS: dict[str, trainer.Spec] = {
         ),
     ),
     "bilinear": trainer.Spec("bilinear", ("bilinear_simultaneous", "bilinear_alternating")),
+    # Lesson 6: one Gaussian fitted to the ring of eight by forward and by reverse KL
+    "divergences": trainer.Spec("divergences", ("fit_forward_kl", "fit_reverse_kl")),
 }
 TOOLS = {
     "reproduce": face_tools.reproduce,
