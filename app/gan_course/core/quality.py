@@ -59,13 +59,16 @@ def frechet_distance(real: np.ndarray, fake: np.ndarray) -> float:
 
 
 def _squared_distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """‖a_i − b_j‖² for all pairs, (len(a), len(b)), summed coordinate by coordinate: each entry is then
-    the same on every machine (a matrix product's rounding depends on the BLAS), so a point on a ball's
-    edge is in or out everywhere alike."""
-    out = np.subtract.outer(a[:, 0], b[:, 0])
+    """‖a_i − b_j‖² for all pairs, (len(a), len(b)), in float32, summed coordinate by coordinate: each entry
+    is then the same on every machine (a matrix product's rounding depends on the BLAS), so a point on a
+    ball's edge is in or out everywhere alike. float32 halves the memory a snapshot streams through (two
+    million entries), which is most of its cost; the balls' radii are compared in the same precision."""
+    # one contiguous row per coordinate: outer() on a strided column is twice as slow
+    a, b = (np.ascontiguousarray(np.asarray(m, dtype=np.float32).T) for m in (a, b))
+    out = np.subtract.outer(a[0], b[0])
     out *= out
-    for j in range(1, a.shape[1]):
-        d = np.subtract.outer(a[:, j], b[:, j])
+    for j in range(1, len(a)):
+        d = np.subtract.outer(a[j], b[j])
         d *= d
         out += d
     return out
