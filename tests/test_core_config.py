@@ -32,6 +32,14 @@ BAD_VALUES = {
     "activation": ["sigmoid", "ReLU", None],
     "noise": ["normal", ""],
     "regions": ["WWcWc", "WW!Wcc", "WWWWWW", None, "WWcWcc." * 7],
+    # Lesson 6 (faces, the default model, takes none of them: a valid value is refused too)
+    "method": ["sideways", None, "optimistic"],
+    "r1": [-0.1, 101.0, math.nan, "1", True, 1.0],
+    "instance_noise": [-1.0, math.inf, 0.5],
+    "spectral_norm": ["on", 1, None, True],
+    "ema": [1.0, -0.5, 0.9],
+    "label_smoothing": [0.4, 1.1, math.nan, 0.9],
+    "minibatch_std": [0, "yes", True],
 }
 
 
@@ -89,6 +97,7 @@ def test_choice_constants() -> None:
         "digits_conditional",
         "bilinear_simultaneous",
         "bilinear_alternating",
+        "dirac",
         "fit_forward_kl",
         "fit_reverse_kl",
     )
@@ -115,6 +124,11 @@ def test_presets_are_valid_and_article_is_the_article_recipe() -> None:
         "failure_collapse",
         "failure_wgan_gp",
         "failure_strong_d",
+        "dirac_simultaneous",
+        "dirac_alternating",
+        "dirac_r1",
+        "dirac_instance_noise",
+        "dirac_optimistic",
         "fit_forward_kl",
         "fit_reverse_kl",
     }

@@ -267,6 +267,14 @@ ALLOWED_LATIN = {
     "gulrajani",
     "fid",
     "inception",
+    # lesson 6: the Dirac-GAN, the R1 penalty, the models after DCGAN and the data set BigGAN was trained on
+    "dirac",
+    "r1",
+    "stylegan",
+    "biggan",
+    "esrgan",
+    "vqgan",
+    "imagenet",
     # lessons 4 and 5: the processor their numbers were measured on
     "intel",
     "xeon",

@@ -158,3 +158,39 @@ def test_bad_playground_values_are_rejected_by_name(key, value):
     state = links.parse_query({key: value})
     assert state.rejected == [key]
     assert state.widget == {} and state.views is None
+
+
+def test_lesson_6_settings_round_trip():
+    widget = {
+        "preset": "toy_ring8",
+        "method": "optimistic",
+        "r1": 0.5,
+        "instance_noise": 0.1,
+        "spectral_norm": True,
+        "ema": 0.99,
+        "label_smoothing": 0.9,
+        "minibatch_std": False,
+    }
+    query = links.to_query("de", False, widget)
+    assert (query["spectral_norm"], query["minibatch_std"], query["r1"]) == ("1", "0", "0.5")
+    state = links.parse_query(query)
+    assert state.widget == widget and state.rejected == []
+    assert links.parse_query({"spectral_norm": "on"}).widget == {"spectral_norm": True}
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("method", "sideways"),
+        ("r1", "-1"),
+        ("r1", "nan"),
+        ("instance_noise", "11"),
+        ("spectral_norm", "maybe"),
+        ("ema", "1"),
+        ("label_smoothing", "0.2"),
+        ("minibatch_std", "2"),
+    ],
+)
+def test_bad_lesson_6_values_are_rejected_by_name(key, value):
+    state = links.parse_query({key: value})
+    assert state.rejected == [key] and state.widget == {}

@@ -23,7 +23,7 @@ def _history(name: str, **changes: object) -> History:
 
 def test_bilinear_figure_draws_the_path_the_field_and_a_square_view():
     snap = _history("bilinear_simultaneous", epochs=16).last
-    fig = readable(failure.bilinear_figure(snap, _, "en"))
+    fig = readable(failure.game_figure(snap, _, "en"))
     names = [t.name for t in fig.data]
     assert names == ["Update direction (−y, x)", "Path of (x, y)", "Start", "Now", "Equilibrium (0, 0)"]
     path = fig.data[1]
@@ -37,9 +37,9 @@ def test_bilinear_figure_draws_the_path_the_field_and_a_square_view():
 def test_bilinear_curves_and_text_in_german():
     history = _history("bilinear_alternating", epochs=16)
     de = gettext_for("de")
-    fig = failure.bilinear_curves_figure(history.last, de, "de")
+    fig = failure.game_curves_figure(history.last, de, "de")
     assert [t.name for t in fig.data] == ["x (Spieler G)", "y (Spieler D)", "Abstand von (0, 0)"]
-    text = failure.describe_bilinear(history, de, "de")
+    text = failure.describe_game(history, de, "de")
     assert text.startswith("Nach Schritt 16 von 16") and "1,414" in text
 
 

@@ -31,6 +31,11 @@ QUOTED = {
     "bilinear_alternating": ("04_gan_failures", "failure"),
     "digits": ("05_dcgan_digits", "digits"),
     "digits_conditional": ("05_dcgan_digits", "digits"),
+    "dirac_simultaneous": ("06_making_gans_converge", "converge"),
+    "dirac_alternating": ("06_making_gans_converge", "converge"),
+    "dirac_r1": ("06_making_gans_converge", "converge"),
+    "dirac_instance_noise": ("06_making_gans_converge", "converge"),
+    "dirac_optimistic": ("06_making_gans_converge", "converge"),
 }
 SLOW = {"digits", "digits_conditional"}  # a full DCGAN run each (about 20 s of CPU)
 STATE_KEYS = (
@@ -41,11 +46,13 @@ STATE_KEYS = (
     "recognised",
     "x",
     "y",
+    "theta",
+    "psi",
     "frechet",
     "precision",
     "recall",
+    "nearest_min",
 )
-STATE_KEYS += ("nearest_min",)
 
 
 @functools.cache
@@ -78,7 +85,7 @@ def _captions(at) -> str:
 
 
 def _params(cli: dict) -> dict[str, list[float]]:
-    if "params" in cli:  # the bilinear game
+    if "params" in cli:  # the bilinear game and the Dirac-GAN
         return {name: [value] for name, value in cli["params"].items()}
     nets = (cli["generator"] or {}, cli["discriminator"])
     if "parameters" in cli["discriminator"]:
@@ -109,6 +116,9 @@ def test_the_widgets_final_frame_is_the_clis_run(preset):
         assert f"The judge recognises {cli['judge']['recognised']} of these 64 digits" in text
     if "x" in final:  # the game: where the players stand
         assert f"x = {format_number(final['x'], 'en')}, y = {format_number(final['y'], 'en')}" in text
+    if "theta" in final:  # the Dirac-GAN: the same sentence with its players' symbols
+        theta, psi = (format_number(final[k], "en") for k in ("theta", "psi"))
+        assert f"θ = {theta}, ψ = {psi}" in text
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

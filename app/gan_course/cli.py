@@ -23,6 +23,7 @@ from gan_course.core.config import (
     DEVICES,
     DTYPES,
     LIMITS,
+    METHODS,
     NOISES,
     OPTIMIZERS,
     TOY_SETS,
@@ -104,6 +105,31 @@ def _training_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--regions", help="2-D presets with --dataset drawn: the lasso regions (see core/regions.py)"
     )
+    _remedy_options(parser)
+
+
+def _remedy_options(parser: argparse.ArgumentParser) -> None:
+    """Lesson 6: how the Dirac-GAN's players step, and the remedies (the kinds that take each say so)."""
+    parser.add_argument(
+        "--method", choices=METHODS, help="Dirac-GAN: simultaneous, alternating or optimistic"
+    )
+    lo, hi = LIMITS["r1"]
+    parser.add_argument("--r1", type=float, help=f"R1 penalty γ on real data, {lo:g}–{hi:g} (0: none)")
+    lo, hi = LIMITS["instance_noise"]
+    parser.add_argument("--instance-noise", type=float, help=f"instance noise σ, {lo:g}–{hi:g} (0: none)")
+    lo, hi = LIMITS["ema"]
+    parser.add_argument(
+        "--ema", type=float, help=f"2-D presets: EMA of G's weights, β {lo:g}–{hi:g} (0: none)"
+    )
+    lo, hi = LIMITS["label_smoothing"]
+    parser.add_argument(
+        "--label-smoothing",
+        type=float,
+        help=f"2-D presets: D's label for real points, {lo:g}–{hi:g} (1: none)",
+    )
+    on = {"action": "store_const", "const": True}
+    parser.add_argument("--spectral-norm", **on, help="2-D presets: spectral normalisation of D")
+    parser.add_argument("--minibatch-std", **on, help="2-D presets: D also sees the minibatch's std")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -234,7 +260,8 @@ def _config(args: argparse.Namespace) -> TrainConfig:
     if args.lr is not None:
         overrides["lr_d"] = overrides["lr_g"] = args.lr
     fields = ("epochs", "seed", "lr_d", "lr_g", "gen_loss", "optimizer", "device", "dtype", "latent_dim")
-    fields += ("d_steps", "hidden_g", "hidden_d", "activation", "noise", "dataset", "regions")
+    fields += ("d_steps", "hidden_g", "hidden_d", "activation", "noise", "dataset", "regions", "method")
+    fields += ("r1", "instance_noise", "ema", "label_smoothing", "spectral_norm", "minibatch_std")
     for field in fields:
         value = getattr(args, field)
         if value is not None:

@@ -24,10 +24,11 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("03_slanted_island", "slanted-island"),
     ("04_gan_failures", "gan-failures"),
     ("05_dcgan_digits", "dcgan-digits"),
+    ("06_making_gans_converge", "converge"),
     # The closing page is no lesson; its 99 keeps it clear of lesson numbers (it was 04_where_next).
     ("99_where_next", "where-next"),
 )
-LESSON_NUMBERS: tuple[str, ...] = ("01", "02", "03", "04", "05")  # the NN of the pages that are lessons
+LESSON_NUMBERS: tuple[str, ...] = ("01", "02", "03", "04", "05", "06")  # the NN of the pages that are lessons
 LESSON_STEMS: tuple[str, ...] = tuple(stem for stem, _ in PAGES if stem[:2] in LESSON_NUMBERS)
 
 MARKER = re.compile(r"^<!--\s*(widget|figure|quiz):\s*([\w-]+)\s*-->$")

@@ -40,7 +40,24 @@ WIDGET_KEYS: dict[str, str] = {
     "hidden_d": "hidden_d",
     "act": "activation",
     "k": "d_steps",
+    # Lesson 6: the Dirac-GAN's steps and the remedies
+    "method": "method",
+    "r1": "r1",
+    "instance_noise": "instance_noise",
+    "spectral_norm": "spectral_norm",
+    "ema": "ema",
+    "label_smoothing": "label_smoothing",
+    "minibatch_std": "minibatch_std",
 }
+REMEDY_KEYS: tuple[str, ...] = (
+    "method",
+    "r1",
+    "instance_noise",
+    "spectral_norm",
+    "ema",
+    "label_smoothing",
+    "minibatch_std",
+)
 PLAYGROUND_KEYS: tuple[str, ...] = (
     "dataset",
     "regions",
@@ -198,6 +215,8 @@ def to_query(
             text = ",".join(str(v) for v in value) or "none"
         elif name in ("hidden_g", "hidden_d"):
             text = ",".join(part.strip() for part in value.split(",")) or "none"
+        elif isinstance(value, bool):
+            text = "1" if value else "0"
         else:
             text = repr(value) if isinstance(value, float) else str(value)
         query[reverse[name]] = text

@@ -57,13 +57,30 @@ LIMITS: dict[str, tuple[float, float]] = {
     "d_steps": (1, 10),  # k of Goodfellow et al.'s Algorithm 1: D updates per G update
     "hidden_layers": (0, 3),  # hidden layers of G and of D (hidden_g, hidden_d) ...
     "hidden_units": (1, 64),  # ... each this wide
+    # Lesson 6's remedies (a kind takes those its ModelKind.remedies names; 0 / 1 / off = not used)
+    "r1": (0.0, 100.0),  # γ of the R1 penalty (γ/2)·E‖∇ₓD(x)‖² on real data
+    "instance_noise": (0.0, 10.0),  # σ of the noise added to real and generated points
+    "ema": (0.0, 0.9999),  # β of the moving average of G's weights
+    "label_smoothing": (0.5, 1.0),  # the label D is taught for real points (1: none)
 }
 HIDDEN_FIELDS = ("hidden_g", "hidden_d")
 
 # z's size for the 2-D GANs (a kind may set its own, core.engines.base.ModelKind.latent).
 LATENT_2D = (1, 16)
 _INT_FIELDS = ("seed", "epochs", "every", "batch_size", "n_real", "latent_dim", "d_steps")
-_FLOAT_FIELDS = ("lr_d", "lr_g")
+_FLOAT_FIELDS = ("lr_d", "lr_g", "r1", "instance_noise", "ema", "label_smoothing")
+_BOOL_FIELDS = ("spectral_norm", "minibatch_std")
+# Lesson 6's remedies and their "not used" values: a kind that does not name one keeps it there.
+REMEDIES: dict[str, Any] = {
+    "r1": 0.0,
+    "instance_noise": 0.0,
+    "spectral_norm": False,
+    "ema": 0.0,
+    "label_smoothing": 1.0,
+    "minibatch_std": False,
+}
+# How the players take their steps: "auto" is the kind's own schedule; the Dirac-GAN takes the other three.
+METHODS: tuple[str, ...] = ("auto", "simultaneous", "alternating", "optimistic")
 _CHOICES: dict[str, tuple[str, ...]] = {
     "dataset": TOY_SETS,
     "optimizer": OPTIMIZERS,
@@ -72,6 +89,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "device": DEVICES,
     "activation": ACTIVATIONS,
     "noise": NOISES,
+    "method": METHODS,
 }
 
 
@@ -118,6 +136,14 @@ class TrainConfig:
     activation: str = "auto"  # the model's own choice, or one for every hidden layer
     noise: str = "gaussian"  # p_z; uniform noise has edges that G must stretch to cover a ring
     regions: str = ""  # dataset "drawn": its lasso regions, e.g. "WWcWcc" (core.regions)
+    # Lesson 6 (each used by the kinds whose ModelKind.remedies / .methods name it; see REMEDIES)
+    method: str = "auto"  # simultaneous, alternating or optimistic steps (the Dirac-GAN)
+    r1: float = 0.0  # γ: D's loss + (γ/2)·E_real ‖∇ₓD(x)‖² (Mescheder et al. 2018)
+    instance_noise: float = 0.0  # σ: N(0, σ²) added to every point D sees (the 2-D models anneal it to 0)
+    spectral_norm: bool = False  # D's weight matrices divided by their largest singular value
+    ema: float = 0.0  # β: G's weights also averaged, w̄ ← β·w̄ + (1 − β)·w (0: no average)
+    label_smoothing: float = 1.0  # one-sided: D is taught this label for real points (1: none)
+    minibatch_std: bool = False  # D also sees the minibatch's standard deviation as a feature
 
     @property
     def steps_per_epoch(self) -> int:
@@ -193,6 +219,15 @@ def _check_playground(cfg: TrainConfig) -> None:
     if not kind.playground and cfg.d_steps != 1:
         names = ", ".join(k.name for k in _kinds().values() if k.playground)
         raise ConfigError("d_steps", f"k > 1 is for the 2-D models ({names})")
+    for name, off in REMEDIES.items():
+        if getattr(cfg, name) != off and name not in kind.remedies:
+            takers = ", ".join(k.name for k in _kinds().values() if name in k.remedies)
+            raise ConfigError(name, f"is for the models {takers}")
+    used = [name for name, off in REMEDIES.items() if getattr(cfg, name) != off]
+    if used and kind.playground and cfg.gen_loss not in GEN_LOSSES:
+        raise ConfigError(used[0], f"goes with the cross-entropy losses ({', '.join(GEN_LOSSES)}) only")
+    if cfg.method not in kind.methods:
+        raise ConfigError("method", f"model {cfg.model} takes {', '.join(kind.methods)}, got {cfg.method!r}")
     if kind.playground and cfg.dataset == "drawn" and not cfg.regions:
         raise ConfigError("regions", "the drawn data set needs at least one region")
 
@@ -225,6 +260,10 @@ def check_field(name: str, value: Any) -> Any:
         allowed = _CHOICES[name]
         if not isinstance(value, str) or value not in allowed:
             raise ConfigError(name, f"must be one of {', '.join(allowed)}, got {value!r}")
+        return value
+    if name in _BOOL_FIELDS:
+        if not isinstance(value, bool):
+            raise ConfigError(name, f"must be on or off (true or false), got {value!r}")
         return value
     if name in _INT_FIELDS:
         lo, hi = LIMITS[name]
@@ -276,6 +315,10 @@ def parse_field(name: str, value: Any) -> Any:
         value = _parse(name, value, int)
     elif isinstance(value, str) and name in _FLOAT_FIELDS:
         value = _parse(name, value, float)
+    elif isinstance(value, str) and name in _BOOL_FIELDS:
+        value = {"1": True, "true": True, "on": True, "0": False, "false": False, "off": False}.get(
+            value.strip().lower(), value
+        )
     return check_field(name, value)
 
 

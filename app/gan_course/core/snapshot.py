@@ -62,6 +62,8 @@ class Snapshot:
     precision: float | None = None
     recall: float | None = None
     nearest: np.ndarray | None = None
+    # Lesson 6: the points of G with its weights averaged (the EMA remedy), for the same latents as samples
+    ema_samples: np.ndarray | None = None
 
     @property
     def progress(self) -> float:

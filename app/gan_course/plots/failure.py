@@ -1,16 +1,17 @@
-"""Figures of lesson 4 (when GANs fail): the bilinear game's path in its gradient field, and its curves."""
+"""Figures of lessons 4 and 6: a two-player game's path over its field of update directions, its curves."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
 
-from gan_course.core.engines.bilinear import distance
+from gan_course.core.game import distance, view_half
 from gan_course.core.snapshot import History, Snapshot
-from gan_course.i18n import format_number
+from gan_course.i18n import N_, format_number
 from gan_course.plots.theme import (
     D_COLOUR,
     G_COLOUR,
@@ -24,18 +25,55 @@ from gan_course.plots.theme import (
 
 Translate = Callable[[str], str]
 
-FIELD_GRID = 9  # arrows per side of the gradient field
 FIELD_COLOUR = "#9a9a9a"
 
 
-def _field_trace(half: float, _: Translate, projector: bool) -> dict[str, Any]:
-    """The update direction (−y, x) on a grid, as short grey arrows (a line and an arrow-head marker)."""
-    ticks = np.linspace(-half, half, FIELD_GRID)
-    gx, gy = (a.ravel() for a in np.meshgrid(ticks, ticks))
-    keep = np.hypot(gx, gy) > 1e-9  # no arrow at the equilibrium, where the field is zero
-    gx, gy = gx[keep], gy[keep]
-    u, v = -gy, gx
-    length = 0.35 * (ticks[1] - ticks[0]) / np.maximum(np.hypot(u, v), 1e-12)
+@dataclass(frozen=True)
+class GameText:
+    """What the charts of a two-player game call its players (msgids, translated at use)."""
+
+    symbols: tuple[str, str]  # as in the lesson's formulas
+    axes: tuple[str, str]
+    curves: tuple[str, str]
+    path: str
+    field: str
+
+
+# By the game's two parameter names (Snapshot.params, in order): the kind says what its players are.
+GAME_TEXTS: dict[tuple[str, str], GameText] = {
+    ("x", "y"): GameText(
+        ("x", "y"),
+        (N_("x (player G, minimises x·y)"), N_("y (player D, maximises x·y)")),
+        (N_("x (player G)"), N_("y (player D)")),
+        N_("Path of (x, y)"),
+        N_("Update direction (−y, x)"),
+    ),
+    ("theta", "psi"): GameText(
+        ("θ", "ψ"),
+        (N_("θ (G's point, minimises the loss)"), N_("ψ (D's slope, maximises the loss)")),
+        (N_("θ (G's point)"), N_("ψ (D's slope)")),
+        N_("Path of (θ, ψ)"),
+        N_("Update direction of the steps"),
+    ),
+}
+
+
+def game_text(snapshot: Snapshot) -> GameText:
+    names = tuple(snapshot.params)[:2]
+    if names not in GAME_TEXTS:
+        raise ValueError(f"no chart texts for a game with parameters {names}")
+    return GAME_TEXTS[names]  # type: ignore[index]
+
+
+def _field_trace(surface: dict[str, np.ndarray], name: str, projector: bool) -> dict[str, Any]:
+    """The kind's update direction on its grid (Snapshot.surface), as short grey arrows of one length
+    (a line and an arrow-head marker each); none where the field is zero (at the equilibrium)."""
+    ticks = np.asarray(surface["x"], dtype=float)
+    gx, gy = (a.ravel() for a in np.meshgrid(ticks, np.asarray(surface["y"], dtype=float)))
+    u, v = np.asarray(surface["u"], dtype=float).ravel(), np.asarray(surface["v"], dtype=float).ravel()
+    keep = np.isfinite(u) & np.isfinite(v) & (np.hypot(u, v) > 1e-12)
+    gx, gy, u, v = gx[keep], gy[keep], u[keep], v[keep]
+    length = 0.35 * (ticks[1] - ticks[0]) / np.hypot(u, v)
     nan = np.full_like(gx, np.nan)
     xs = np.stack([gx, gx + u * length, nan], axis=1).ravel()
     ys = np.stack([gy, gy + v * length, nan], axis=1).ravel()
@@ -46,26 +84,25 @@ def _field_trace(half: float, _: Translate, projector: bool) -> dict[str, Any]:
         "x": xs,
         "y": ys,
         "mode": "lines+markers",
-        "name": _("Update direction (−y, x)"),
+        "name": name,
         "line": {"color": FIELD_COLOUR, "width": max(1.0, s.line_width / 2)},
         "marker": {"symbol": "arrow", "angleref": "previous", "size": sizes, "color": FIELD_COLOUR},
         "hoverinfo": "skip",
     }
 
 
-def bilinear_figure(snapshot: Snapshot, _: Translate, lang: str, *, projector: bool = False) -> go.Figure:
-    """The players' path (x, y) so far over the gradient field of V = x·y, with the start, the point now
-    and the equilibrium (0, 0). The view is square and fixed per frame so that a spiral looks like one."""
+def game_figure(snapshot: Snapshot, _: Translate, lang: str, *, projector: bool = False) -> go.Figure:
+    """The players' path so far over the game's field of update directions (its kind's, Snapshot.surface),
+    with the start, the point now and the equilibrium (0, 0). The view is square and fixed per frame so
+    that a spiral looks like one."""
     s = style(projector)
+    text = game_text(snapshot)
     path = np.asarray(snapshot.samples, dtype=float).reshape(-1, 2)
-    finite = path[np.isfinite(path).all(axis=1)]
-    reach = float(np.abs(finite).max()) if len(finite) else 1.0
-    half = max(1.6, 1.1 * reach)
-    x_label, y_label = _("x (player G, minimises x·y)"), _("y (player D, maximises x·y)")
+    half = view_half(path)
+    x_label, y_label = _(text.axes[0]), _(text.axes[1])
     hover = f"{x_label}: %{{x:.3f}}<br>{y_label}: %{{y:.3f}}<extra></extra>"
     traces = [
-        _field_trace(half, _, projector),
-        line_trace(path[:, 0], path[:, 1], _("Path of (x, y)"), G_COLOUR, "solid", s.line_width, hover),
+        line_trace(path[:, 0], path[:, 1], _(text.path), G_COLOUR, "solid", s.line_width, hover),
         {
             "type": "scatter",
             "x": [path[0, 0]],
@@ -99,6 +136,8 @@ def bilinear_figure(snapshot: Snapshot, _: Translate, lang: str, *, projector: b
             "hovertemplate": f"{_('Equilibrium (0, 0)')}<extra></extra>",
         },
     ]
+    if snapshot.surface is not None:
+        traces.insert(0, _field_trace(snapshot.surface, _(text.field), projector))
     layout = theme_layout(lang, projector)
     layout["xaxis"] = axis(x_label, range=[-half, half])
     layout["yaxis"] = axis(y_label, range=[-half, half], scaleanchor="x", scaleratio=1)
@@ -107,17 +146,16 @@ def bilinear_figure(snapshot: Snapshot, _: Translate, lang: str, *, projector: b
     return figure(traces, layout, projector)
 
 
-def bilinear_curves_figure(
-    snapshot: Snapshot, _: Translate, lang: str, *, projector: bool = False
-) -> go.Figure:
-    """x, y and the distance from the equilibrium over the steps: the "wobbling" curves of a GAN."""
+def game_curves_figure(snapshot: Snapshot, _: Translate, lang: str, *, projector: bool = False) -> go.Figure:
+    """Both players and the distance from the equilibrium over the steps: the "wobbling" curves of a GAN."""
     s = style(projector)
+    text = game_text(snapshot)
     path = np.asarray(snapshot.samples, dtype=float).reshape(-1, 2)
     steps = np.arange(len(path))
     step = _("Step")
     curves = (
-        (path[:, 0], _("x (player G)"), G_COLOUR, "dash"),
-        (path[:, 1], _("y (player D)"), D_COLOUR, "dot"),
+        (path[:, 0], _(text.curves[0]), G_COLOUR, "dash"),
+        (path[:, 1], _(text.curves[1]), D_COLOUR, "dot"),
         (distance(path), _("Distance from (0, 0)"), OKABE_ITO["black"], "solid"),
     )
     traces = [
@@ -138,16 +176,19 @@ def bilinear_curves_figure(
     return figure(traces, layout, projector)
 
 
-def describe_bilinear(history: History, _: Translate, lang: str) -> str:
-    """The text alternative of the bilinear charts: where the players are and how far from (0, 0)."""
+def describe_game(history: History, _: Translate, lang: str) -> str:
+    """The text alternative of a game's charts: where the players are and how far from (0, 0)."""
     last = history.last
     if last is None:
         return _("No training yet: the charts are empty.")
+    text = game_text(last)
     path = np.asarray(last.samples, dtype=float).reshape(-1, 2)
     far = distance(path)
     values = {
         "step": format_number(last.step, lang, 0),
         "steps": format_number(last.total_steps, lang, 0),
+        "a": text.symbols[0],
+        "b": text.symbols[1],
         "x": format_number(float(path[-1, 0]), lang),
         "y": format_number(float(path[-1, 1]), lang),
         "start": format_number(float(far[0]), lang),
@@ -155,8 +196,8 @@ def describe_bilinear(history: History, _: Translate, lang: str) -> str:
     }
     return (
         _(
-            "After step %(step)s of %(steps)s: x = %(x)s, y = %(y)s. Distance from the equilibrium: "
-            "%(start)s at the start, %(now)s now."
+            "After step %(step)s of %(steps)s: %(a)s = %(x)s, %(b)s = %(y)s. Distance from the "
+            "equilibrium: %(start)s at the start, %(now)s now."
         )
         % values
     )

@@ -282,12 +282,12 @@ class Canvas:
     ) -> None:
         _, lang, pro = self.ctx._, self.ctx.lang, self.ctx.projector
         if path or fill:
-            path_figure = partial(failure_plots.bilinear_figure, snap, _, lang, projector=pro)
+            path_figure = partial(failure_plots.game_figure, snap, _, lang, projector=pro)
             self._chart("path", tag, path_figure, fresh=path)
-            describe = partial(failure_plots.describe_bilinear, history, _, lang)
+            describe = partial(failure_plots.describe_game, history, _, lang)
             self._text("summary", tag, describe, fresh=path)
         if curves or fill:
-            curves_figure = partial(failure_plots.bilinear_curves_figure, snap, _, lang, projector=pro)
+            curves_figure = partial(failure_plots.game_curves_figure, snap, _, lang, projector=pro)
             self._chart("curves", tag, curves_figure, fresh=curves)
 
     def _draw_curves(self, history: History, tag: tuple, *, fresh: bool) -> None:

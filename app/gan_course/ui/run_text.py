@@ -22,6 +22,11 @@ PRESET_LABELS: dict[str, str] = {
     "failure_strong_d": N_("Ring of eight: a D that wins, saturating loss"),
     "bilinear_simultaneous": N_("Game x·y: simultaneous steps"),
     "bilinear_alternating": N_("Game x·y: alternating steps"),
+    "dirac_simultaneous": N_("Dirac-GAN: simultaneous steps"),
+    "dirac_alternating": N_("Dirac-GAN: alternating steps"),
+    "dirac_r1": N_("Dirac-GAN: simultaneous steps with R1 (γ = 0.5)"),
+    "dirac_instance_noise": N_("Dirac-GAN: simultaneous steps with instance noise (σ = 1)"),
+    "dirac_optimistic": N_("Dirac-GAN: optimistic gradient descent"),
 }
 LOSS_LABELS: dict[str, str] = {
     "non-saturating": N_("non-saturating: −log D(G(z))"),
@@ -198,6 +203,7 @@ SAMPLE_CAPTIONS: dict[str, str] = {
     "digits_conditional": N_("G draws one column per digit 0–9, from the same noise at every frame"),
     "bilinear_simultaneous": N_("The path of (x, y); grey arrows: the direction the gradient steps push"),
     "bilinear_alternating": N_("The path of (x, y); grey arrows: the direction the gradient steps push"),
+    "dirac": N_("The path of (θ, ψ); grey arrows: the direction this run's steps push, remedies included"),
 }
 PROGRESS_TEXT = N_("Epoch %(epoch)s of %(total)s · step %(step)s of %(steps)s")
 

@@ -21,7 +21,7 @@ from gan_course.core.config import (
     preset,
 )
 from gan_course.core.engines import ModelKind, kind, presets
-from gan_course.ui import lasso, state
+from gan_course.ui import lasso, remedies, state
 from gan_course.ui.context import Context
 from gan_course.ui.run_text import (
     ACTIVATION_LABELS,
@@ -36,7 +36,7 @@ from gan_course.ui.run_text import (
 from gan_course.ui.shell import LINK_KEY, NOTICE_KEY
 
 # Choices shown with translated labels (their widgets get one key per language, see state.widget_key)
-TRANSLATED_CHOICES = ("preset", "gen_loss", "optimizer", "dataset", "noise", "activation")
+TRANSLATED_CHOICES = ("preset", "gen_loss", "optimizer", "dataset", "noise", "activation", "method")
 SETTINGS = ("preset", "seed", "epochs", "lr_d", "lr_g", "gen_loss", "optimizer")
 # The 2-D playground's settings, for the gaussian and toy presets only; `regions` is set by the lasso.
 PLAYGROUND = ("dataset", "latent_dim", "noise", "hidden_g", "hidden_d", "activation", "d_steps", "regions")
@@ -64,8 +64,9 @@ def kind_of(name: str) -> ModelKind:
 
 
 def settings_of(name: str) -> tuple[str, ...]:
-    """The settings a preset's widget shows: the playground's too for the 2-D models."""
-    return SETTINGS + PLAYGROUND if kind_of(name).playground else SETTINGS
+    """The settings a preset's widget shows: the playground's too for the 2-D models, and lesson 6's."""
+    model = kind_of(name)
+    return (*SETTINGS, *(PLAYGROUND if model.playground else ()), *remedies.fields(model))
 
 
 def widths_text(widths: tuple[int, ...]) -> str:
@@ -194,10 +195,10 @@ def _widgets(spec: Spec, ctx: Context, wkeys: dict[str, str], model: ModelKind) 
         cols[1].number_input(_("Seed"), *LIMITS["seed"], step=1, key=wkeys["seed"])
         cols[2].number_input(_("Epochs"), *LIMITS["epochs"], step=1, key=wkeys["epochs"])
         cols = st.columns(3)
-        bilinear = model.game  # y plays D's part and x G's: their rates are lr_D and lr_G
+        bilinear = model.game  # a game's players: one plays D's part, one G's (their rates lr_D, lr_G)
         lr_d_label = _("Learning rate of D (lr_D)") if two_rates else _("Learning rate (lr)")
         cols[0].number_input(
-            _("Learning rate of y, the D player (lr_D)") if bilinear else lr_d_label,
+            _("Learning rate of the D player (lr_D)") if bilinear else lr_d_label,
             lr_low,
             lr_high,
             step=0.001,
@@ -205,7 +206,7 @@ def _widgets(spec: Spec, ctx: Context, wkeys: dict[str, str], model: ModelKind) 
             key=wkeys["lr_d"],
         )
         cols[1].number_input(
-            _("Learning rate of x, the G player (lr_G)") if bilinear else _("Learning rate of G (lr_G)"),
+            _("Learning rate of the G player (lr_G)") if bilinear else _("Learning rate of G (lr_G)"),
             lr_low,
             lr_high,
             step=0.001,
@@ -230,6 +231,7 @@ def _widgets(spec: Spec, ctx: Context, wkeys: dict[str, str], model: ModelKind) 
         )
         if model.playground:
             _playground_widgets(ctx, wkeys)
+        remedies.draw(ctx, wkeys, model)
 
 
 def _playground_widgets(ctx: Context, wkeys: dict[str, str]) -> None:
@@ -314,6 +316,10 @@ def write_link(values: dict[str, Any], ctx: Context, shown_views: frozenset[str]
     for qkey, value in query.items():
         if st.query_params.get(qkey) != value:
             st.query_params[qkey] = value
-    for qkey in (*links.PLAYGROUND_KEYS, "views"):  # settings this widget no longer shows leave the link
+    for qkey in (
+        *links.PLAYGROUND_KEYS,
+        *links.REMEDY_KEYS,
+        "views",
+    ):  # settings this widget no longer shows leave the link
         if qkey not in query and qkey in st.query_params:
             del st.query_params[qkey]

@@ -30,6 +30,7 @@ NAV_TITLES: dict[str, str] = {
     "slanted-island": N_("3 · The slanted-island face GAN"),
     "gan-failures": N_("4 · When GANs fail, and what helps"),
     "dcgan-digits": N_("5 · A DCGAN learns handwritten digits"),
+    "converge": N_("6 · Making GANs converge"),
     "where-next": N_("Where to go next"),
     "glossary": N_("Glossary"),
 }

@@ -25,8 +25,23 @@ TRAINERS: dict[str, trainer.Spec] = {
         ),
     ),
     "bilinear": trainer.Spec("bilinear", ("bilinear_simultaneous", "bilinear_alternating")),
-    # Lesson 6: one Gaussian fitted to the ring of eight by forward and by reverse KL
-    "divergences": trainer.Spec("divergences", ("fit_forward_kl", "fit_reverse_kl")),
+    # Lesson 6: the Dirac-GAN's five ways to step, then lesson 4's failures on the ring and their remedies
+    "converge": trainer.Spec(
+        "converge",
+        (
+            "dirac_simultaneous",
+            "dirac_alternating",
+            "dirac_r1",
+            "dirac_instance_noise",
+            "dirac_optimistic",
+            "failure_collapse",
+            "failure_strong_d",
+            "toy_ring8",
+            # one Gaussian fitted to the ring of eight by forward and by reverse KL (divergences and collapse)
+            "fit_forward_kl",
+            "fit_reverse_kl",
+        ),
+    ),
 }
 TOOLS = {
     "reproduce": face_tools.reproduce,

@@ -145,6 +145,9 @@ class ModelKind:
     sample_columns: int = 8  # images per row in the sample grid (digits)
     takes_samples: bool = False  # `train --samples N` draws N new samples
     conditional: bool = False  # G draws the class it is given (`train --label L`; a walk has a row per class)
+    # Lesson 6: the remedies it takes (config.REMEDIES' names) and how its players may step (config.METHODS)
+    remedies: tuple[str, ...] = ()
+    methods: tuple[str, ...] = ("auto",)
     # The CLI (core.engines.report has the shared parts): the snapshots a run reports, its JSON, its text
     history: Callable[[Trainer], list[Snapshot]] = report.history
     record: Callable[[Snapshot], dict[str, Any]] = report.history_row  # one snapshot's numbers in the JSON

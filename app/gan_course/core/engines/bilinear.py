@@ -16,7 +16,6 @@ torch.optim (SGD, or Adam with β₁ = 0.5), with maximize=True for y. One step 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +26,9 @@ from torch import Tensor
 from gan_course.core.config import TrainConfig
 from gan_course.core.engines import report
 from gan_course.core.engines.base import Engine, Logits, ModelKind, torch_dtype
+from gan_course.core.game import distance, field_surface, turns
+
+__all__ = ["START", "BilinearEngine", "distance", "turns", "value"]  # distance and turns: core.game
 
 if TYPE_CHECKING:
     from gan_course.core.snapshot import Snapshot
@@ -109,6 +111,10 @@ class BilinearEngine(Engine):
     def real(self) -> np.ndarray:
         return np.zeros((1, 2))  # the equilibrium, where the trajectory should end up
 
+    def surface(self) -> dict[str, np.ndarray]:
+        """The update direction (−∂V/∂x, +∂V/∂y) = (−y, x) around the path: at right angles to the radius."""
+        return field_surface(self.samples(), lambda x, y: (-y, x))
+
     def state_dict(self) -> dict[str, Any]:
         return {
             "x": self.x.item(),
@@ -125,19 +131,6 @@ class BilinearEngine(Engine):
         self.path = [tuple(p) for p in state["path"]]
         self.opt_x.load_state_dict(state["opt_x"])
         self.opt_y.load_state_dict(state["opt_y"])
-
-
-def distance(points: np.ndarray) -> np.ndarray:
-    """Distance of each (x, y) row from the equilibrium (0, 0)."""
-    pts = np.asarray(points, dtype=float).reshape(-1, 2)
-    return np.hypot(pts[:, 0], pts[:, 1])
-
-
-def turns(points: np.ndarray) -> float:
-    """How many times the path winds around (0, 0), counter-clockwise positive (the game's direction)."""
-    pts = np.asarray(points, dtype=float).reshape(-1, 2)
-    angle = np.unwrap(np.arctan2(pts[:, 1], pts[:, 0]))
-    return float((angle[-1] - angle[0]) / (2 * math.pi)) if len(angle) > 1 else 0.0
 
 
 def _history(trainer: Trainer) -> list[Snapshot]:

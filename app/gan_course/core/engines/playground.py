@@ -15,7 +15,7 @@ import torch
 from torch import Tensor
 
 from gan_course.core import quality, slowmo, steps, wgan
-from gan_course.core.config import ALL_GEN_LOSSES, WGAN_GP, TrainConfig
+from gan_course.core.config import ALL_GEN_LOSSES, REMEDIES, WGAN_GP, TrainConfig
 from gan_course.core.data import RING8_SD, ring8_centres, toy_data
 from gan_course.core.engines import report
 from gan_course.core.engines.base import Engine, Logits, ModelKind, Unsupported, torch_dtype
@@ -339,7 +339,12 @@ class WGANEngine(MLPEngine):
 
 
 def _build(cfg: TrainConfig, device: torch.device) -> MLPEngine:
-    """WGAN-GP trains the same nets on the same minibatches with a critic and a penalty."""
+    """WGAN-GP trains the same nets on the same minibatches with a critic and a penalty; lesson 6's
+    remedies with autograd (core.remedies); the rest by the hand-written fast path."""
+    if any(getattr(cfg, name) != off for name, off in REMEDIES.items()):
+        from gan_course.core.engines.playground_remedies import RemedyEngine  # it subclasses MLPEngine
+
+        return RemedyEngine(cfg, device)
     return (WGANEngine if cfg.gen_loss == WGAN_GP else MLPEngine)(cfg, device)
 
 
@@ -399,6 +404,7 @@ _PLAYGROUND = dict(
     picture="points",
     gen_losses=ALL_GEN_LOSSES,  # LSGAN's least squares and WGAN-GP as well
     playground=True,
+    remedies=tuple(REMEDIES),  # lesson 6: all of them (core.remedies), with the cross-entropy losses
     takes_samples=True,
     json=_json,
     summary=_summary,
