@@ -11,6 +11,7 @@ lesson 4's runs (their sweeps, shared with tests/test_lesson_claims_sweeps.py): 
 from __future__ import annotations
 
 import functools
+import statistics
 
 import numpy as np
 import pytest
@@ -63,3 +64,18 @@ def test_half_the_real_digits_are_about_a_tenth_from_all_of_them():
     """Exact on every machine up to rounding: no training, no random numbers."""
     assert 0.05 < feature_frechet(load_digits()[0][::2]) < 0.15  # "about 0.1 apart"
     assert 0.95 < real_nearest_median() < 1.05  # "a median of about 1.0 away"
+
+
+# RING8: lesson 4's one-step run (toy_ring8) and its five-step collapse (failure_collapse), seeds 42 … 57, the
+# same sweeps lesson 4's claims train (one pytest process trains each once). Measured 2026-12-07, float32:
+# toy_ring8 recall 0.65 … 0.92 and precision 0.15 … 0.49; the collapse a median recall of 0.19 and a median
+# precision of 0.81.
+@pytest.mark.slow
+@pytest.mark.parametrize("dtype", PATHS)
+def test_precision_and_recall_tell_collapse_from_blur_on_lesson_4s_runs(dtype):
+    from test_lesson_claims_sweeps import runs
+
+    blur, collapse = runs("toy_ring8", dtype), runs("failure_collapse", dtype)
+    assert all(r["recall"] > 0.6 and r["precision"] < 0.6 for r in blur)  # "in every seed"
+    assert statistics.median(r["recall"] for r in collapse) < 0.35  # "a median recall below 0.35"
+    assert statistics.median(r["precision"] for r in collapse) > 0.6  # "a median precision above 0.6"
