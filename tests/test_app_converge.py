@@ -71,3 +71,20 @@ def test_the_ring_with_every_remedy_trains_and_draws_the_ema_generator():
     assert run.last.ema_samples is not None and run.last.modes_covered is not None
     toggles = [t.label for t in at.toggle]
     assert "Spectral normalisation of D" in toggles and "Minibatch standard deviation for D" in toggles
+
+
+def test_slow_motion_says_it_does_not_take_the_remedies_apart():
+    at = open_app(PAGE, preset="failure_collapse", label_smoothing="0.9")
+    assert_clean(at)
+    assert f"{NAME}.slow_motion_go" not in [b.key for b in at.button]
+    assert any("remedies of lesson 6" in c.value for c in at.caption)
+
+
+def test_a_remedy_that_does_not_fit_the_loss_is_named_by_its_translated_label():
+    # Each value is valid alone, but R1 goes with the cross-entropy losses only: the warning names the setting
+    at = open_app(PAGE, lang="de", preset="failure_collapse")
+    at.number_input(key=f"{NAME}.r1").set_value(1.0).run()
+    at.radio(key=f"{NAME}.gen_loss@de").set_value("least-squares").run()
+    assert_clean(at)
+    label = gettext_for("de")("R1 penalty γ")
+    assert any(label in w.value for w in at.warning), [w.value for w in at.warning]

@@ -14,7 +14,7 @@ from gan_course.core.digits import load_digits
 from gan_course.core.judge import CONFIDENT, held_out_accuracy, judge, training_accuracy, verdict
 from gan_course.core.snapshot import History
 from gan_course.core.trainer import Trainer
-from gan_course.i18n import LANGUAGES
+from gan_course.i18n import LANGUAGES, gettext_for
 
 
 def test_the_judge_knows_real_digits_it_did_not_see_as_the_lesson_says():

@@ -223,13 +223,18 @@ def _check_playground(cfg: TrainConfig) -> None:
         if getattr(cfg, name) != off and name not in kind.remedies:
             takers = ", ".join(k.name for k in _kinds().values() if name in k.remedies)
             raise ConfigError(name, f"is for the models {takers}")
-    used = [name for name, off in REMEDIES.items() if getattr(cfg, name) != off]
+    used = remedies_used(cfg)
     if used and kind.playground and cfg.gen_loss not in GEN_LOSSES:
         raise ConfigError(used[0], f"goes with the cross-entropy losses ({', '.join(GEN_LOSSES)}) only")
     if cfg.method not in kind.methods:
         raise ConfigError("method", f"model {cfg.model} takes {', '.join(kind.methods)}, got {cfg.method!r}")
     if kind.playground and cfg.dataset == "drawn" and not cfg.regions:
         raise ConfigError("regions", "the drawn data set needs at least one region")
+
+
+def remedies_used(cfg: TrainConfig) -> list[str]:
+    """The remedies of lesson 6 the config turns on (REMEDIES' names, in order)."""
+    return [name for name, off in REMEDIES.items() if getattr(cfg, name) != off]
 
 
 class ConfigError(ValueError):

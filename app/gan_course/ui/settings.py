@@ -132,7 +132,8 @@ def field_label(field: str, model: ModelKind, ctx: Context) -> str:
     """The translated label of the widget that sets `field` (the config's name if it has none)."""
     if field == "lr_d" and not model.two_rates:
         return ctx._("Learning rate (lr)")
-    return ctx._(FIELD_LABELS[field]) if field in FIELD_LABELS else field
+    labels = FIELD_LABELS | remedies.LABELS  # lesson 6's settings are named by their own widgets
+    return ctx._(labels[field]) if field in labels else field
 
 
 def _on_preset_change(spec: Spec, wkey: str) -> None:

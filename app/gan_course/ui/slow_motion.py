@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from gan_course.core.config import WGAN_GP, TrainConfig
+from gan_course.core.config import WGAN_GP, TrainConfig, remedies_used
 from gan_course.core.live import LiveRun
 from gan_course.core.slowmo import SubStep
 from gan_course.core.trainer import Trainer
@@ -65,6 +65,11 @@ def render(name: str, run: LiveRun, cfg: TrainConfig, ctx: Context) -> None:
             return
         if cfg.gen_loss == WGAN_GP:  # core.slowmo takes apart the cross-entropy and least-squares games only
             st.caption(_("Slow motion takes apart the cross-entropy and least-squares games, not WGAN-GP."))
+            return
+        if remedies_used(cfg):  # core.slowmo takes apart the plain steps (lesson 6's remedies: core.remedies)
+            st.caption(
+                _("Slow motion takes apart the plain steps: turn the remedies of lesson 6 off to use it.")
+            )
             return
         st.button(
             _("Take the next step apart"),

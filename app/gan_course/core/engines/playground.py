@@ -15,7 +15,7 @@ import torch
 from torch import Tensor
 
 from gan_course.core import quality, slowmo, steps, wgan
-from gan_course.core.config import ALL_GEN_LOSSES, REMEDIES, WGAN_GP, TrainConfig
+from gan_course.core.config import ALL_GEN_LOSSES, REMEDIES, WGAN_GP, TrainConfig, remedies_used
 from gan_course.core.data import RING8_SD, ring8_centres, toy_data
 from gan_course.core.engines import report
 from gan_course.core.engines.base import Engine, Logits, ModelKind, Unsupported, torch_dtype
@@ -341,7 +341,7 @@ class WGANEngine(MLPEngine):
 def _build(cfg: TrainConfig, device: torch.device) -> MLPEngine:
     """WGAN-GP trains the same nets on the same minibatches with a critic and a penalty; lesson 6's
     remedies with autograd (core.remedies); the rest by the hand-written fast path."""
-    if any(getattr(cfg, name) != off for name, off in REMEDIES.items()):
+    if remedies_used(cfg):
         from gan_course.core.engines.playground_remedies import RemedyEngine  # it subclasses MLPEngine
 
         return RemedyEngine(cfg, device)
@@ -437,7 +437,8 @@ KINDS = (
         "toy",
         presets={
             # GAN-Lab-style 2-D sets: two small MLPs, Adam (β1 = 0.5), 128 points per step, D learning 4×
-            # faster than G (which keeps G from chasing a D that has not caught up yet). Each converges in
+            # faster than G (the two time-scale rule, TTUR, Heusel et al. 2017: it keeps G from chasing a D
+            # that has not caught up yet). Each converges in
             # a few seconds on one CPU core.
             "toy_ring": _toy("ring", epochs=75),
             "toy_two_gaussians": _toy("two_gaussians", epochs=60),
