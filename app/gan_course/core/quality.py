@@ -19,6 +19,7 @@ import numpy as np
 
 K = 3  # the k of the k-nearest-neighbour balls (Kynkäänniemi et al. use 3)
 N_POINTS = 1000  # real and generated points a 2-D snapshot measures (each side)
+BLOCK = 128  # samples whose distances to all the others are taken at once (see _blocks)
 
 
 def _samples(a: np.ndarray, name: str) -> np.ndarray:
@@ -58,13 +59,15 @@ def frechet_distance(real: np.ndarray, fake: np.ndarray) -> float:
     return gaussian_frechet(*fit_gaussian(real), *fit_gaussian(fake))
 
 
+def _rows(a: np.ndarray) -> np.ndarray:
+    """The samples as float32, one contiguous row per coordinate (outer() on a strided column is slower)."""
+    return np.ascontiguousarray(np.asarray(a, dtype=np.float32).T)
+
+
 def _squared_distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """‖a_i − b_j‖² for all pairs, (len(a), len(b)), in float32, summed coordinate by coordinate: each entry
-    is then the same on every machine (a matrix product's rounding depends on the BLAS), so a point on a
-    ball's edge is in or out everywhere alike. float32 halves the memory a snapshot streams through (two
-    million entries), which is most of its cost; the balls' radii are compared in the same precision."""
-    # one contiguous row per coordinate: outer() on a strided column is twice as slow
-    a, b = (np.ascontiguousarray(np.asarray(m, dtype=np.float32).T) for m in (a, b))
+    """‖a_i − b_j‖² for all pairs of columns of a and b (coordinate rows, see _rows), in float32, summed
+    coordinate by coordinate: each entry is then the same on every machine (a matrix product's rounding
+    depends on the BLAS), so a point on a ball's edge is in or out everywhere alike."""
     out = np.subtract.outer(a[0], b[0])
     out *= out
     for j in range(1, len(a)):
@@ -74,11 +77,22 @@ def _squared_distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return out
 
 
+def _blocks(n: int) -> list[slice]:
+    """Row blocks of BLOCK samples: a block's distances to 1000 others (half a megabyte) stay in the cache,
+    which makes a snapshot's precision and recall three to four times as fast as one 1000 × 1000 matrix."""
+    return [slice(start, min(n, start + BLOCK)) for start in range(0, n, BLOCK)]
+
+
 def knn_radii(a: np.ndarray, k: int = K) -> np.ndarray:
-    """Each row's squared distance to its k-th nearest other row of a."""
+    """Each row's squared distance to its k-th nearest other row of a (float32)."""
     if not 1 <= k < len(a):
         raise ValueError(f"k: must be in [1, {len(a) - 1}] for {len(a)} samples, got {k!r}")
-    return np.partition(_squared_distances(a, a), k, axis=1)[:, k]  # [:, 0] is the row itself, at 0
+    rows = _rows(a)
+    out = np.empty(len(a), dtype=np.float32)
+    for block in _blocks(len(a)):
+        # [:, 0] of a sorted row is the row itself, at distance 0
+        out[block] = np.partition(_squared_distances(rows[:, block], rows), k, axis=1)[:, k]
+    return out
 
 
 class Reference:
@@ -105,9 +119,14 @@ class Reference:
         fake = _samples(fake, "fake")
         if not np.isfinite(fake).all():
             return float("nan"), float("nan")
-        d2 = _squared_distances(fake, self.real)  # (fake, real), used both ways
-        precision = float((d2 <= self.radii[None, :]).any(axis=1).mean())
-        recall = float((d2 <= knn_radii(fake, self.k)[:, None]).any(axis=0).mean())
+        fake_radii, rows, real = knn_radii(fake, self.k), _rows(fake), _rows(self.real)
+        inside = np.zeros(len(fake), dtype=bool)  # fake samples inside some real ball
+        covered = np.zeros(len(self.real), dtype=bool)  # real samples inside some fake ball
+        for block in _blocks(len(fake)):
+            d2 = _squared_distances(rows[:, block], real)  # (block of fake, real), used both ways
+            inside[block] = (d2 <= self.radii[None, :]).any(axis=1)
+            covered |= (d2 <= fake_radii[block, None]).any(axis=0)
+        precision, recall = float(inside.mean()), float(covered.mean())
         return precision, recall
 
     def report(self, fake: np.ndarray) -> dict[str, float]:
