@@ -88,3 +88,17 @@ def test_the_cli_reports_the_fit(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["train", "--preset", "fit_forward_kl", "--epochs", "5"]) == 0
     assert "mean [" in capsys.readouterr().out
     assert not kind("fit_forward_kl").adversarial and kind("fit_reverse_kl").picture == "points"
+
+
+def test_the_one_learning_rate_moves_q_and_bad_values_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    # the widget's one rate "lr" is lr_d (ModelKind.two_rates is False); a tiny rate leaves q at its start
+    argv = ["train", "--preset", "fit_forward_kl", "--epochs", "5", "--json"]
+    assert cli.main([*argv, "--lr", "0.0001"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["config"]["lr_d"] == 0.0001
+    np.testing.assert_allclose(out["fit"]["mean"], [0.5, 0.2], atol=0.01)
+    assert cli.main([*argv, "--lr", "0.5"]) == 0
+    assert np.abs(np.subtract(json.loads(capsys.readouterr().out)["fit"]["mean"], [0.5, 0.2])).max() > 0.1
+    with pytest.raises(SystemExit) as exit_:
+        cli.main([*argv, "--batch-size", "0"])
+    assert exit_.value.code == 2

@@ -85,9 +85,9 @@ class GaussianFitEngine(Engine):
         self.off = torch.zeros((), **new, requires_grad=True)
         named = [self.mu, self.log_diag, self.off]
         if cfg.optimizer == "adam":
-            self.opt: torch.optim.Optimizer = torch.optim.Adam(named, lr=cfg.lr_g, betas=ADAM_BETAS)
+            self.opt: torch.optim.Optimizer = torch.optim.Adam(named, lr=cfg.lr_d, betas=ADAM_BETAS)
         else:
-            self.opt = torch.optim.SGD(named, lr=cfg.lr_g)
+            self.opt = torch.optim.SGD(named, lr=cfg.lr_d)
         self.display_z = self._normal(np.random.default_rng([cfg.seed, 0]), N_POINTS)
         self.eval_z = self._normal(np.random.default_rng([cfg.seed, 3]), N_EVAL)
         self.quality_real = quality.Reference(
@@ -228,7 +228,7 @@ def _summary(trainer: Trainer, snaps: list[Snapshot], seconds: float, preset: st
     mean, cov = _mean_cov(snap)
     cov = np.array([cov[0, 0], cov[0, 1], cov[1, 1]])
     return (
-        f"preset {preset}: {cfg.epochs} steps, lr {cfg.lr_g:g}, {cfg.optimizer}, batch {cfg.batch_size}, "
+        f"preset {preset}: {cfg.epochs} steps, lr {cfg.lr_d:g}, {cfg.optimizer}, batch {cfg.batch_size}, "
         f"seed {cfg.seed}, {cfg.dtype} on {trainer.device}\n"
         f"{snap.status}: {snap.step} steps in {seconds:.2f} s. {snap.message}".rstrip()
         + f"\nmean {np.round(mean, 4)}, covariance (11, 12, 22) {np.round(cov, 4)}\n"
@@ -239,7 +239,7 @@ def _summary(trainer: Trainer, snaps: list[Snapshot], seconds: float, preset: st
 
 def _preset(model: str) -> TrainConfig:
     # Adam at 0.05 with 256 points a step, 300 steps: both fits have settled (the mean within 0.01 of where
-    # it ends) in about a second. lr_d is unused (no discriminator) and kept equal.
+    # it ends) in about a second. One rate (two_rates=False): lr_d, the widget's "lr"; lr_g is kept equal.
     return TrainConfig(
         model=model,
         dataset="ring8",
