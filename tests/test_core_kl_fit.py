@@ -85,6 +85,7 @@ def test_the_cli_reports_the_fit(capsys: pytest.CaptureFixture[str]) -> None:
     out = json.loads(capsys.readouterr().out)
     assert set(out["fit"]) == {"mean", "cov"} and np.shape(out["samples"]) == (3, 2)
     assert all({"frechet", "precision", "recall", "modes_covered"} <= set(row) for row in out["history"])
+    assert all(row["g_grad_norm"] > 0 for row in out["history"])  # the norm of the fit's gradient
     assert cli.main(["train", "--preset", "fit_forward_kl", "--epochs", "5"]) == 0
     assert "mean [" in capsys.readouterr().out
     assert not kind("fit_forward_kl").adversarial and kind("fit_reverse_kl").picture == "points"

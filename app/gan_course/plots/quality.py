@@ -72,7 +72,16 @@ def quality_figure(history: History, _: Translate, lang: str, *, projector: bool
             traces.append(
                 line_trace(*_column(history, name), label, colour, dash, s.line_width, hover, yaxis="y2")
             )
-        layout["yaxis2"] = axis(share, range=[-0.025, 1.05], overlaying="y", side="right", showgrid=False)
+        # Its own ticks (0, 0.2 … 1): an overlaying axis otherwise takes the log axis's tick positions.
+        layout["yaxis2"] = axis(
+            share,
+            range=[-0.025, 1.05],
+            overlaying="y",
+            side="right",
+            showgrid=False,
+            tickmode="linear",
+            dtick=0.2,
+        )
     return figure(traces, layout, projector)
 
 

@@ -94,6 +94,7 @@ class GaussianFitEngine(Engine):
             toy_data("ring8", quality.N_POINTS, np.random.default_rng([cfg.seed, 34]))
         )
         self.bounds = ((-3.0, 3.0), (-3.0, 3.0))
+        self.grad_norm_sum, self.grad_norm_count = torch.zeros((), dtype=self.dtype, device=device), 0
 
     def _normal(self, rng: np.random.Generator, n: int) -> Tensor:
         return torch.as_tensor(rng.standard_normal((n, 2)), dtype=self.dtype, device=self.device)
@@ -132,7 +133,18 @@ class GaussianFitEngine(Engine):
     def _descend(self, loss: Tensor) -> None:
         self.opt.zero_grad()
         loss.backward()
+        # ‖∇ loss‖ over q's five numbers, summed on the device until the next snapshot (lesson 4's chart)
+        self.grad_norm_sum += torch.linalg.vector_norm(
+            torch.cat([t.grad.reshape(-1) for t in self.tensors().values()])
+        )
+        self.grad_norm_count += 1
         self.opt.step()
+
+    def grad_norm(self) -> float | None:
+        """The mean gradient norm over the steps since the last call (None if there were none)."""
+        total, count = float(self.grad_norm_sum), self.grad_norm_count
+        self.grad_norm_sum, self.grad_norm_count = torch.zeros((), dtype=self.dtype, device=self.device), 0
+        return total / count if count else None
 
     def run(self, start: int, stop: int) -> Logits:
         for k in range(start, stop):
@@ -189,6 +201,7 @@ class GaussianFitEngine(Engine):
             "js": js_divergence(real, fake, bounds=self.bounds),
             "kl": kl_divergence(real, fake, bounds=self.bounds),
             "manifold": np.split(grid, LATENT_LINES * 2),
+            "g_grad_norm": self.grad_norm(),
             "modes_covered": modes.modes_covered,
             "high_quality": modes.high_quality,
             **self.quality_real.report(fake[: quality.N_POINTS]),
