@@ -36,6 +36,8 @@ QUOTED = {
     "dirac_r1": ("06_making_gans_converge", "converge"),
     "dirac_instance_noise": ("06_making_gans_converge", "converge"),
     "dirac_optimistic": ("06_making_gans_converge", "converge"),
+    "fit_forward_kl": ("06_making_gans_converge", "converge"),
+    "fit_reverse_kl": ("06_making_gans_converge", "converge"),
 }
 SLOW = {"digits", "digits_conditional"}  # a full DCGAN run each (about 20 s of CPU)
 STATE_KEYS = (
