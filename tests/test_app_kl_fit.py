@@ -16,6 +16,7 @@ def test_both_fits_train_and_draw_the_plane_and_the_measures(lang):
     _ = gettext_for(lang)
     for preset in ("fit_forward_kl", "fit_reverse_kl"):
         at = press(open_app(PAGE, lang=lang, preset=preset), name=WIDGET)
+        at.run()  # the frame after the run's end (the last rerun may have begun before it)
         assert_clean(at)
         run = run_state(at, WIDGET)
         assert run.trainer.config.model == preset and run.last.status == "done"
