@@ -61,3 +61,15 @@ def test_grad_norm_figure_leaves_out_what_a_log_axis_cannot_show():
     history.snapshots[1].g_grad_norm = None
     fig = failure.grad_norm_figure(history, _, "en")
     assert len(fig.data[0].y) == len(history) - 2
+
+
+def test_the_dirac_gans_figure_draws_its_own_field_and_names_its_players():
+    snap = _history("dirac_r1", epochs=16).last
+    fig = readable(failure.game_figure(snap, _, "en"))
+    names = [t.name for t in fig.data]
+    assert names == ["Update direction of the steps", "Path of (θ, ψ)", "Start", "Now", "Equilibrium (0, 0)"]
+    assert fig.layout.xaxis.title.text.startswith("θ") and fig.layout.yaxis.title.text.startswith("ψ")
+    # 9 × 9 arrows, none at the equilibrium where the field is zero: 80 segments of 3 points
+    assert len(fig.data[0].x) == 3 * 80
+    text = failure.describe_game(_history("dirac_r1", epochs=16), _, "en")
+    assert "θ = " in text and "ψ = " in text and "1.414 at the start" in text

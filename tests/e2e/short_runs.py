@@ -9,4 +9,5 @@ SHORT_RUNS = {
     "03_slanted_island": {"epochs": 2},  # 2 face epochs are 10 steps, so 10 redraws
     "04_gan_failures": {"epochs": 10},  # 80 steps of the collapsing ring of eight: 26 redraws, ~1 s
     "05_dcgan_digits": {"epochs": 1},  # 29 steps of the digits DCGAN: 25 redraws, a few seconds of training
+    "06_making_gans_converge": {"epochs": 50},  # 50 steps of the Dirac-GAN: milliseconds of training
 }
