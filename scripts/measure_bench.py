@@ -60,10 +60,10 @@ def main() -> None:
 
     digits = Trainer(preset("digits"))
     digits.advance(60)
-    engine = digits.engine
-    shown = engine.samples()
-    generate = timed(lambda: engine._generate(engine.measured_z, None), max(5, repeat // 3))  # type: ignore[attr-defined]
-    images = engine._generate(engine.measured_z, None).reshape(len(engine.measured_z), -1).double().numpy()  # type: ignore[attr-defined]
+    shown = digits.engine.samples()
+    z = digits.engine.measured_z.cpu().numpy()  # type: ignore[attr-defined]
+    generate = timed(lambda: digits.generate(z), max(5, repeat // 3))
+    images = digits.generate(z)
     result["digits"] = {
         "snapshot": timed(digits.snapshot, max(5, repeat // 3)),
         "generate_1000_digits": generate,
