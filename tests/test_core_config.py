@@ -98,6 +98,8 @@ def test_choice_constants() -> None:
         "bilinear_simultaneous",
         "bilinear_alternating",
         "dirac",
+        "fit_forward_kl",
+        "fit_reverse_kl",
     )
     assert GEN_LOSSES == ("saturating", "non-saturating")  # the pair the minimax widget compares
     assert ALL_GEN_LOSSES == ("saturating", "non-saturating", "least-squares", "wgan-gp")
@@ -127,6 +129,8 @@ def test_presets_are_valid_and_article_is_the_article_recipe() -> None:
         "dirac_r1",
         "dirac_instance_noise",
         "dirac_optimistic",
+        "fit_forward_kl",
+        "fit_reverse_kl",
     }
     for cfg in PRESETS.values():
         assert cfg.validate() == cfg

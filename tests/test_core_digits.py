@@ -211,3 +211,12 @@ def test_importing_the_core_caps_onednn_at_avx2_unless_the_user_chose(given: str
     code = "import os, gan_course.core; print(os.environ.get('ONEDNN_MAX_CPU_ISA'))"
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == seen
+
+
+@pytest.mark.parametrize("name", ["digits", "digits_conditional"])
+def test_the_digits_train_on_the_float64_path_too(name):
+    # the second numeric path of lesson 5's claims (tests/numeric_paths.py): every tensor of a step is float64
+    trainer = Trainer(preset(name, epochs=1, dtype="float64", device="cpu"))
+    snap = list(trainer.run(29))[-1]
+    assert trainer.done and all(t.dtype == torch.float64 for t in trainer.engine.tensors().values())
+    assert snap.judge is not None and snap.frechet is not None and np.isfinite(snap.frechet)

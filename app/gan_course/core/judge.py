@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gan_course.core import quality
 from gan_course.core.digits import N_CLASSES, load_digits
 
 CONFIDENT = 0.8  # a digit the judge gives this probability or more counts as recognised
@@ -102,3 +103,33 @@ def nearest_training_distance(images: np.ndarray) -> np.ndarray:
     imgs = np.asarray(images, dtype=float).reshape(-1, 64)
     d2 = (imgs**2).sum(1)[:, None] + (x**2).sum(1)[None] - 2 * imgs @ x.T
     return np.sqrt(np.maximum(d2, 0.0)).min(axis=1)
+
+
+# --- lesson 6: the FID idea at our scale, and a memorisation check ---
+
+
+def logits(images: np.ndarray) -> np.ndarray:
+    """The judge's ten logits for each row of 64 pixels: the features the Fréchet distance compares."""
+    w, b = _weights()
+    return np.asarray(images, dtype=float).reshape(-1, 64) @ w + b
+
+
+@functools.cache
+def _real_features() -> quality.Reference:
+    return quality.Reference(logits(load_digits()[0]))
+
+
+def feature_frechet(images: np.ndarray) -> float:
+    """The Fréchet distance between Gaussian fits of the judge's logits of `images` and of the 1797 real
+    digits (FID's idea, with the judge in place of the Inception network); NaN if an image is not finite."""
+    return _real_features().frechet(logits(images))
+
+
+@functools.cache
+def real_nearest_median() -> float:
+    """The median distance from a real digit to the nearest other real digit: how far apart two real digits
+    are at the closest, the yardstick for nearest_training_distance (a copy is at 0)."""
+    x = load_digits()[0]
+    d2 = (x**2).sum(1)[:, None] + (x**2).sum(1)[None] - 2 * x @ x.T
+    np.fill_diagonal(d2, np.inf)
+    return float(np.median(np.sqrt(np.maximum(d2.min(axis=1), 0.0))))

@@ -55,12 +55,23 @@ class Snapshot:
     # Lesson 5: what the digit judge (core.judge) says of the fixed-noise digits: {"recognised": int,
     # "total": int, "classes": [10 counts], "confidence": mean probability}
     judge: dict[str, Any] | None = None
+    # Lesson 6 (core.quality): the Fréchet distance between Gaussian fits of generated and real samples (the
+    # 2-D points; for digits the judge's logits), precision and recall (2-D), and for digits each grid
+    # digit's distance to its nearest training digit
+    frechet: float | None = None
+    precision: float | None = None
+    recall: float | None = None
+    nearest: np.ndarray | None = None
     # Lesson 6: the points of G with its weights averaged (the EMA remedy), for the same latents as samples
     ema_samples: np.ndarray | None = None
 
     @property
     def progress(self) -> float:
         return self.step / self.total_steps if self.total_steps else 1.0
+
+
+# The optional numbers a snapshot may carry, in the order the history's rows list them
+SCALARS = ("g_grad_norm", "modes_covered", "high_quality", "frechet", "precision", "recall")
 
 
 @dataclass
@@ -101,7 +112,7 @@ class History:
             }
             if s.js is not None:
                 row["js"], row["kl"] = s.js, s.kl if s.kl is not None else float("nan")
-            for name in ("g_grad_norm", "modes_covered", "high_quality"):  # lesson 4, where measured
+            for name in SCALARS:  # lessons 4 and 6, where measured
                 value = getattr(s, name)
                 if value is not None:
                     row[name] = float(value)

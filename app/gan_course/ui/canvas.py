@@ -22,11 +22,13 @@ from gan_course import plots
 from gan_course.core.data import FACES
 from gan_course.core.digits import load_digits
 from gan_course.core.engines import kind
+from gan_course.core.judge import real_nearest_median
 from gan_course.core.live import LiveRun
 from gan_course.core.pacing import GROUPS, plan_frame
 from gan_course.core.snapshot import History, Snapshot
 from gan_course.plots import digits as digit_plots
 from gan_course.plots import failure as failure_plots
+from gan_course.plots import quality as quality_plots
 from gan_course.plots.theme import FigureSlot, reusing
 from gan_course.ui.context import Context
 from gan_course.ui.run_text import LOSS_LABELS, PROGRESS_TEXT, SAMPLE_CAPTIONS
@@ -89,7 +91,8 @@ class Canvas:
             right.caption(ctx._("x, y and their distance from the equilibrium over the steps"))
             self.slots = {"path": left.empty(), "curves": right.empty(), "summary": st.empty()}
             return
-        self.slots = {"losses": left.empty(), "outputs": right.empty()}
+        # A kind without D (a fit by gradient steps) has no losses or D outputs: its curves are the measures
+        self.slots = {"losses": left.empty(), "outputs": right.empty()} if self.kind.adversarial else {}
         left, right = st.columns(2)
         if self.kind.picture == "digits":
             self._digit_slots(left, right)
@@ -97,6 +100,7 @@ class Canvas:
             self._slots_2x2_and_points(left, right)
         self.slots["summary"] = st.empty()  # the charts' text alternative: the latest losses and D outputs
         self._mode_slots = False  # the ring of eight's two charts, laid out when its first snapshot comes
+        self._quality_slots = False  # the Fréchet distance's chart, laid out when a snapshot has one
 
     def _caption(self) -> str:
         """The caption above G's samples (none for a kind the course has no words for yet)."""
@@ -129,6 +133,8 @@ class Canvas:
         left.caption(self._caption())
         self.slots["samples"] = left.empty()
         self.slots["judge"] = left.empty()  # what the digit judge says of them (core.judge)
+        self.slots["nearest"] = left.empty()  # how far each is from its nearest training digit
+        self.slots["nearest_text"] = left.empty()
         right.caption(_("Real digits from the training set"))
         self.slots["real"] = right.empty()
         real = partial(
@@ -232,7 +238,10 @@ class Canvas:
         """One of GROUPS; fresh=False: as last built. Times each fresh draw (see core.pacing.fits)."""
         began = time.monotonic()
         if group == "curves":
-            self._draw_curves(history, tag, fresh=fresh)
+            if self.kind.adversarial:
+                self._draw_curves(history, tag, fresh=fresh)
+            if snap.frechet is not None:
+                self._draw_quality(history, tag, fresh=fresh)
         elif group == "pictures":
             self._draw_pictures(snap, tag, fresh=fresh)
             if snap.modes_covered is not None:
@@ -256,6 +265,17 @@ class Canvas:
         }
         describe = partial(failure_plots.describe_modes, history, _, lang)
         self._charts_and_text(tag, charts, "mode_summary", describe, fresh=fresh)
+
+    def _draw_quality(self, history: History, tag: tuple, *, fresh: bool) -> None:
+        """Lesson 6: the Fréchet distance (and, for the 2-D models, precision and recall) over the steps."""
+        _, lang, pro = self.ctx._, self.ctx.lang, self.ctx.projector
+        if not self._quality_slots:
+            st.caption(_("How close G's samples are to the data, measured at every snapshot"))
+            self.slots["quality"], self.slots["quality_summary"] = st.empty(), st.empty()
+            self._quality_slots = True
+        charts = {"quality": partial(quality_plots.quality_figure, history, _, lang, projector=pro)}
+        describe = partial(quality_plots.describe_quality, history, _, lang)
+        self._charts_and_text(tag, charts, "quality_summary", describe, fresh=fresh)
 
     def _draw_bilinear(
         self, history: History, snap: Snapshot, tag: tuple, *, path: bool, curves: bool, fill: bool
@@ -303,6 +323,14 @@ class Canvas:
         if snap.judge is not None and "judge" in self.slots:
             verdict = partial(digit_plots.describe_judge, snap.judge, _, lang)
             self._text("judge", tag, verdict, fresh=fresh)
+        if snap.nearest is not None and "nearest" in self.slots:  # the memorisation check
+            far = real_nearest_median()
+            nearest = partial(
+                quality_plots.nearest_figure, snap, _, lang, columns=columns, yardstick=far, projector=pro
+            )
+            self._chart("nearest", tag, nearest, fresh=fresh)
+            text = partial(quality_plots.describe_nearest, snap, _, lang, yardstick=far)
+            self._text("nearest_text", tag, text, fresh=fresh)
 
     def _draw_weights(self, history: History, snap: Snapshot, tag: tuple, *, fresh: bool) -> None:
         """The weight charts, which cost more than the rest together."""

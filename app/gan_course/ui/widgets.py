@@ -37,6 +37,9 @@ TRAINERS: dict[str, trainer.Spec] = {
             "failure_collapse",
             "failure_strong_d",
             "toy_ring8",
+            # one Gaussian fitted to the ring of eight by forward and by reverse KL (divergences and collapse)
+            "fit_forward_kl",
+            "fit_reverse_kl",
         ),
     ),
 }

@@ -141,6 +141,7 @@ class ModelKind:
     playground: bool = False  # takes the 2-D playground's settings: data set, k, hidden widths, noise …
     two_rates: bool = True  # lr_D and lr_G are set apart (else one rate for both, shown as lr)
     has_generator: bool = True  # False: D alone (no G loss, no generated samples)
+    adversarial: bool = True  # False: no D at all (a fit by gradient steps): no losses or D outputs drawn
     sample_columns: int = 8  # images per row in the sample grid (digits)
     takes_samples: bool = False  # `train --samples N` draws N new samples
     conditional: bool = False  # G draws the class it is given (`train --label L`; a walk has a row per class)

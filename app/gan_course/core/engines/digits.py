@@ -34,7 +34,7 @@ from gan_course.core.digits import (
 )
 from gan_course.core.engines import report
 from gan_course.core.engines.base import Engine, ModelKind, torch_dtype
-from gan_course.core.judge import verdict
+from gan_course.core.judge import feature_frechet, nearest_training_distance, verdict
 
 if TYPE_CHECKING:
     from gan_course.core.snapshot import Snapshot
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
 ORDER = 30
 N_DIGITS = 1797  # images in the UCI digits set
+N_MEASURED = 1000  # generated digits the Fréchet distance fits its Gaussian to (the real side: all 1797)
 
 
 class DigitsEngine(Engine):
@@ -65,6 +66,13 @@ class DigitsEngine(Engine):
         self.shown_z = torch.as_tensor(fixed_noise(cfg.seed, cfg.latent_dim), dtype=self.dtype, device=device)
         self.shown_labels = torch.as_tensor(shown_labels(), device=device) if self.conditional else None
         self._epoch: tuple[int, np.ndarray] | None = None
+        # The Fréchet distance on the judge's features: G's digits for N_MEASURED latents (and labels 0–9 in
+        # turn) from a generator of their own, so measuring does not move the run's random streams.
+        z = np.random.default_rng([cfg.seed, 34]).standard_normal((N_MEASURED, cfg.latent_dim))
+        self.measured_z = torch.as_tensor(z, dtype=self.dtype, device=device)
+        self.measured_labels = (
+            torch.as_tensor(shown_labels(N_MEASURED), device=device) if self.conditional else None
+        )
 
     def __getstate__(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k != "_epoch"}
@@ -199,8 +207,16 @@ class DigitsEngine(Engine):
         return self._generate(self.shown_z, self.shown_labels).reshape(N_SHOWN, -1).double().cpu().numpy()
 
     def extras(self) -> dict[str, Any]:
-        """What the digit judge says of the fixed-noise digits (core.judge), at every snapshot."""
-        return {"judge": verdict(self.samples()).to_dict()}
+        """What the digit judge says of the fixed-noise digits (core.judge), the Fréchet distance of G's
+        digits from the real ones in the judge's features, and each grid digit's distance to its nearest
+        training digit (a memorised copy is at 0), at every snapshot."""
+        shown = self.samples()
+        measured = self._generate(self.measured_z, self.measured_labels).reshape(N_MEASURED, -1)
+        return {
+            "judge": verdict(shown).to_dict(),
+            "frechet": feature_frechet(measured.double().cpu().numpy()),
+            "nearest": nearest_training_distance(shown),
+        }
 
     def real(self) -> np.ndarray:
         return load_digits()[0][:N_SHOWN]  # a read-only view: every snapshot shares it
@@ -262,6 +278,8 @@ def _json(trainer: Trainer, snaps: list[Snapshot], options: report.Options) -> d
         out["labels"] = [int(v) for v in labels]
     out["samples"] = np.round(trainer.generate(z, labels), 6).tolist()
     out["judge"] = snaps[-1].judge  # of the 64 fixed-noise digits the widget shows
+    # each of those 64 digits' distance to its nearest training digit (a memorised copy is at 0)
+    out["nearest"] = np.round(np.asarray(snaps[-1].nearest), 6).tolist()
     return out
 
 

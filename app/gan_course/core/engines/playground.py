@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from gan_course.core import slowmo, steps, wgan
+from gan_course.core import quality, slowmo, steps, wgan
 from gan_course.core.config import ALL_GEN_LOSSES, REMEDIES, WGAN_GP, TrainConfig, remedies_used
 from gan_course.core.data import RING8_SD, ring8_centres, toy_data
 from gan_course.core.engines import report
@@ -80,6 +80,10 @@ class MLPEngine(Engine):
         self.display_z = self.latents(np.random.default_rng([cfg.seed, 0]), N_POINTS)
         # The divergence curves compare all real points with G's points for one fixed set of latents.
         self.eval_z = self.latents(np.random.default_rng([cfg.seed, 3]), N_EVAL)
+        # Fréchet distance, precision and recall: G's first quality.N_POINTS of those against as many fresh
+        # real points, drawn once from a generator of their own (the run's random streams do not move).
+        real_rng = np.random.default_rng([cfg.seed, 34])
+        self.quality_real = quality.Reference(toy_data(cfg.dataset, quality.N_POINTS, real_rng, cfg.regions))
         lo, hi = data.min(axis=0), data.max(axis=0)
         pad = 0.25 * (hi - lo)
         self.grid_x = np.linspace(lo[0] - pad[0], hi[0] + pad[0], GRID)
@@ -245,7 +249,13 @@ class MLPEngine(Engine):
         js, kl = self.divergences()
         _, grad = self.push(self.display_z)
         out = {"js": js, "kl": kl, "manifold": self.manifold(), "g_gradients": grad}
-        return out | {"g_grad_norm": self.g_grad_norm()} | self.mode_numbers()
+        return out | {"g_grad_norm": self.g_grad_norm()} | self.mode_numbers() | self.quality_numbers()
+
+    def quality_numbers(self) -> dict[str, float]:
+        """Fréchet distance, precision and recall of G's points now against fresh real ones (core.quality)."""
+        with torch.inference_mode():
+            fake = self.net_g(self.eval_z[: quality.N_POINTS]).double().cpu().numpy()
+        return self.quality_real.report(fake)
 
     def tensors(self) -> dict[str, Tensor]:
         named = [("G", self.net_g), ("D", self.net_d)]

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from gan_course.core.snapshot import SCALARS
+
 if TYPE_CHECKING:
     from gan_course.core.snapshot import Snapshot
     from gan_course.core.trainer import Trainer
@@ -75,13 +77,16 @@ def history_row(snap: Snapshot) -> dict[str, Any]:
     if snap.js is not None:
         row["js"] = num(snap.js)
         row["kl"] = num(snap.kl if snap.kl is not None else math.nan)
-    # Lesson 4: ‖∇θ_G L_G‖ over the G updates since the row before, and the mode numbers on ring8
-    for name in ("g_grad_norm", "modes_covered", "high_quality"):
+    # Lesson 4: ‖∇θ_G L_G‖ over the G updates since the row before, and the mode numbers on ring8;
+    # lesson 6: Fréchet distance, precision and recall (core.quality)
+    for name in SCALARS:
         value = getattr(snap, name)
         if value is not None:
             row[name] = value if isinstance(value, int) else num(value)
     if snap.judge is not None:  # lesson 5: fixed-noise digits the judge recognises (core.judge)
         row["recognised"] = snap.judge["recognised"]
+    if snap.nearest is not None:  # lesson 6: the grid digit closest to a training digit (a copy is at 0)
+        row["nearest_min"] = num(float(np.min(snap.nearest)))
     return row
 
 
