@@ -101,16 +101,10 @@ def _spotlight(latest: dict[str, dict[str, Entry]], names: dict[str, str], ctx: 
     last: dict[str, Entry] = {}  # student → their latest finished run, in any lesson
     for e in sorted((e for by_student in latest.values() for e in by_student.values()), key=lambda e: e.id):
         last[e.student] = e
-    choice = st.selectbox(
-        _("Spotlight: one student's run, large"),
-        list(last),
-        index=None,
-        format_func=lambda s: names.get(s, "?"),
-        key=SPOTLIGHT_KEY,
-        placeholder=_("Choose a student"),
-    )
+    choice = st.session_state.get(SPOTLIGHT_KEY)
     if choice is None or choice not in last:
         return
+    st.subheader(_("Spotlight"))
     entry = last[choice]
     p = entry.payload
     cols = st.columns([2, 1])
@@ -129,8 +123,21 @@ def _spotlight(latest: dict[str, dict[str, Entry]], names: dict[str, str], ctx: 
         st.table({_("Setting or number"): [r[0] for r in rows], _("Value"): [r[1] for r in rows]})
 
 
-def render(code: str) -> None:
-    """One refresh: read the class from the store and draw it."""
+def spotlight_picker(names: dict[str, str], ctx: Context) -> None:
+    """The spotlight's choice, outside the refreshing part: a refresh would close its open list."""
+    st.selectbox(
+        ctx._("Spotlight: one student's run, large"),
+        list(names),
+        index=None,
+        format_func=lambda s: names.get(s, "?"),
+        key=SPOTLIGHT_KEY,
+        placeholder=ctx._("Choose a student"),
+    )
+
+
+def render(code: str, known: int) -> None:
+    """One refresh: read the class from the store and draw it; `known` students are in the spotlight's list
+    (when more joined, the whole page reruns once, so the list has them too)."""
     ctx = current()
     _ = ctx._
     try:
@@ -139,6 +146,8 @@ def render(code: str) -> None:
     except StoreError:
         st.warning(_(class_member.NOT_AVAILABLE), icon=":material/groups:")
         return
+    if len(names) != known:
+        st.rerun(scope="app")
     runs = [e for e in entries if e.kind == "run"]
     cols = st.columns(2)
     cols[0].metric(_("Students joined"), len(names))
@@ -154,7 +163,6 @@ def render(code: str) -> None:
         st.subheader(_("Quiz answers"))
         _tallies(entries, ctx)
     if latest:
-        st.subheader(_("Spotlight"))
         _spotlight(latest, names, ctx)
     if not entries:
         st.info(_("No runs yet: when a student's run finishes, it appears here within seconds."))

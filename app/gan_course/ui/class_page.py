@@ -119,8 +119,13 @@ def _lecturer_view(code: str, key: str, ctx: Context) -> None:
     if info.open:
         cols[2].button(_("Close the class"), key="class_close", on_click=_close, args=(code,),
                        icon=":material/lock:")  # fmt: skip
+    try:
+        names = class_member.store().students(code)
+    except StoreError:
+        names = {}
+    class_board.spotlight_picker(names, ctx)
     # Only the lecturer's page refreshes itself, and only while the class takes entries.
-    st.fragment(class_board.render, run_every=class_board.REFRESH_S if info.open else None)(code)
+    st.fragment(class_board.render, run_every=class_board.REFRESH_S if info.open else None)(code, len(names))
 
 
 def render() -> None:
