@@ -174,3 +174,22 @@ def test_a_store_that_is_down_says_class_not_available(monkeypatch):
     page.button(key="class_start").click().run()
     assert_clean(page)
     assert page.warning and "key" not in page.query_params
+
+
+def test_a_sweep_joins_the_spread_of_its_lesson(store):
+    info, key = store.create_class()
+    store.join(info.code, "a", "Ant")
+    store.join(info.code, "b", "Bee")
+    store.add_entry(info.code, "a", "run", "gan-failures", {"seed": 42, "numbers": {"modes_covered": 2}})
+    sweep = {
+        "preset": "failure_collapse",
+        "runs": [{"seed": s, "modes_covered": m} for s, m in ((42, 2), (43, 5))],
+    }
+    store.add_entry(info.code, "b", "sweep", "gan-failures", sweep)
+    lect = lecturer(info.code, key)
+    assert_clean(lect)
+    (spread,) = [json.loads(c.proto.spec) for c in lect.get("plotly_chart")]
+    bars = spread["data"][0]
+    assert dict(zip(bars["x"], bars["y"], strict=True)) == {2: 2, 3: 0, 4: 0, 5: 1}  # one run, two seeds
+    assert [c.value for c in lect.caption if "seed sweeps" in c.value]
+    assert [m.value for m in lect.metric] == ["2", "1 run"]

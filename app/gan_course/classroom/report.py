@@ -88,3 +88,12 @@ def outcome(payload: dict[str, Any]) -> tuple[str, float] | None:
         if numbers.get(name) is not None:
             return name, numbers[name]
     return None
+
+
+def sweep_outcomes(payload: dict[str, Any]) -> list[tuple[str, float]]:
+    """The outcome of every seed of a reported sweep, as `outcome` gives it for one run."""
+    runs = payload.get("runs")
+    if not isinstance(runs, list):
+        return []
+    found = (outcome({"numbers": run}) for run in runs if isinstance(run, dict))
+    return [o for o in found if o is not None]

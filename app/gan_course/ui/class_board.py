@@ -13,7 +13,7 @@ from typing import Any
 import streamlit as st
 
 from gan_course import lessons
-from gan_course.classroom.report import NUMBERS, outcome
+from gan_course.classroom.report import NUMBERS, outcome, sweep_outcomes
 from gan_course.classroom.store import Entry, StoreError
 from gan_course.i18n import N_, format_number
 from gan_course.plots import PLOT_CONFIG
@@ -48,16 +48,17 @@ def _lesson_titles(ctx: Context) -> dict[str, str]:
     return {url: lessons.title(ctx.lang, stem) for stem, url in lessons.PAGES}
 
 
-def _latest_runs(entries: list[Entry]) -> dict[str, dict[str, Entry]]:
-    """lesson → student → that student's latest finished run there."""
+def _latest(entries: list[Entry], kind: str) -> dict[str, dict[str, Entry]]:
+    """lesson → student → that student's latest entry of this kind (a finished run, a sweep) there."""
     latest: dict[str, dict[str, Entry]] = defaultdict(dict)
     for e in entries:
-        if e.kind == "run":
+        if e.kind == kind:
             latest[e.lesson][e.student] = e
     return latest
 
 
-def _gallery(lesson: str, runs: dict[str, Entry], ctx: Context) -> None:
+def _gallery(lesson: str, runs: dict[str, Entry], sweeps: dict[str, Entry], ctx: Context) -> None:
+    """The lesson's latest runs as small multiples, and one outcome's spread over runs and swept seeds."""
     _ = ctx._
     shown = sorted(runs.values(), key=lambda e: e.id)[-GALLERY_MAX:]
     cells = [(f"{e.nickname} · {e.payload.get('seed', '')}", e.payload.get("picture")) for e in shown]
@@ -65,6 +66,9 @@ def _gallery(lesson: str, runs: dict[str, Entry], ctx: Context) -> None:
         fig = gallery_figure(cells, _, ctx.lang, projector=ctx.projector)
         st.plotly_chart(fig, width="stretch", config=PLOT_CONFIG, key=f"class_gallery.{lesson}")
     outcomes = [o for o in (outcome(e.payload) for e in runs.values()) if o is not None]
+    outcomes += [o for e in sweeps.values() for o in sweep_outcomes(e.payload)]  # the seed sweep made social
+    if sweeps:
+        st.caption(_("The spread counts every seed of the students' seed sweeps too."))
     if outcomes:
         name = max({n for n, _v in outcomes}, key=lambda n: sum(1 for m, _v in outcomes if m == n))
         values = [v for n, v in outcomes if n == name]
@@ -153,12 +157,12 @@ def render(code: str, known: int) -> None:
     cols[0].metric(_("Students joined"), len(names))
     with cols[1].container(key="class_runs"):
         st.metric(_("Runs reported"), runs_text(len(runs), _))
-    latest = _latest_runs(entries)
+    latest, sweeps = _latest(entries, "run"), _latest(entries, "sweep")
     titles = _lesson_titles(ctx)
     for url, title in titles.items():
-        if url in latest:
+        if url in latest or url in sweeps:
             st.subheader(title)
-            _gallery(url, latest[url], ctx)
+            _gallery(url, latest.get(url, {}), sweeps.get(url, {}), ctx)
     if any(e.kind == "quiz" for e in entries):
         st.subheader(_("Quiz answers"))
         _tallies(entries, ctx)
