@@ -65,7 +65,9 @@ def test_a_class_end_to_end(make_app, lang):
         timeout=REFRESH_WAIT_MS + 10_000,
     )
     lecturer.assert_clean()
-    assert lecturer.page.locator('[data-testid="stPlotlyChart"]').count() >= 3  # gallery, spread, tally
+    lecturer.page.wait_for_function(  # gallery, spread, the quiz's tally: drawn by the browser a moment later
+        "() => document.querySelectorAll('[data-testid=\"stPlotlyChart\"]').length >= 3", timeout=15_000
+    )
     assert "Ada" in lecturer.page.locator('[data-testid="stPlotlyChart"]').first.inner_text()
     box = lecturer.page.locator(keyed("class_spotlight")).get_by_role("combobox")
     box.click()
