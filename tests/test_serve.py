@@ -35,6 +35,8 @@ def _serve_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int
         (["--port", "http"], "argument --port: must be an integer in [1, 65535], got 'http'"),
         (["--cpus-per-replica", "-1"], "argument --cpus-per-replica: must be an integer in [0, "),
         (["--replicas"], "argument --replicas: expected one argument"),
+        (["--store", "postgres://db/x"], "argument --store: a store URL starts with sqlite://, redis://"),
+        (["--store", "sqlite://relative.db"], "argument --store: a SQLite store needs an absolute path"),
     ],
 )
 def test_bad_option_exits_2_with_one_line_naming_it(

@@ -5,6 +5,7 @@ python -m gan_course sweep --preset failure_collapse --seeds 16 --json
 python -m gan_course bench --quick
 python -m gan_course presets
 python -m gan_course serve --replicas 2 --port 8501
+python -m gan_course class new --json
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from gan_course import serve
+from gan_course.classroom import commands
 from gan_course.core.config import (
     ACTIVATIONS,
     ALL_GEN_LOSSES,
@@ -195,6 +197,13 @@ def _parser() -> argparse.ArgumentParser:
         help="list the presets and their settings",
         description="List the presets and their settings.",
     )
+    commands.add_arguments(
+        sub.add_parser(
+            "class",
+            help="the class view: `class new` creates a class and prints its links",
+            description="The class view, where a lecturer sees the whole class's runs.",
+        )
+    )
     serve.add_arguments(
         sub.add_parser(
             "serve",
@@ -219,6 +228,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _bench(args)
         if args.command == "serve":
             return serve.run(args)
+        if args.command == "class":
+            return commands.run(args, f"{parser.prog} class {args.class_command}")
         return _presets()
     except ConfigError as err:  # the core's one validator names the field; say it as the option it came from
         option = "--" + err.field.replace("_", "-")

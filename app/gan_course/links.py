@@ -6,10 +6,12 @@ and its key reported, so the page can fall back to the default and show a transl
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from gan_course.classroom.store import is_code
 from gan_course.core import regions as regions_
 from gan_course.core.config import ConfigError, check_sweep_count, parse_field
 from gan_course.core.engines import presets
@@ -74,8 +76,13 @@ NO_VIEWS = "none"  # the value of `views` with every view off
 # (the title and the widgets' headings stay, so the page still says where it is), and the sidebar (the
 # clean stage: a button at the top of the page brings it back).
 HIDE_PARTS: tuple[str, ...] = ("settings", "quiz", "text", "sidebar")
+# The class view: `class=CODE` puts a page in a class, `name=` is the student's nickname, `key=` the
+# lecturer's key (checked by the store only: a wrong one gives a student's view, never a notice).
+CLASS_KEYS: tuple[str, ...] = ("class", "name")
+NICKNAME_MAX = 24
+NICKNAME_PUNCTUATION = frozenset(" -_")
 SEEDS_KEY = "seeds"  # the seed sweep's size (core.config.check_sweep_count)
-KNOWN_KEYS: tuple[str, ...] = ("lang", "projector", "hide", "views", SEEDS_KEY, *WIDGET_KEYS)
+KNOWN_KEYS: tuple[str, ...] = ("lang", "projector", "hide", "views", SEEDS_KEY, *WIDGET_KEYS, *CLASS_KEYS)
 # What a page switch clears from the address bar: what the widget of the page wrote.
 WIDGET_QUERY_KEYS: tuple[str, ...] = (*WIDGET_KEYS, "views", SEEDS_KEY)
 
@@ -91,6 +98,9 @@ class LinkState:
     seeds: int | None = None
     widget: dict[str, Any] = field(default_factory=dict)
     rejected: list[str] = field(default_factory=list)
+    class_code: str | None = None
+    nickname: str | None = None
+    class_key: str | None = None
 
 
 def _single(value: Any, key: str = "") -> str | None:
@@ -145,6 +155,31 @@ def views_value(views: Iterable[str]) -> str:
     return ",".join(v for v in VIEWS if v in chosen) or NO_VIEWS
 
 
+def parse_nickname(text: object) -> str | None:
+    """A nickname: 1–24 letters, digits, spaces, `-` or `_`, in any script (a letter's marks included);
+    None otherwise. Nothing else gets in, so no nickname can be HTML, Markdown or a control character."""
+    if not isinstance(text, str):
+        return None
+    name = text.strip(" ")
+    if not 0 < len(name) <= NICKNAME_MAX or unicodedata.category(name[0])[0] == "M":
+        return None
+    ok = all(ch in NICKNAME_PUNCTUATION or unicodedata.category(ch)[0] in "LNM" for ch in name)
+    return name if ok else None
+
+
+def parse_class_code(text: str) -> str | None:
+    """A class code as the store makes it (upper case accepted in any case), or None."""
+    code = text.upper()
+    return code if is_code(code) else None
+
+
+def parse_class_key(params: Mapping[str, Any]) -> str | None:
+    """The lecturer key of a link, if it could be one (URL-safe, short); the store says if it is."""
+    text = _single(params.get("key"))
+    ok = text and all(ch.isascii() and (ch.isalnum() or ch in "-_") for ch in text)
+    return text if ok else None
+
+
 def parse_widget_value(key: str, text: str) -> Any | None:
     """One training setting from its query text, or None if it is not valid (TrainConfig's own check)."""
     if key == "preset":
@@ -181,6 +216,10 @@ def parse_query(params: Mapping[str, Any]) -> LinkState:
             value = parse_views(text)
         elif key == SEEDS_KEY:
             value = parse_seeds(text)
+        elif key == "class":
+            value = parse_class_code(text)
+        elif key == "name":
+            value = parse_nickname(text)
         else:
             value = parse_widget_value(key, text)
         if value is None:
@@ -195,10 +234,15 @@ def parse_query(params: Mapping[str, Any]) -> LinkState:
             state.views = value
         elif key == SEEDS_KEY:
             state.seeds = value
+        elif key == "class":
+            state.class_code = value
+        elif key == "name":
+            state.nickname = value
         elif key == "lr":
             state.widget["lr_d"] = state.widget["lr_g"] = value
         else:
             state.widget[WIDGET_KEYS[key]] = value
+    state.class_key = parse_class_key(params)
     return state
 
 

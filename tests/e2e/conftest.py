@@ -118,6 +118,8 @@ def server() -> Iterator[Server]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT / "app"), env.get("PYTHONPATH", "")) if p)
     env["PYTHONUNBUFFERED"] = "1"
+    # The class view's store: a file of this test session, not the user's own data directory
+    env.setdefault("GAN_COURSE_STORE", f"sqlite://{tempfile.mkdtemp(prefix='gan-course-e2e-')}/class.sqlite3")
     log_file = tempfile.NamedTemporaryFile(prefix="gan-course-e2e-", suffix=".log", delete=False)  # noqa: SIM115
     # The same headless, loopback-only command as each replica of `python -m gan_course serve`
     process = subprocess.Popen(

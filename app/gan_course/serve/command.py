@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from gan_course import classroom
 from gan_course.serve.plan import (
     DEFAULT_PORT,
     HEALTH_PATH,
@@ -116,7 +117,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="seconds to wait for every replica to answer its health check "
         f"(default {STARTUP_TIMEOUT_S:.0f})",
     )
+    parser.add_argument(
+        "--store",
+        metavar="URL",
+        type=_store_url,
+        default=None,
+        help="the class view's store for every replica: sqlite:///PATH or redis://HOST:PORT/DB "
+        f"(default: ${classroom.STORE_ENV}, else SQLite in the user's data directory)",
+    )
     parser.error = _one_line_error(parser)  # type: ignore[method-assign]
+
+
+def _store_url(text: str) -> str:
+    try:
+        return classroom.check_url(text)
+    except classroom.StoreURLError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 # --- what it says ----------------------------------------------------------------------------------
@@ -188,6 +204,8 @@ def _serve(args: argparse.Namespace) -> int:
         tmp = Path(tmp_name)
         try:
             env = replica_env(secrets.token_hex(32))
+            if args.store:  # every replica shares one class store, so a class spans them all
+                env[classroom.STORE_ENV] = args.store
             for r in replicas:
                 log = tmp / f"replica-{r.index}.log"
                 children.append(

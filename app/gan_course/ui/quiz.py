@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from gan_course.lessons import Quiz, quizzes
+from gan_course.ui import class_member
 from gan_course.ui.context import Context
 
 
@@ -32,6 +33,7 @@ def render(quiz_id: str, ctx: Context) -> None:
             given = st.number_input(_("Your answer"), value=None, step=0.001, format="%.3f", key=key)
         if given is None:
             return
+        class_member.report_quiz(quiz_id, given, quiz.is_correct(given))  # in a class: tell the lecturer
         explanation = _literal_stars(quiz.explanation)
         if quiz.is_correct(given):
             st.success(_("Correct.") + " " + explanation)

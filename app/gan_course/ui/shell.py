@@ -12,7 +12,7 @@ from gan_course.core.device import device_label, resolve_device
 from gan_course.core.threads import use_training_threads
 from gan_course.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, language_name
 from gan_course.lessons import PAGES
-from gan_course.ui import style
+from gan_course.ui import class_member, style
 from gan_course.ui.context import HIDDEN_KEY, LANG_KEY, PROJECTOR_KEY, STAGE_KEY, current
 
 # Not "pages/": Streamlit would treat a folder of that name as its own, older kind of navigation.
@@ -33,6 +33,7 @@ NAV_TITLES: dict[str, str] = {
     "converge": N_("6 · Making GANs converge"),
     "where-next": N_("Where to go next"),
     "glossary": N_("Glossary"),
+    "class": N_("Class view"),
 }
 # In projector mode the navigation titles are 1.6× wider: a wider sidebar shows them whole (on a first visit
 # in projector mode; Streamlit applies a sidebar width only when the page loads).
@@ -104,6 +105,7 @@ def _navigation() -> st.navigation:
     ]
     glossary_title = NAV_TITLES["glossary"]
     pages.append(st.Page(str(PAGES_DIR / "glossary.py"), title=_(glossary_title), url_path="glossary"))
+    pages.append(st.Page(str(PAGES_DIR / "class_view.py"), title=_(NAV_TITLES["class"]), url_path="class"))
     return st.navigation(pages)
 
 
@@ -179,4 +181,5 @@ def run() -> None:
     if ctx.is_hidden("sidebar"):
         _stage_exit()
     _notice()
+    class_member.banner(page.url_path)  # the class view: this page in a class, or its lecturer
     page.run()

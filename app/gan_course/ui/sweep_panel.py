@@ -18,7 +18,7 @@ from gan_course.core.pacing import LIVE_S, REDRAW_S
 from gan_course.core.sweep import SEEDS, outcomes, seeds
 from gan_course.plots import PLOT_CONFIG
 from gan_course.plots.sweep import OUTCOMES, summary, sweep_figure
-from gan_course.ui import settings, shell, state
+from gan_course.ui import class_member, settings, shell, state
 from gan_course.ui.context import Context, current
 from gan_course.ui.settings import Spec
 
@@ -38,7 +38,7 @@ def _sweep(run: LiveRun, cfg: TrainConfig, n: int) -> None:
     EXECUTOR.submit(run)
 
 
-def render(spec: Spec, run: LiveRun, cfg: TrainConfig, model: ModelKind, ctx: Context) -> None:
+def render(spec: Spec, run: LiveRun, cfg: TrainConfig, model: ModelKind, preset: str, ctx: Context) -> None:
     """The control and the dot plot; nothing for a kind without sweep outcomes."""
     if not model.sweep:
         return
@@ -79,9 +79,9 @@ def render(spec: Spec, run: LiveRun, cfg: TrainConfig, model: ModelKind, ctx: Co
             help=_("Train the current settings for each seed and show where each run ends."),
         )
     if sweeping:
-        st.fragment(_live, run_every=REDRAW_S)(spec, model)
+        st.fragment(_live, run_every=REDRAW_S)(spec, model, preset)
     else:
-        _draw(spec, run, model, ctx)
+        _draw(spec, run, model, preset, ctx)
 
 
 def _write_link(n: int, model: ModelKind) -> None:
@@ -93,7 +93,7 @@ def _write_link(n: int, model: ModelKind) -> None:
         del st.query_params["seeds"]
 
 
-def _live(spec: Spec, model: ModelKind) -> None:
+def _live(spec: Spec, model: ModelKind, preset: str) -> None:
     """Rerun by the browser every REDRAW_S while the sweep trains: waits up to LIVE_S for a seed to finish
     (Streamlit answers Pause only between two reruns), then draws the progress and the dots."""
     run, ctx = st.session_state[f"{spec.name}.run"], current()
@@ -103,15 +103,16 @@ def _live(spec: Spec, model: ModelKind) -> None:
     if not run.running:
         shell.rerun_page()  # the page's rerun draws the finished sweep with its message and buttons
     version = run.version
-    _draw(spec, run, model, ctx)
+    _draw(spec, run, model, preset, ctx)
     st.session_state[drawn_key] = version
     run.seen(version)
 
 
-def _draw(spec: Spec, run: LiveRun, model: ModelKind, ctx: Context) -> None:
+def _draw(spec: Spec, run: LiveRun, model: ModelKind, preset: str, ctx: Context) -> None:
     job = run.sweep_job
     if job is None:
         return
+    class_member.report_sweep(spec.name, preset, run)  # in a class: tell the lecturer
     _ = ctx._
     done = len(job.results)
     st.progress(

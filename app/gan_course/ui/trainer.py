@@ -28,7 +28,7 @@ from gan_course.core.snapshot import params_to_json
 from gan_course.core.threads import use_training_threads
 from gan_course.i18n import N_
 from gan_course.plots import PLOT_CONFIG, compare_figure
-from gan_course.ui import settings, shell, shortcuts, slow_motion, sweep_panel
+from gan_course.ui import class_member, settings, shell, shortcuts, slow_motion, sweep_panel
 from gan_course.ui.canvas import COMPARE_SLOT, Canvas, View, cached_figure
 from gan_course.ui.context import Context, current
 from gan_course.ui.run_text import NOTE_KIND, NOTE_TEXT, phase_text
@@ -240,11 +240,12 @@ def render(spec: Spec) -> None:
     else:
         Canvas(spec.name, ctx, view, cfg.model, log_y).draw(run)
         view.version = run.version
+        class_member.report_run(spec.name, values["preset"], run, model.picture)  # in a class: tell it
         if run.trainer is None and not run.compare_runs:
             st.caption(_("Press Start to train, or Step to make one update at a time."))
     _message(run, ctx, message)
     if model.playground:
         slow_motion.render(spec.name, run, cfg, ctx)
     _compare_chart(spec, run, view, ctx, log_y)
-    sweep_panel.render(spec, run, cfg, model, ctx)
+    sweep_panel.render(spec, run, cfg, model, values["preset"], ctx)
     _downloads(spec, run, ctx)

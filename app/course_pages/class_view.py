@@ -1,0 +1,3 @@
+from gan_course.ui.class_page import render
+
+render()
