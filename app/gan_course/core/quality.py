@@ -68,12 +68,15 @@ def _squared_distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """‖a_i − b_j‖² for all pairs of columns of a and b (coordinate rows, see _rows), in float32, summed
     coordinate by coordinate: each entry is then the same on every machine (a matrix product's rounding
     depends on the BLAS), so a point on a ball's edge is in or out everywhere alike."""
-    out = np.subtract.outer(a[0], b[0])
-    out *= out
-    for j in range(1, len(a)):
-        d = np.subtract.outer(a[j], b[j])
-        d *= d
-        out += d
+    # A diverging run's points (1e20 and beyond) square to inf in float32: its balls are then meaningless
+    # anyway, and the run's own message says it diverged, so the overflow is not worth a warning.
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = np.subtract.outer(a[0], b[0])
+        out *= out
+        for j in range(1, len(a)):
+            d = np.subtract.outer(a[j], b[j])
+            d *= d
+            out += d
     return out
 
 
