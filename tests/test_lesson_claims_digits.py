@@ -1,5 +1,7 @@
 """Lesson 5's 'things to try': each statement over seeds stands, identically, in
-lessons/<lang>/05_dcgan_digits.md, and is checked here on every numeric path (tests/numeric_paths.py).
+lessons/<lang>/05_dcgan_digits.md, and is checked here on numeric paths (tests/numeric_paths.py): in CI the
+presets' float32 and float32 with four intra-op threads (float64 convolutions are about eight times slower:
+17 minutes of CI for this file), all three with GAN_COURSE_MORE_PATHS=1.
 
 Each claim is about the 64 digits of the fixed-noise grid at the end of a run, as judged by the softmax
 classifier of gan_course.core.judge ("recognised" = probability ≥ 0.8). Sweeps: the default settings for
@@ -7,9 +9,9 @@ seeds 42–45 (also at 5 epochs), the variants for seeds 42 and 43; each seed ex
 `python -m gan_course train --preset P --seed s` trains it. Measured 2026-12-07 on an AMD EPYC,
 float32 / float64: the default run recognised 28–36 / 37–44 (every seed with some class drawn at most once);
 5 epochs spread 0.26–0.49 / 0.31–0.58 (64 real digits: 2.14) with at most one class recognised; lr 0.0002
-spread 0.16–0.22 / 0.17 of the default's with at most one class; the saturating loss 34–37 recognised with
-D(G(z)) 0.36–0.41 in the first tenth; the conditional grid 58–60 classified as asked (float32). Every
-statement leaves room beyond these.
+spread 0.16–0.22 / 0.17–0.48 of the default's with at most one class; the saturating loss 34–37
+recognised with D(G(z)) 0.36–0.41 in the first tenth; the conditional grid 58–60 classified as asked
+(float32). Every statement leaves room beyond these.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from gan_course.core.judge import CONFIDENT, judge
 from gan_course.core.trainer import Trainer
 from gan_course.i18n import LANGUAGES
 from numeric_paths import numeric_path, paths
+
+PATHS = paths(second="float32-threads")
 
 pytestmark = pytest.mark.slow  # ten full digits runs per numeric path: about 2½ minutes on 2 cores
 
@@ -65,7 +69,7 @@ def _classes(samples: np.ndarray) -> int:
     return sum(n > 0 for n in _recognised(samples)[1])
 
 
-@pytest.mark.parametrize("path", paths())
+@pytest.mark.parametrize("path", PATHS)
 def test_stop_early_the_grid_is_nearly_one_blob(path: str) -> None:
     for seed in SEEDS:
         samples = _run(path, "digits", seed, epochs=5)[0]
@@ -73,7 +77,7 @@ def test_stop_early_the_grid_is_nearly_one_blob(path: str) -> None:
         assert _classes(samples) <= 2, seed  # "never more than two different digits"
 
 
-@pytest.mark.parametrize("path", paths())
+@pytest.mark.parametrize("path", PATHS)
 def test_let_it_run_a_varied_grid_with_rare_classes(path: str) -> None:
     rare = 0
     for seed in SEEDS:
@@ -83,16 +87,16 @@ def test_let_it_run_a_varied_grid_with_rare_classes(path: str) -> None:
     assert rare >= 3  # "in at least three of the four seeds some digit appears once or not at all"
 
 
-@pytest.mark.parametrize("path", paths())
+@pytest.mark.parametrize("path", PATHS)
 def test_dcgan_learning_rate_collapses_onto_one_stroke(path: str) -> None:
     for seed in VARIANT_SEEDS:
         samples = _run(path, "digits", seed, lr_d=0.0002, lr_g=0.0002)[0]
-        # "less than a third as much as the default run with the same seed"
-        assert _spread(samples) < _spread(_run(path, "digits", seed)[0]) / 3, seed
+        # "less than two thirds as much as the default run with the same seed"
+        assert _spread(samples) < _spread(_run(path, "digits", seed)[0]) * 2 / 3, seed
         assert _classes(samples) <= 2, seed  # "no more than two different digits"
 
 
-@pytest.mark.parametrize("path", paths())
+@pytest.mark.parametrize("path", PATHS)
 def test_the_saturating_loss_is_not_stuck(path: str) -> None:
     for seed in VARIANT_SEEDS:
         samples, d_fake = _run(path, "digits", seed, gen_loss="saturating")
@@ -100,7 +104,7 @@ def test_the_saturating_loss_is_not_stuck(path: str) -> None:
         assert d_fake[0] > 0.25, seed  # "D(G(z)) stays above 0.25 in the first tenth of each run"
 
 
-@pytest.mark.parametrize("path", paths())
+@pytest.mark.parametrize("path", PATHS)
 def test_the_conditional_grid_draws_the_asked_for_digits(path: str) -> None:
     for seed in VARIANT_SEEDS:
         digit, _ = judge(_run(path, "digits_conditional", seed)[0])

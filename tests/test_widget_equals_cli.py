@@ -39,7 +39,14 @@ QUOTED = {
     "fit_forward_kl": ("06_making_gans_converge", "converge"),
     "fit_reverse_kl": ("06_making_gans_converge", "converge"),
 }
-SLOW = {"digits", "digits_conditional"}  # a full DCGAN run each (about 20 s of CPU)
+SLOW = {"digits", "digits_conditional"}  # a DCGAN run each
+# The digits train a quarter of their 60 epochs here, widget and CLI alike: the same code path and rhythm
+# (25 frames) at a quarter of the CI time; the lesson's own numbers are claim tests (over seeds).
+EPOCHS = {"digits": 15, "digits_conditional": 15}
+# The digits' Fréchet distance runs 1000 digits through G in one float32 batch: in CI the app's training
+# thread and the CLI's process agreed on the weights and every count but differed in its 8th digit
+# (6.93195056 vs 6.93195027); the lesson states no number of it, so it is compared to 1e-6.
+NEAR_KEYS = ("frechet",)
 STATE_KEYS = (
     "js",
     "kl",
@@ -63,7 +70,8 @@ def cli_json(preset: str) -> dict:
     for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         env.pop(name, None)
     out = subprocess.run(
-        [sys.executable, "-m", "gan_course", "train", "--preset", preset, "--json"],
+        [sys.executable, "-m", "gan_course", "train", "--preset", preset, "--json"]
+        + (["--epochs", str(EPOCHS[preset])] if preset in EPOCHS else []),
         env=env,
         capture_output=True,
         text=True,
@@ -75,7 +83,8 @@ def cli_json(preset: str) -> dict:
 
 def _widget(preset: str, lang: str):
     page, widget = QUOTED[preset]
-    at = press(open_app(page, lang=lang, preset=preset), name=widget, timeout=300)
+    epochs = {"epochs": str(EPOCHS[preset])} if preset in EPOCHS else {}
+    at = press(open_app(page, lang=lang, preset=preset, **epochs), name=widget, timeout=300)
     # One more rerun, as the browser's next redraw: the last one may have begun while the run still went on
     # (on a busy machine it then showed an earlier frame's sentence).
     at.run()
@@ -110,7 +119,10 @@ def test_the_widgets_final_frame_is_the_clis_run(preset):
     assert last.step == cli["steps"]
     final = cli["history"][-1]
     record = run.trainer.kind.record(last)
-    assert {k: record[k] for k in STATE_KEYS if k in final} == {k: final[k] for k in STATE_KEYS if k in final}
+    keys = [k for k in STATE_KEYS if k in final and not (k in NEAR_KEYS and preset in SLOW)]
+    assert {k: record[k] for k in keys} == {k: final[k] for k in keys}
+    for k in NEAR_KEYS if preset in SLOW else ():
+        assert record[k] == pytest.approx(final[k], rel=1e-6), k
     expected = _params(cli)  # the JSON's weights (the digits' page also shows per-layer norms beside them)
     assert {name: last.params[name].tolist() for name in expected} == expected
     text = _captions(at)
