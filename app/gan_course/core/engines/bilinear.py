@@ -142,22 +142,6 @@ def _xy(snap: Snapshot) -> dict[str, float]:
     return {"step": snap.step, "x": float(snap.params["x"][0]), "y": float(snap.params["y"][0])}
 
 
-def _json(trainer: Trainer, snaps: list[Snapshot], options: report.Options) -> dict[str, Any]:
-    """`params` holds the final x and y, `history` one entry per snapshot from the start, `samples` the path,
-    one (x, y) per step from the start (the game has no data: --samples is accepted and changes nothing)."""
-    snap = snaps[-1]
-    return {
-        "preset": options.preset,
-        "config": trainer.config.to_dict(),
-        "device": trainer.device,
-        "steps": snap.step,
-        "status": snap.status,
-        "params": {name: float(v[0]) for name, v in snap.params.items()},
-        "history": [_xy(s) for s in snaps],
-        "samples": np.asarray(snap.samples).tolist(),
-    }
-
-
 def _summary(trainer: Trainer, snaps: list[Snapshot], seconds: float, preset: str) -> str:
     snap, cfg = snaps[-1], trainer.config
     path = np.asarray(snap.samples)
@@ -186,7 +170,7 @@ _GAME = dict(
     takes_samples=True,
     history=_history,
     record=_xy,
-    json=_json,
+    json=report.game_json,
     summary=_summary,
 )
 

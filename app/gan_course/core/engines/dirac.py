@@ -33,6 +33,7 @@ import torch
 from torch import Tensor
 
 from gan_course.core.config import TrainConfig
+from gan_course.core.engines import report
 from gan_course.core.engines.base import Engine, Logits, ModelKind, torch_dtype
 from gan_course.core.game import distance, field_surface
 
@@ -177,22 +178,6 @@ def _record(snap: Snapshot) -> dict[str, Any]:
     return {"step": snap.step, "theta": float(snap.params["theta"][0]), "psi": float(snap.params["psi"][0])}
 
 
-def _json(trainer: Trainer, snaps: list[Snapshot], options: Any) -> dict[str, Any]:
-    """As the bilinear game's: `history` one record per snapshot from the start (step 0), `samples` the
-    path, one (θ, ψ) per step."""
-    snap = snaps[-1]
-    return {
-        "preset": options.preset,
-        "config": trainer.config.to_dict(),
-        "device": trainer.device,
-        "steps": snap.step,
-        "status": snap.status,
-        "params": {name: float(v[0]) for name, v in snap.params.items()},
-        "history": [_record(s) for s in snaps],
-        "samples": np.asarray(snap.samples).tolist(),
-    }
-
-
 def _summary(trainer: Trainer, snaps: list[Snapshot], seconds: float, preset: str) -> str:
     snap, cfg = snaps[-1], trainer.config
     far = distance(np.asarray(snap.samples))
@@ -240,7 +225,7 @@ KINDS = (
         methods=METHODS,
         history=lambda trainer: [trainer.snapshot(), *trainer.run()],
         record=_record,
-        json=_json,
+        json=report.game_json,
         summary=_summary,
         describe=lambda cfg: (f", {cfg.method}", f", r1 {cfg.r1:g}, instance_noise {cfg.instance_noise:g}"),
     ),

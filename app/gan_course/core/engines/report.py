@@ -147,3 +147,20 @@ def parameter_lines(snap: Snapshot) -> list[str]:
 def parameter_summary(trainer: Trainer, snaps: list[Snapshot], seconds: float, preset: str) -> str:
     """The summary with every parameter, for kinds with a few small networks."""
     return standard_summary(trainer, snaps[-1], seconds, preset, parameter_lines(snaps[-1]))
+
+
+def game_json(trainer: Trainer, snaps: list[Snapshot], options: Options) -> dict[str, Any]:
+    """A two-scalar game's JSON (the bilinear game, the Dirac-GAN): `params` the players' final values,
+    `history` the kind's record of every snapshot from the start, `samples` the path, one point per step
+    (a game has no data: --samples is accepted and changes nothing)."""
+    snap = snaps[-1]
+    return {
+        "preset": options.preset,
+        "config": trainer.config.to_dict(),
+        "device": trainer.device,
+        "steps": snap.step,
+        "status": snap.status,
+        "params": {name: float(v[0]) for name, v in snap.params.items()},
+        "history": [trainer.kind.record(s) for s in snaps],
+        "samples": np.asarray(snap.samples).tolist(),
+    }
