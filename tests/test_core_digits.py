@@ -18,6 +18,7 @@ from gan_course.core.digits import N_SHOWN, load_digits, walk_ends
 from gan_course.core.engines.digits import DigitsEngine
 from gan_course.core.live import LiveRun
 from gan_course.core.trainer import Trainer
+from numeric_paths import numeric_path
 
 # The UCI set's class counts (scikit-learn's copy, the 1797 test digits).
 CLASS_COUNTS = [178, 182, 177, 183, 181, 182, 181, 179, 174, 180]
@@ -211,6 +212,18 @@ def test_importing_the_core_caps_onednn_at_avx2_unless_the_user_chose(given: str
     code = "import os, gan_course.core; print(os.environ.get('ONEDNN_MAX_CPU_ISA'))"
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == seen
+
+
+def test_the_threads_path_is_another_numeric_path():
+    # lesson 5's claims run on float32 with THREADS intra-op threads as their second path in CI: worth it only
+    # if torch really splits the digits' convolutions there, so the bits differ from one thread's
+    grids = []
+    for path in ("float32", "float32-threads"):
+        with numeric_path(path) as dtype:
+            trainer = Trainer(preset("digits", epochs=1, dtype=dtype, device="cpu"))
+            grids.append(list(trainer.run(29))[-1].samples)
+    assert not np.array_equal(*grids)
+    assert np.abs(grids[0] - grids[1]).max() < 0.05  # another rounding, not another computation
 
 
 @pytest.mark.parametrize("name", ["digits", "digits_conditional"])

@@ -24,6 +24,7 @@ import torch
 from gan_course import lessons
 from gan_course.core.config import preset
 from gan_course.core.trainer import Trainer
+from numeric_paths import THREADS
 
 NS, SAT = "non-saturating", "saturating"
 LESSON = "03_slanted_island"
@@ -65,7 +66,7 @@ class Trace:
         return int(np.argmax(over)) + 1 if over.any() else None
 
 
-@pytest.fixture(scope="module", autouse=True, params=[1, 4], ids=["1-thread", "4-threads"])
+@pytest.fixture(scope="module", autouse=True, params=[1, THREADS], ids=["1-thread", f"{THREADS}-threads"])
 def intra_op_threads(request: pytest.FixtureRequest):
     """Every exact claim holds with one intra-op thread (the course's) and with several: float64 on 5-number
     tensors leaves torch nothing to split, and this proves it (tests/numeric_paths.py has the other paths)."""

@@ -1,6 +1,6 @@
 """Lesson 5's 'things to try': each statement over seeds stands, identically, in
 lessons/<lang>/05_dcgan_digits.md, and is checked here on numeric paths (tests/numeric_paths.py): in CI the
-presets' float32 and float32 with four intra-op threads (float64 convolutions are about eight times slower:
+presets' float32 and float32 with two intra-op threads (float64 convolutions are about eight times slower:
 17 minutes of CI for this file), all three with GAN_COURSE_MORE_PATHS=1.
 
 Each claim is about the 64 digits of the fixed-noise grid at the end of a run, as judged by the softmax
@@ -31,7 +31,8 @@ from numeric_paths import numeric_path, paths
 
 PATHS = paths(second="float32-threads")
 
-pytestmark = pytest.mark.slow  # ten full digits runs per numeric path: about 2½ minutes on 2 cores
+# ten full digits runs per numeric path: about 3 CPU-minutes
+pytestmark = [pytest.mark.slow, pytest.mark.claims("digits")]
 
 LESSON = "05_dcgan_digits"
 SEEDS, VARIANT_SEEDS = range(42, 46), range(42, 44)

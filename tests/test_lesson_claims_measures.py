@@ -39,6 +39,7 @@ def fits(name: str, dtype: str) -> tuple[tuple[np.ndarray, np.ndarray, object], 
 
 
 @pytest.mark.slow
+@pytest.mark.claims("fits")
 @pytest.mark.parametrize("dtype", PATHS)
 def test_forward_kl_matches_the_rings_moments_and_covers_no_island(dtype):
     for mean, cov, snap in fits("fit_forward_kl", dtype):
@@ -50,6 +51,7 @@ def test_forward_kl_matches_the_rings_moments_and_covers_no_island(dtype):
 
 
 @pytest.mark.slow
+@pytest.mark.claims("fits")
 @pytest.mark.parametrize("dtype", PATHS)
 def test_reverse_kl_ends_on_one_of_the_two_islands_nearest_its_start(dtype):
     nearest_two = ring8_centres()[:2]  # (2, 0) and (1.41, 1.41)
@@ -71,6 +73,7 @@ def test_half_the_real_digits_are_about_a_tenth_from_all_of_them():
 # float64: toy_ring8 a recall of at least 0.66 / 0.71 and a precision of at most 0.49 / 0.47; the collapse a
 # median recall of 0.19 / 0.16 and a median precision of 0.81 / 0.89.
 @pytest.mark.slow
+@pytest.mark.claims("ring8")
 @pytest.mark.parametrize("dtype", PATHS)
 def test_precision_and_recall_tell_collapse_from_blur_on_lesson_4s_runs(dtype):
     from test_lesson_claims_sweeps import runs

@@ -26,7 +26,9 @@ from gan_course.core.config import preset
 from gan_course.core.sweep import sweep
 from numeric_paths import numeric_path, paths
 
-pytestmark = pytest.mark.slow  # about 2½ minutes of training per numeric path on a 2-core machine
+# about 2½ minutes of training per numeric path on a 2-core machine; test_lesson_claims_measures.py reads the
+# same sweeps (its ring tests share the group, so one worker trains them once)
+pytestmark = [pytest.mark.slow, pytest.mark.claims("ring8")]
 
 PATHS = paths()
 SEEDS, SLOW_SEEDS = 16, 6
