@@ -18,16 +18,27 @@ from gan_course.classroom.sqlite_store import SQLiteStore
 from gan_course.i18n import LANGUAGES, gettext_for
 from gan_course.ui import class_board, class_member, class_page
 from test_app import APP, TIMEOUT, assert_clean, open_app, press
+from test_classroom_store import redis_url
 
 CLASS_PAGE = "course_pages/class_view.py"
 HOSTILE = "<img src=x onerror=alert(1)>"
 
 
-@pytest.fixture
-def store(tmp_path, monkeypatch):
-    url = f"sqlite://{tmp_path / 'class.sqlite3'}"
+@pytest.fixture(params=["sqlite", "redis"])
+def store(request, tmp_path, monkeypatch):
+    """The pages' store, of each backend (Redis where GAN_COURSE_TEST_REDIS names a server)."""
+    url = f"sqlite://{tmp_path / 'class.sqlite3'}" if request.param == "sqlite" else redis_url()
     monkeypatch.setenv(STORE_ENV, url)
     return open_store(url)
+
+
+def store_with_clock(store, clock):
+    """The same store with another clock (a class made by it lives by that clock's idea of now)."""
+    if isinstance(store, SQLiteStore):
+        return SQLiteStore(store.path, clock=clock)
+    from gan_course.classroom.redis_store import RedisStore
+
+    return RedisStore(store.url, clock=clock)
 
 
 def texts(at) -> str:
@@ -191,7 +202,7 @@ def test_a_closed_class_stops_taking_runs(store, monkeypatch):
 
 def test_an_expired_class_is_over_for_both_sides(store):
     # The store's clock set back: a class of the shortest lifetime (60 s) that ends two seconds from now.
-    info, key = SQLiteStore(store.path, clock=lambda: time.time() - 58).create_class(ttl_s=60)
+    info, key = store_with_clock(store, lambda: time.time() - 58).create_class(ttl_s=60)
     student = open_app(lang="zh", **{"class": info.code})
     lect = lecturer(info.code, key, lang="zh")
     assert lect.button(key="class_clear") and student.text_input(key="class_name")
