@@ -6,24 +6,39 @@ from __future__ import annotations
 import base64
 import json
 import re
+import time
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from gan_course import lessons
 from gan_course.classroom import STORE_ENV, open_store
+from gan_course.classroom.sqlite_store import SQLiteStore
 from gan_course.i18n import LANGUAGES, gettext_for
-from gan_course.ui import class_board, class_page
-from test_app import assert_clean, open_app, press
+from gan_course.ui import class_board, class_member, class_page
+from test_app import APP, TIMEOUT, assert_clean, open_app, press
+from test_classroom_store import redis_url
 
 CLASS_PAGE = "course_pages/class_view.py"
 HOSTILE = "<img src=x onerror=alert(1)>"
 
 
-@pytest.fixture
-def store(tmp_path, monkeypatch):
-    url = f"sqlite://{tmp_path / 'class.sqlite3'}"
+@pytest.fixture(params=["sqlite", "redis"])
+def store(request, tmp_path, monkeypatch):
+    """The pages' store, of each backend (Redis where GAN_COURSE_TEST_REDIS names a server)."""
+    url = f"sqlite://{tmp_path / 'class.sqlite3'}" if request.param == "sqlite" else redis_url()
     monkeypatch.setenv(STORE_ENV, url)
     return open_store(url)
+
+
+def store_with_clock(store, clock):
+    """The same store with another clock (a class made by it lives by that clock's idea of now)."""
+    if isinstance(store, SQLiteStore):
+        return SQLiteStore(store.path, clock=clock)
+    from gan_course.classroom.redis_store import RedisStore
+
+    return RedisStore(store.url, clock=clock)
 
 
 def texts(at) -> str:
@@ -42,6 +57,22 @@ def lecturer(code: str, key: str, lang: str = "en"):
     return open_app(CLASS_PAGE, lang=lang, **{"class": code, "key": key})
 
 
+def reload(at) -> AppTest:
+    """A new session on the class page with the address the old one shows (a browser's reload).
+
+    AppTest runs the default page first (it cannot open a page of st.navigation before one run), so that
+    first run reads no link, and the class page reads the reloaded address, as a browser's first run would."""
+    new = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    new.session_state[class_member.READ_KEY] = False
+    new.query_params.update(at.query_params)
+    new.switch_page(CLASS_PAGE).run()
+    return new
+
+
+def lecturer_link(at) -> str:
+    return next(c.value for c in at.code if "key=" in c.value)
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_start_a_class_in_every_language(store, lang):
     _ = gettext_for(lang)
@@ -50,8 +81,9 @@ def test_start_a_class_in_every_language(store, lang):
     assert [t.value for t in at.title] == [_("Class view")]
     at.button(key="class_start").click().run()
     assert_clean(at)
-    code, key = at.query_params["class"], at.query_params["key"]
+    code, key = at.query_params["class"], parse_qs(urlsplit(lecturer_link(at)).query)["key"][0]
     assert store.check_key(code, key)
+    assert "key" not in at.query_params and at.query_params["lecturer"] == "1"  # never in the address bar
     assert [h.value for h in at.header] == [_("Class %(code)s") % {"code": code}]
     assert any(f"/?class={code}" in c.value for c in at.code)  # the student link, as text
     link = next(c.value for c in at.code if f"/?class={code}" in c.value)
@@ -137,25 +169,80 @@ def test_a_wrong_key_gives_a_students_view(store):
     assert not [b for b in at.button if b.key in ("class_clear", "class_close", "class_start")]
     assert not at.get("image") and at.text_input(key="class_name")
     assert len(store.students(info.code)) == 1
+    assert "key" not in at.query_params  # a wrong key is no use in the address bar
+    hostile = lecturer(info.code, "<script>alert(1)</script>")
+    assert_clean(hostile)
+    assert hostile.text_input(key="class_name") and "key" not in hostile.query_params
+    assert not [b for b in hostile.button if b.key in ("class_clear", "class_close")]
     at.button(key="class_leave").click().run()
     assert_clean(at)
     assert "class" not in at.query_params and not [t for t in at.text_input if t.key == "class_name"]
 
 
-def test_a_closed_class_stops_taking_runs(store):
+def test_a_closed_class_stops_taking_runs(store, monkeypatch):
     info, key = store.create_class()
     student = open_app("03_slanted_island", epochs="40", **{"class": info.code})
+    other = open_app(lang="de", **{"class": info.code})
     lect = lecturer(info.code, key)
     lect.button(key="class_close").click().run()
     assert_clean(lect)
     assert not store.get_class(info.code).open and not [b for b in lect.button if b.key == "class_close"]
+    other.run()  # the student's next run of the page says so, translated, and leaves the class
+    assert_clean(other)
+    assert [w.value for w in other.warning] == [gettext_for("de")(class_member.CLOSED)]
+    assert "class" not in other.query_params and not [t for t in other.text_input if t.key == "class_name"]
+    # Closed between the page's check and the run's report: the report is refused and says so.
+    monkeypatch.setattr(store, "get_class", lambda code: info)
     press(student)
     student.run()
     assert_clean(student)
     assert store.entries(info.code) == []
-    assert [w.value for w in student.warning] == [
-        gettext_for("en")("This class has ended or its link is wrong; this page works as usual.")
-    ]
+    assert [w.value for w in student.warning] == [gettext_for("en")(class_member.ENDED)]
+
+
+def test_an_expired_class_is_over_for_both_sides(store):
+    # The store's clock set back: a class of the shortest lifetime (60 s) that ends two seconds from now.
+    info, key = store_with_clock(store, lambda: time.time() - 58).create_class(ttl_s=60)
+    student = open_app(lang="zh", **{"class": info.code})
+    lect = lecturer(info.code, key, lang="zh")
+    assert lect.button(key="class_clear") and student.text_input(key="class_name")
+    time.sleep(max(0.0, info.expires - time.time()) + 0.1)
+    _ = gettext_for("zh")
+    student.run()
+    lect.run()
+    assert_clean(student)
+    assert_clean(lect)
+    assert [w.value for w in student.warning] == [_(class_member.ENDED)]
+    assert [i.value for i in lect.info] == [_("This class has ended. Start a new one for your next lesson.")]
+    assert lect.button(key="class_start") and not [b for b in lect.button if b.key == "class_clear"]
+    assert reload(lect).button(key="class_start")  # reloaded, the lecturer's page still says it ended
+
+
+def test_a_reloaded_lecturer_page_asks_for_the_link(store):
+    at = open_app(CLASS_PAGE)
+    at.button(key="class_start").click().run()
+    link, code = lecturer_link(at), at.query_params["class"]
+    again = reload(at)
+    assert_clean(again)
+    assert store.students(code) == {}  # not joined to the class as a student
+    assert not [b for b in again.button if b.key == "class_clear"] and not again.get("image")
+    box = again.text_input(key="class_key")
+    assert box.proto.type == box.proto.PASSWORD  # what is pasted stays hidden from the room
+    box.input("not-the-key").run()
+    assert_clean(again)
+    assert [w.value for w in again.warning] == [gettext_for("en")(class_member.WRONG_KEY)]
+    assert again.text_input(key="class_key").value == ""  # what was pasted does not stay in the page
+    again.text_input(key="class_key").input(link).run()
+    assert_clean(again)
+    assert again.button(key="class_clear") and "key" not in again.query_params
+    only_key = reload(again)
+    only_key.text_input(key="class_key").input(parse_qs(urlsplit(link).query)["key"][0]).run()
+    assert only_key.button(key="class_clear")
+    student = reload(again)  # the address read off the projector: no key, no lecturer's view
+    student.button(key="class_join").click().run()
+    assert_clean(student)
+    assert len(store.students(code)) == 1 and not [b for b in student.button if b.key == "class_clear"]
+    assert "lecturer" not in student.query_params and student.query_params["class"] == code
 
 
 def test_a_store_that_is_down_says_class_not_available(monkeypatch):

@@ -51,6 +51,9 @@ def test_class_link_values():
     )
     state = links.parse_query({"class": "ABC", "key": "<script>"})
     assert (state.class_code, state.class_key, state.rejected) == (None, None, ["class"])
+    assert links.parse_query({"class": "ABCDEFGH", "lecturer": "1"}).lecturer is True
+    state = links.parse_query({"class": "ABCDEFGH", "lecturer": "<b>"})
+    assert (state.lecturer, state.rejected) == (None, ["lecturer"])
 
 
 def _snapshot(samples: np.ndarray, **extra) -> Snapshot:

@@ -78,7 +78,10 @@ NO_VIEWS = "none"  # the value of `views` with every view off
 HIDE_PARTS: tuple[str, ...] = ("settings", "quiz", "text", "sidebar")
 # The class view: `class=CODE` puts a page in a class, `name=` is the student's nickname, `key=` the
 # lecturer's key (checked by the store only: a wrong one gives a student's view, never a notice).
-CLASS_KEYS: tuple[str, ...] = ("class", "name")
+# `lecturer=1` marks the class page a lecturer had open: the key itself never stays in the address bar,
+# which a projector shows the room, so a reload there asks for the lecturer link instead of joining.
+LECTURER_QUERY = "lecturer"
+CLASS_KEYS: tuple[str, ...] = ("class", "name", LECTURER_QUERY)
 NICKNAME_MAX = 24
 NICKNAME_PUNCTUATION = frozenset(" -_")
 SEEDS_KEY = "seeds"  # the seed sweep's size (core.config.check_sweep_count)
@@ -101,6 +104,7 @@ class LinkState:
     class_code: str | None = None
     nickname: str | None = None
     class_key: str | None = None
+    lecturer: bool | None = None  # `lecturer=1`: the class page of a lecturer, reloaded without its key
 
 
 def _single(value: Any, key: str = "") -> str | None:
@@ -220,6 +224,8 @@ def parse_query(params: Mapping[str, Any]) -> LinkState:
             value = parse_class_code(text)
         elif key == "name":
             value = parse_nickname(text)
+        elif key == LECTURER_QUERY:
+            value = _bool(text)
         else:
             value = parse_widget_value(key, text)
         if value is None:
@@ -238,6 +244,8 @@ def parse_query(params: Mapping[str, Any]) -> LinkState:
             state.class_code = value
         elif key == "name":
             state.nickname = value
+        elif key == LECTURER_QUERY:
+            state.lecturer = value
         elif key == "lr":
             state.widget["lr_d"] = state.widget["lr_g"] = value
         else:

@@ -32,7 +32,8 @@ def test_a_class_end_to_end(make_app, lang):
     lecturer.page.locator(keyed("class_runs")).wait_for(timeout=30_000)
     query = _query(lecturer.page.url)
     code = query["class"]
-    assert re.fullmatch(r"[2-9A-HJKMNP-Z]{8}", code) and query["key"]
+    assert re.fullmatch(r"[2-9A-HJKMNP-Z]{8}", code)
+    assert "key" not in query and query["lecturer"] == "1"  # the projected address bar never shows the key
     qr = lecturer.page.locator('[data-testid="stImage"] img')
     qr.wait_for(timeout=15_000)
     assert qr.count() == 1  # the QR code, an SVG drawn by the app: no other host is asked for it

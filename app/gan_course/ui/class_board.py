@@ -139,18 +139,19 @@ def spotlight_picker(names: dict[str, str], ctx: Context) -> None:
     )
 
 
-def render(code: str, known: int) -> None:
+def render(code: str, known: int, live: bool) -> None:
     """One refresh: read the class from the store and draw it; `known` students are in the spotlight's list
-    (when more joined, the whole page reruns once, so the list has them too)."""
+    (when more joined, the whole page reruns once, so the list has them too). `live`: the class was open
+    when the page was drawn; once it closed or expired, the whole page reruns once to say so."""
     ctx = current()
     _ = ctx._
     try:
         store = class_member.store()
-        entries, names = store.entries(code), store.students(code)
+        info, entries, names = store.get_class(code), store.entries(code), store.students(code)
     except StoreError:
         st.warning(_(class_member.NOT_AVAILABLE), icon=":material/groups:")
         return
-    if len(names) != known:
+    if len(names) != known or info is None or info.open != live:
         st.rerun(scope="app")
     runs = [e for e in entries if e.kind == "run"]
     cols = st.columns(2)

@@ -1,7 +1,9 @@
 """The `class` page: start a class; with the lecturer key, the lecturer's view of the whole class.
 
 Without the key (or with a wrong one) the page is a student's: it says which class the page belongs to,
-never an error. The live part of the lecturer's view is class_board.py.
+never an error. The key never shows in the address bar (class_member.py); a lecturer who reloaded the page
+pastes the lecturer link into a password box to see the class again. The live part of the lecturer's view
+is class_board.py.
 """
 
 from __future__ import annotations
@@ -41,9 +43,7 @@ def _start(ctx: Context) -> None:
         class_member.log.warning("class store: %s", err)
         st.session_state[class_member.PROBLEM_KEY] = class_member.NOT_AVAILABLE
         return
-    class_member.become_lecturer(info.code, key)
-    st.query_params["class"] = info.code
-    st.query_params["key"] = key
+    class_member.become_lecturer(info.code, key)  # the banner puts the class, not the key, in the address
 
 
 def _start_view(ctx: Context) -> None:
@@ -71,7 +71,11 @@ def _links(info: ClassInfo, key: str, ctx: Context) -> None:
         st.markdown(_("**Students open:**"))
         st.code(link, language=None)
         st.caption(_("Class code: %(code)s") % {"code": info.code})
-        with st.expander(_("Your lecturer link (keep it to yourself)")):
+        with st.expander(_("Your lecturer link (keep it to yourself)"), key="class_lecturer_link"):
+            st.caption(
+                _("It opens this view again, e.g. after a reload: the address bar does not show the key, "
+                  "so the room cannot read it off the projector.")
+            )  # fmt: skip
             st.code(_origin() + lecturer_url(info.code, key), language=None)
     with cols[1]:
         st.image(qr_svg(link, ctx.projector), caption=_("Scan to join"), width="content")
@@ -125,7 +129,31 @@ def _lecturer_view(code: str, key: str, ctx: Context) -> None:
         names = {}
     class_board.spotlight_picker(names, ctx)
     # Only the lecturer's page refreshes itself, and only while the class takes entries.
-    st.fragment(class_board.render, run_every=class_board.REFRESH_S if info.open else None)(code, len(names))
+    live = info.open
+    st.fragment(class_board.render, run_every=class_board.REFRESH_S if live else None)(code, len(names), live)
+
+
+def _sign_in_view(code: str, ctx: Context) -> None:
+    """The lecturer's class page reloaded: its address no longer carries the key."""
+    _ = ctx._
+    try:
+        info = class_member.store().get_class(code)
+    except StoreError:
+        st.warning(_(class_member.NOT_AVAILABLE), icon=":material/groups:")
+        return
+    if info is None:
+        st.info(_("This class has ended. Start a new one for your next lesson."))
+        _start_view(ctx)
+        return
+    st.header(_("Class %(code)s") % {"code": code})
+    st.markdown(
+        _("This was the lecturer's view of the class. Its address does not carry the lecturer key, so paste "
+          "your lecturer link (or only its key) here to see the class again; the box hides what you paste.")
+    )  # fmt: skip
+    st.text_input(_("Lecturer link or key"), key=class_member.KEY_INPUT, type="password",
+                  on_change=class_member.sign_in)  # fmt: skip
+    st.button(_("Join as a student instead"), key="class_join", on_click=class_member.join_instead,
+              icon=":material/login:")  # fmt: skip
 
 
 def render() -> None:
@@ -135,6 +163,10 @@ def render() -> None:
     lect = class_member.lecturer()
     if lect is not None:
         _lecturer_view(*lect, ctx)
+        return
+    code = class_member.sign_in_code()
+    if code is not None:
+        _sign_in_view(code, ctx)
         return
     member = class_member.membership()
     if member is not None:
