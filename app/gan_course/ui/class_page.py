@@ -97,18 +97,28 @@ def _close(code: str) -> None:
         st.session_state[class_member.PROBLEM_KEY] = class_member.NOT_AVAILABLE
 
 
-def _lecturer_view(code: str, key: str, ctx: Context) -> None:
+def _class_header(code: str, ctx: Context) -> ClassInfo | None:
+    """The class's heading, and its facts; None (and what the page shows instead) if the store is down or
+    the class has ended."""
     _ = ctx._
     try:
         info = class_member.store().get_class(code)
     except StoreError:
         st.warning(_(class_member.NOT_AVAILABLE), icon=":material/groups:")
-        return
+        return None
     if info is None:
         st.info(_("This class has ended. Start a new one for your next lesson."))
         _start_view(ctx)
-        return
+        return None
     st.header(_("Class %(code)s") % {"code": code})
+    return info
+
+
+def _lecturer_view(code: str, key: str, ctx: Context) -> None:
+    _ = ctx._
+    info = _class_header(code, ctx)
+    if info is None:
+        return
     _links(info, key, ctx)
     state = (
         _("Open until %(time)s.") % {"time": _time(info.expires)}
@@ -136,16 +146,8 @@ def _lecturer_view(code: str, key: str, ctx: Context) -> None:
 def _sign_in_view(code: str, ctx: Context) -> None:
     """The lecturer's class page reloaded: its address no longer carries the key."""
     _ = ctx._
-    try:
-        info = class_member.store().get_class(code)
-    except StoreError:
-        st.warning(_(class_member.NOT_AVAILABLE), icon=":material/groups:")
+    if _class_header(code, ctx) is None:
         return
-    if info is None:
-        st.info(_("This class has ended. Start a new one for your next lesson."))
-        _start_view(ctx)
-        return
-    st.header(_("Class %(code)s") % {"code": code})
     st.markdown(
         _("This was the lecturer's view of the class. Its address does not carry the lecturer key, so paste "
           "your lecturer link (or only its key) here to see the class again; the box hides what you paste.")
