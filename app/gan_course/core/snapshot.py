@@ -94,6 +94,15 @@ class History:
         """One scalar field (`step`, `d_loss`, …) over all snapshots."""
         return np.array([getattr(s, name) for s in self.snapshots], dtype=float)
 
+    def measured(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """(steps, values) of an optional field (`frechet`, `modes_covered`, …): only the snapshots where it
+        was measured and is finite."""
+        pairs = [(s.step, getattr(s, name)) for s in self.snapshots if getattr(s, name) is not None]
+        steps = np.array([p[0] for p in pairs], dtype=float)
+        values = np.array([p[1] for p in pairs], dtype=float)
+        keep = np.isfinite(values)
+        return steps[keep], values[keep]
+
     def param(self, name: str) -> np.ndarray:
         """One parameter over time, shape (len(self), size)."""
         return np.array([s.params[name] for s in self.snapshots], dtype=float)

@@ -203,15 +203,6 @@ def describe_game(history: History, _: Translate, lang: str) -> str:
     )
 
 
-def _column(history: History, name: str) -> tuple[np.ndarray, np.ndarray]:
-    """(steps, values) of an optional snapshot field, leaving out the snapshots that lack it."""
-    pairs = [(s.step, getattr(s, name)) for s in history.snapshots if getattr(s, name) is not None]
-    steps = np.array([p[0] for p in pairs], dtype=float)
-    values = np.array([p[1] for p in pairs], dtype=float)
-    keep = np.isfinite(values)
-    return steps[keep], values[keep]
-
-
 def modes_figure(history: History, _: Translate, lang: str, *, projector: bool = False) -> go.Figure:
     """Modes covered (of 8, left axis) and the high-quality share (right axis) over the steps."""
     s = style(projector)
@@ -219,7 +210,7 @@ def modes_figure(history: History, _: Translate, lang: str, *, projector: bool =
     modes, share = _("Modes covered (of 8)"), _("High-quality share")
     traces = [
         line_trace(
-            *_column(history, "modes_covered"),
+            *history.measured("modes_covered"),
             modes,
             G_COLOUR,
             "solid",
@@ -228,7 +219,7 @@ def modes_figure(history: History, _: Translate, lang: str, *, projector: bool =
             line_shape="hv",
         ),
         line_trace(
-            *_column(history, "high_quality"),
+            *history.measured("high_quality"),
             share,
             D_COLOUR,
             "dash",
@@ -248,7 +239,7 @@ def grad_norm_figure(history: History, _: Translate, lang: str, *, projector: bo
     """‖∇θ_G L_G‖ over the steps on a log axis: a starved generator's curve drops by orders of magnitude."""
     s = style(projector)
     step, name = _("Step"), _("Norm of G's gradient")
-    x, y = _column(history, "g_grad_norm")
+    x, y = history.measured("g_grad_norm")
     keep = y > 0  # a log axis cannot show 0
     traces = [
         line_trace(

@@ -31,22 +31,13 @@ Translate = Callable[[str], str]
 NEAREST_SCALE = [[0.0, OKABE_ITO["vermillion"]], [0.5, OKABE_ITO["yellow"]], [1.0, "#ffffff"]]
 
 
-def _column(history: History, name: str) -> tuple[np.ndarray, np.ndarray]:
-    """(steps, values) of an optional snapshot field, only where it is there and finite."""
-    pairs = [(s.step, getattr(s, name)) for s in history.snapshots if getattr(s, name) is not None]
-    steps = np.array([p[0] for p in pairs], dtype=float)
-    values = np.array([p[1] for p in pairs], dtype=float)
-    keep = np.isfinite(values)
-    return steps[keep], values[keep]
-
-
 def quality_figure(history: History, _: Translate, lang: str, *, projector: bool = False) -> go.Figure:
     """The Fréchet distance over the steps (left, log axis: it falls by orders of magnitude) and, where the
     snapshots have them, precision and recall (right axis, 0 to 1)."""
     s = style(projector)
     step = _("Step")
     frechet = _("Fréchet distance")
-    x, y = _column(history, "frechet")
+    x, y = history.measured("frechet")
     keep = y > 0  # a log axis cannot show 0
     traces = [
         line_trace(
@@ -70,7 +61,7 @@ def quality_figure(history: History, _: Translate, lang: str, *, projector: bool
         ):
             hover = f"{label}<br>{step}: %{{x}}<br>%{{y:.2f}}<extra></extra>"
             traces.append(
-                line_trace(*_column(history, name), label, colour, dash, s.line_width, hover, yaxis="y2")
+                line_trace(*history.measured(name), label, colour, dash, s.line_width, hover, yaxis="y2")
             )
         # Its own ticks (0, 0.2 … 1): an overlaying axis otherwise takes the log axis's tick positions.
         layout["yaxis2"] = axis(
