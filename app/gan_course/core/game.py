@@ -12,6 +12,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from gan_course.core.engines.base import Engine
+
 FIELD_GRID = 9  # arrows per side of the drawn field
 MIN_HALF = 1.6  # the view is at least [−1.6, 1.6]²: a start at (1, 1) and the equilibrium both show
 
@@ -48,3 +50,19 @@ def field_surface(points: np.ndarray, direction: Direction) -> dict[str, np.ndar
     gx, gy = np.meshgrid(ticks, ticks)
     u, v = direction(gx, gy)
     return {"x": ticks, "y": ticks, "u": np.asarray(u, dtype=float), "v": np.asarray(v, dtype=float)}
+
+
+class GameEngine(Engine):
+    """What a game's engine reads the same way: its path (a list of points, the start first) is its samples,
+    each of its scalar tensors a parameter, and the equilibrium (0, 0) stands where the data would."""
+
+    path: list[tuple[float, float]]
+
+    def params(self) -> dict[str, np.ndarray]:
+        return {name: np.array([t.item()]) for name, t in self.tensors().items()}
+
+    def samples(self) -> np.ndarray:
+        return np.array(self.path, dtype=float)
+
+    def real(self) -> np.ndarray:
+        return np.zeros((1, 2))  # the equilibrium, where the path should end up

@@ -25,8 +25,8 @@ from torch import Tensor
 
 from gan_course.core.config import TrainConfig
 from gan_course.core.engines import report
-from gan_course.core.engines.base import Engine, Logits, ModelKind, torch_dtype
-from gan_course.core.game import distance, field_surface, turns
+from gan_course.core.engines.base import Logits, ModelKind, torch_dtype
+from gan_course.core.game import GameEngine, distance, field_surface, turns
 
 __all__ = ["START", "BilinearEngine", "distance", "turns", "value"]  # distance and turns: core.game
 
@@ -44,7 +44,7 @@ def value(x: Tensor, y: Tensor) -> Tensor:
     return x * y
 
 
-class BilinearEngine(Engine):
+class BilinearEngine(GameEngine):
     """The engine of the two bilinear models (see the module docstring); the Trainer does the bookkeeping.
 
     It keeps the whole path, one point per step, so that the widget can draw the trajectory at every
@@ -101,15 +101,6 @@ class BilinearEngine(Engine):
 
     def tensors(self) -> dict[str, Tensor]:
         return {"x": self.x, "y": self.y}
-
-    def params(self) -> dict[str, np.ndarray]:
-        return {name: np.array([t.item()]) for name, t in self.tensors().items()}
-
-    def samples(self) -> np.ndarray:
-        return np.array(self.path, dtype=float)
-
-    def real(self) -> np.ndarray:
-        return np.zeros((1, 2))  # the equilibrium, where the trajectory should end up
 
     def surface(self) -> dict[str, np.ndarray]:
         """The update direction (−∂V/∂x, +∂V/∂y) = (−y, x) around the path: at right angles to the radius."""

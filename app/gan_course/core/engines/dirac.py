@@ -34,8 +34,8 @@ from torch import Tensor
 
 from gan_course.core.config import TrainConfig
 from gan_course.core.engines import report
-from gan_course.core.engines.base import Engine, Logits, ModelKind, torch_dtype
-from gan_course.core.game import distance, field_surface
+from gan_course.core.engines.base import Logits, ModelKind, torch_dtype
+from gan_course.core.game import GameEngine, distance, field_surface
 
 if TYPE_CHECKING:
     from gan_course.core.snapshot import Snapshot
@@ -68,7 +68,7 @@ def direction(theta: Tensor, psi: Tensor, gamma: float, eps: Tensor, w: Tensor) 
     return v_theta, v_psi
 
 
-class DiracEngine(Engine):
+class DiracEngine(GameEngine):
     """The Dirac-GAN's two scalars, stepped by the config's method; keeps the path for the widget."""
 
     def __init__(self, cfg: TrainConfig, device: torch.device) -> None:
@@ -131,15 +131,6 @@ class DiracEngine(Engine):
 
     def tensors(self) -> dict[str, Tensor]:
         return {"theta": self.theta, "psi": self.psi}
-
-    def params(self) -> dict[str, np.ndarray]:
-        return {name: np.array([t.item()]) for name, t in self.tensors().items()}
-
-    def samples(self) -> np.ndarray:
-        return np.array(self.path, dtype=float)
-
-    def real(self) -> np.ndarray:
-        return np.zeros((1, 2))
 
     def surface(self) -> dict[str, np.ndarray]:
         """This run's update direction v (with its γ and σ) around the path."""
