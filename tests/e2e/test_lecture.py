@@ -27,15 +27,6 @@ def path_of(stem: str) -> str:
     return {"00_home": "", "glossary": "glossary"}.get(stem, URL_OF.get(stem, ""))
 
 
-def train(app, lang: str) -> None:
-    """Press Start where the page has a training widget and wait until the run has reached its end."""
-    if app.button("train").count():
-        app.button("train").click()
-        app.wait_run_finished(lang, timeout=120_000)
-        app.wait()
-    app.assert_clean()
-
-
 def switch_projector_on(app) -> None:
     app.page.locator(".st-key-projector label").first.click()
     app.page.wait_for_function("() => location.search.includes('projector=1')", timeout=30_000, polling=100)
@@ -85,7 +76,7 @@ def test_projector_mode_scales_everything_a_class_reads(make_app, lang):
     big = make_app().open(FACE, lang=lang, projector=1, **SHORT_RUNS["03_slanted_island"])
     for app in (normal, big):
         app.wait()
-        train(app, lang)
+        app.train(lang)
     small, large = (app.page.evaluate(SIZES_JS, READ) for app in (normal, big))
     report = []
     for name in [*READ, "chart lines"]:
@@ -186,7 +177,7 @@ def test_no_request_leaves_the_app_host(make_app, stem):
         apps[lang] = app.open(path_of(stem), **query)
     for lang, app in apps.items():
         app.wait()
-        train(app, lang)
+        app.train(lang)
         app.page.wait_for_timeout(1000)  # late loads (fonts, the favicon) after the last rerun
         favicon = app.page.evaluate(FAVICON_JS)
         assert favicon.startswith("data:image/svg+xml"), f"{lang}: the favicon is {favicon[:80]}"
@@ -203,21 +194,6 @@ def test_no_request_leaves_the_app_host(make_app, stem):
 
 # --- 4. accessibility: axe-core, normal and projector mode, after a run ------------------------------
 
-AXE_RUN_JS = """
-async () => {
-  const result = await axe.run(document, {resultTypes: ['violations']});
-  return result.violations
-    .filter(v => v.impact === 'serious' || v.impact === 'critical')
-    .map(v => `${v.impact} ${v.id} (${v.help}): `
-      + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
-}
-"""
-
-
-def axe_violations(app, axe_js) -> list[str]:
-    app.page.add_script_tag(path=str(axe_js))
-    return app.page.evaluate(AXE_RUN_JS)
-
 
 @pytest.mark.parametrize("stem", STEMS)
 def test_axe_finds_no_serious_violation(make_app, axe_js, stem):
@@ -227,8 +203,8 @@ def test_axe_finds_no_serious_violation(make_app, axe_js, stem):
     found = []
     for lang, app in apps.items():
         app.wait()
-        train(app, lang)
-        found += [f"{lang}, normal: {v}" for v in axe_violations(app, axe_js)]
+        app.train(lang)
+        found += [f"{lang}, normal: {v}" for v in app.axe_violations(axe_js)]
         switch_projector_on(app)
-        found += [f"{lang}, projector: {v}" for v in axe_violations(app, axe_js)]
+        found += [f"{lang}, projector: {v}" for v in app.axe_violations(axe_js)]
     assert found == [], "\n".join(found)
