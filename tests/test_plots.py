@@ -272,6 +272,17 @@ def test_projector_mode_enlarges_text_lines_and_markers():
         assert normal_markers and min(b / n for b, n in zip(big_markers, normal_markers, strict=True)) >= 1.5
 
 
+def test_every_line_of_the_plane_is_bolder_on_a_projector():
+    """G's manifold and its gradient arrows too (they were fixed thin lines, lost at the back of a hall)."""
+    snap = dataclasses.replace(
+        point_snapshot(), manifold=[np.full((3, 2), float(i)) for i in range(2)], g_gradients=np.ones((20, 2))
+    )
+    normal, big = (points_figure(snap, identity, "en", projector=projector) for projector in (False, True))
+    pairs = list(zip(line_widths(normal), line_widths(big), strict=True))
+    assert len(pairs) == 2, pairs  # the manifold and the arrows (D(x) = 0.5 is a contour: scaled already)
+    assert all(large >= 1.5 * small for small, large in pairs), pairs
+
+
 def test_theme_legend_on_top_and_white_background():
     fig = go.Figure(layout=theme_layout("zh", projector=False))
     assert fig.layout.legend.orientation == "h" and fig.layout.legend.y > 1
