@@ -377,7 +377,22 @@ def test_weights_figure_draws_every_face_parameter_per_pixel():
 
 
 def panel_titles(fig: go.Figure) -> list[str]:
-    return [a.text.removeprefix("<b>").removesuffix("</b>") for a in fig.layout.annotations]
+    """The panels' titles as one line each (a long one is drawn broken, see the next test)."""
+    return [
+        a.text.removeprefix("<b>").removesuffix("</b>").replace("<br>", " ") for a in fig.layout.annotations
+    ]
+
+
+@pytest.mark.parametrize("projector", [False, True])
+def test_panel_titles_break_to_fit_their_panel(projector):
+    """Two panels side by side in a half-width chart: a title longer than its half of a title line breaks
+    (German ones ran into each other, and every title on a projector)."""
+    _ = gettext_for("de")
+    fig = weights_figure(mlp_history(WIDE_SHAPES), _, "de", projector=projector)
+    chars = style(projector).title_chars // 2
+    for note in fig.layout.annotations:
+        lines = note.text.removeprefix("<b>").removesuffix("</b>").split("<br>")
+        assert max(len(line) for line in lines) <= chars, (projector, note.text)
 
 
 def test_mlp_layers_know_their_widths_from_the_flat_sizes():
