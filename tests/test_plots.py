@@ -283,6 +283,21 @@ def test_every_line_of_the_plane_is_bolder_on_a_projector():
     assert all(large >= 1.5 * small for small, large in pairs), pairs
 
 
+def test_legend_entries_break_into_title_lines_on_a_projector():
+    """Plotly never breaks a legend entry, and on a projector a long one ran past a half-width chart's edge
+    ("JS-Divergenz (echt, erzeugt)", "Erzeugt vom gleitenden Mittel (EMA) von G"); in normal mode the names
+    stay as they are."""
+    _ = gettext_for("de")
+    chars = style(True).title_chars
+    for name, fig in all_figures(_, "de", projector=True).items():
+        for trace in fig.data:
+            if trace.name and trace.showlegend is not False:
+                lines = trace.name.split("<br>")
+                assert all(len(line) <= chars or " " not in line for line in lines), (name, trace.name)
+    name = _("D(G(z)) on generated data")
+    assert len(name) > chars and name in [t.name for t in all_figures(_, "de")["d_output"].data]
+
+
 def test_theme_legend_on_top_and_white_background():
     fig = go.Figure(layout=theme_layout("zh", projector=False))
     assert fig.layout.legend.orientation == "h" and fig.layout.legend.y > 1

@@ -65,7 +65,8 @@ def core_run(query: dict[str, Any], steps: int | None = None) -> LiveRun:
 
 
 def by_name(traces: list[dict]) -> dict[str, dict]:
-    return {t["name"]: t for t in traces}
+    """Traces by name, as one line (on a projector a long legend entry is broken into lines)."""
+    return {t["name"].replace("<br>", " "): t for t in traces}
 
 
 def xy(trace: dict) -> np.ndarray:
