@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 from short_runs import RING_REMEDIES, SHORT_RUNS
 
-from conftest import keyed
+from conftest import key_class, keyed
 from gan_course import lessons, links
 from gan_course.core.config import TrainConfig, preset
 from gan_course.core.engines import kind
@@ -114,6 +114,21 @@ def expected_settings(query: dict[str, Any], lang: str) -> dict[str, Any]:
     if "method" in shown:
         shown["method"] = gettext_for(lang)(METHOD_LABELS[cfg.method])
     return shown
+
+
+# Pairs of texts written on a chart (its annotations: the weight panels' titles) whose boxes overlap.
+OVERLAPS_JS = """
+(chart) => {
+  const boxes = [...chart.querySelectorAll('.annotation-text')]
+    .map(e => [e.textContent, e.getBoundingClientRect()]);
+  const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  const found = [];
+  boxes.forEach(([t, a], i) => boxes.slice(i + 1).forEach(([u, b]) => {
+    if (hit(a, b)) found.push(t + ' / ' + u);
+  }));
+  return found;
+}
+"""
 
 
 def captions(app) -> list[str]:
@@ -219,6 +234,8 @@ def test_a_link_with_every_remedy_shows_them_and_draws_the_ema_generator_and_the
     for name, trace in quality.items():
         assert len(trace["y"]) == snapshots and np.isfinite(trace["y"]).all(), name
     assert quality_text(quality, _, lang) in captions(app)
+    weights = app.page.locator(f'[class*="{key_class(WIDGET + ".weights")}-"] .js-plotly-plot').last
+    assert weights.evaluate(OVERLAPS_JS) == [], "the weight panels' titles run into each other"
     assert app.axe_violations(axe_js) == []
 
 

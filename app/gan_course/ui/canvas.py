@@ -93,7 +93,10 @@ class Canvas:
             return
         # A kind without D (a fit by gradient steps) has no losses or D outputs: its curves are the measures
         self.slots = {"losses": left.empty(), "outputs": right.empty()} if self.kind.adversarial else {}
-        left, right = st.columns(2)
+        # On a projector (a 480 px sidebar beside the page) a half-width plane and weight chart ran their
+        # labels into each other (panel titles, the colour bar's title): there they take the whole width.
+        stacked = ctx.projector and self.kind.picture == "points"
+        left, right = (st.container(), st.container()) if stacked else st.columns(2)
         if self.kind.picture == "digits":
             self._digit_slots(left, right)
         else:
