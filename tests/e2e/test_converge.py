@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 from short_runs import RING_REMEDIES, SHORT_RUNS
 
@@ -25,7 +26,6 @@ from gan_course.core.quality import K
 from gan_course.i18n import LANGUAGES, format_number, gettext_for
 from gan_course.plots.failure import describe_game
 from gan_course.ui import remedies
-from gan_course.ui.remedies import METHOD_LABELS
 
 pytestmark = pytest.mark.browser
 
@@ -112,7 +112,7 @@ def expected_settings(query: dict[str, Any], lang: str) -> dict[str, Any]:
     cfg = link_config(query)
     shown: dict[str, Any] = {name: getattr(cfg, name) for name in remedies.fields(kind(cfg.model))}
     if "method" in shown:
-        shown["method"] = gettext_for(lang)(METHOD_LABELS[cfg.method])
+        shown["method"] = gettext_for(lang)(remedies.METHOD_LABELS[cfg.method])
     return shown
 
 
@@ -276,6 +276,22 @@ def test_the_kl_fits_end_on_the_plane_where_the_lesson_says(make_app):
 # --- 4. the link carries every new setting -----------------------------------------------------------
 
 
+def choose(app, key: str, label: str) -> None:
+    """Pick `label` in the select box of this key. On a loaded machine a click now and then leaves its list
+    closed (the page was still settling): the list is opened again from the keyboard."""
+    box = app.page.locator(keyed(key)).get_by_role("combobox")
+    option = app.page.get_by_role("option", name=label, exact=True)
+    box.click()
+    for _attempt in range(2):
+        try:
+            option.click(timeout=5_000)
+            return
+        except PlaywrightTimeout:
+            box.focus()
+            box.press("ArrowDown")
+    option.click()
+
+
 def set_number(app, name: str, value: float) -> None:
     box = app.page.locator(f"{keyed(f'{WIDGET}.{name}')} input")
     box.fill(str(value))
@@ -317,9 +333,11 @@ def test_settings_changed_in_the_widget_travel_in_the_link_and_back(make_app):
         open_settings(app)
         for name, value in settings.items():
             if name == "method":
-                label = gettext_for(app.lang())(METHOD_LABELS[value])
-                app.page.locator(keyed(f"{WIDGET}.method@{app.lang()}")).get_by_role("combobox").click()
-                app.page.get_by_role("option", name=label, exact=True).click()
+                choose(
+                    app,
+                    f"{WIDGET}.method@{app.lang()}",
+                    gettext_for(app.lang())(remedies.METHOD_LABELS[value]),
+                )
                 wait_for_link(app, name, value)
             elif value is True:
                 switch_on(app, name)
