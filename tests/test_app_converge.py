@@ -31,6 +31,7 @@ def test_the_dirac_gan_with_r1_reaches_the_equilibrium_in_every_language(lang):
     for label in ("R1 penalty γ", "Instance noise σ", "Steps"):
         assert _(label) in labels
     assert any("θ = " in c.value and "ψ = " in c.value for c in at.caption)
+    assert _("θ, ψ and their distance from the equilibrium over the steps") in [c.value for c in at.caption]
 
 
 def test_the_method_and_gamma_from_the_link_change_the_run():

@@ -272,6 +272,32 @@ def test_projector_mode_enlarges_text_lines_and_markers():
         assert normal_markers and min(b / n for b, n in zip(big_markers, normal_markers, strict=True)) >= 1.5
 
 
+def test_every_line_of_the_plane_is_bolder_on_a_projector():
+    """G's manifold and its gradient arrows too (they were fixed thin lines, lost at the back of a hall)."""
+    snap = dataclasses.replace(
+        point_snapshot(), manifold=[np.full((3, 2), float(i)) for i in range(2)], g_gradients=np.ones((20, 2))
+    )
+    normal, big = (points_figure(snap, identity, "en", projector=projector) for projector in (False, True))
+    pairs = list(zip(line_widths(normal), line_widths(big), strict=True))
+    assert len(pairs) == 2, pairs  # the manifold and the arrows (D(x) = 0.5 is a contour: scaled already)
+    assert all(large >= 1.5 * small for small, large in pairs), pairs
+
+
+def test_legend_entries_break_into_title_lines_on_a_projector():
+    """Plotly never breaks a legend entry, and on a projector a long one ran past a half-width chart's edge
+    ("JS-Divergenz (echt, erzeugt)", "Erzeugt vom gleitenden Mittel (EMA) von G"); in normal mode the names
+    stay as they are."""
+    _ = gettext_for("de")
+    chars = style(True).title_chars
+    for name, fig in all_figures(_, "de", projector=True).items():
+        for trace in fig.data:
+            if trace.name and trace.showlegend is not False:
+                lines = trace.name.split("<br>")
+                assert all(len(line) <= chars or " " not in line for line in lines), (name, trace.name)
+    name = _("D(G(z)) on generated data")
+    assert len(name) > chars and name in [t.name for t in all_figures(_, "de")["d_output"].data]
+
+
 def test_theme_legend_on_top_and_white_background():
     fig = go.Figure(layout=theme_layout("zh", projector=False))
     assert fig.layout.legend.orientation == "h" and fig.layout.legend.y > 1
@@ -366,7 +392,22 @@ def test_weights_figure_draws_every_face_parameter_per_pixel():
 
 
 def panel_titles(fig: go.Figure) -> list[str]:
-    return [a.text.removeprefix("<b>").removesuffix("</b>") for a in fig.layout.annotations]
+    """The panels' titles as one line each (a long one is drawn broken, see the next test)."""
+    return [
+        a.text.removeprefix("<b>").removesuffix("</b>").replace("<br>", " ") for a in fig.layout.annotations
+    ]
+
+
+@pytest.mark.parametrize("projector", [False, True])
+def test_panel_titles_break_to_fit_their_panel(projector):
+    """Two panels side by side in a half-width chart: a title longer than its half of a title line breaks
+    (German ones ran into each other, and every title on a projector)."""
+    _ = gettext_for("de")
+    fig = weights_figure(mlp_history(WIDE_SHAPES), _, "de", projector=projector)
+    chars = style(projector).title_chars // 2
+    for note in fig.layout.annotations:
+        lines = note.text.removeprefix("<b>").removesuffix("</b>").split("<br>")
+        assert max(len(line) for line in lines) <= chars, (projector, note.text)
 
 
 def test_mlp_layers_know_their_widths_from_the_flat_sizes():

@@ -224,6 +224,41 @@ def page(new_context):
 
 # --- helpers ---------------------------------------------------------------------------------------
 
+# plotly's own record of a drawn chart (gd._fullData): numeric arrays arrive from Streamlit base64-packed in
+# gd.data and are decoded only there.
+TRACES_JS = """
+(gd) => gd._fullData.map(t => ({
+  name: t.name,
+  type: t.type,
+  x: t.x ? Array.from(t.x) : [],
+  y: t.y ? Array.from(t.y) : [],
+}))
+"""
+# Every text inside the elements of some keys that Streamlit cuts off with an ellipsis, since it did not fit.
+CUT_OFF_JS = """keys => {
+  const cut = [];
+  for (const key of keys) {
+    for (const box of document.querySelectorAll('.st-key-' + key)) {
+      for (const el of box.querySelectorAll('*')) {
+        const style = getComputedStyle(el);
+        if (style.textOverflow === 'ellipsis' && el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1) {
+          cut.push(key + ': ' + el.innerText);
+        }
+      }
+    }
+  }
+  return cut;
+}"""
+AXE_RUN_JS = """
+async () => {
+  const result = await axe.run(document, {resultTypes: ['violations']});
+  return result.violations
+    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => `${v.impact} ${v.id} (${v.help}): `
+      + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
+}
+"""
+
 
 def key_class(key: str) -> str:
     """The CSS class Streamlit gives a keyed element's container (characters outside [A-Za-z0-9_-] → '-')."""
@@ -304,9 +339,14 @@ class App:
         the one on screen."""
         return self.page.locator(f'{keyed(key)}:not([data-stale="true"]) button:visible')
 
-    def lang(self) -> str:
+    def query(self) -> dict[str, str]:
+        """The page's link as the address bar shows it (the widget keeps it in step with its settings, so it
+        is the link a learner shares): key → its last value."""
         query = urllib.parse.parse_qs(urllib.parse.urlparse(self.page.url).query)
-        return query.get("lang", ["en"])[-1]
+        return {key: values[-1] for key, values in query.items()}
+
+    def lang(self) -> str:
+        return self.query().get("lang", "en")
 
     def progress(self, lang: str | None = None) -> dict[str, int] | None:
         bar = self.page.locator('[data-testid="stProgress"]')
@@ -319,10 +359,43 @@ class App:
             RUN_FINISHED_JS, arg=progress_order(lang or self.lang()), timeout=timeout, polling=100
         )
 
+    def train(self, lang: str | None = None, timeout: float = 120_000) -> None:
+        """Press Start where the page has a training widget and wait until the run has reached its end and
+        the page is drawn; no exception on the way."""
+        if self.button("train").count():
+            self.button("train").click()
+            self.wait_run_finished(lang, timeout=timeout)
+            self.wait()
+        self.assert_clean()
+
+    def picked(self, key: str) -> str:
+        """The choice a select box of this key shows."""
+        box = self.page.locator(keyed(key)).get_by_role("combobox")
+        return box.evaluate("e => (e.value !== undefined ? e.value : e.innerText).trim()")
+
     def picked_language(self) -> str:
         """The language name the sidebar picker shows."""
-        box = self.page.locator(keyed("lang")).get_by_role("combobox")
-        return box.evaluate("e => (e.value !== undefined ? e.value : e.innerText).trim()")
+        return self.picked("lang")
+
+    def traces(self, key: str) -> list[dict]:
+        """What plotly drew in the chart of this key (Canvas keys a chart "<widget>.<slot>.<frame>": pass
+        "<widget>.<slot>"): every trace's name and its x and y as plotly holds them after decoding, NaN gaps
+        included; the chart of the last frame on the page."""
+        chart = self.page.locator(
+            f'[class*="{key_class(key)}-"]:not([data-stale="true"]) .js-plotly-plot'
+        ).last
+        chart.wait_for(state="attached")
+        return chart.evaluate(TRACES_JS)
+
+    def cut_off(self, keys: list[str]) -> list[str]:
+        """The texts in the elements of these keys that are drawn cut off with an ellipsis, each as
+        "key: text" (the key as CSS spells it); only what is on screen counts (open an expander first)."""
+        return self.page.evaluate(CUT_OFF_JS, [key_class(key).removeprefix("st-key-") for key in keys])
+
+    def axe_violations(self, axe_js: Path) -> list[str]:
+        """axe-core's serious and critical violations on the page as it stands (one line each)."""
+        self.page.add_script_tag(path=str(axe_js))
+        return self.page.evaluate(AXE_RUN_JS)
 
     def pick_language(self, name: str) -> None:
         """Open the sidebar language picker and choose a language by its own name."""

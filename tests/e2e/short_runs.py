@@ -11,3 +11,16 @@ SHORT_RUNS = {
     "05_dcgan_digits": {"epochs": 1},  # 29 steps of the digits DCGAN: 25 redraws, a few seconds of training
     "06_making_gans_converge": {"epochs": 50},  # 50 steps of the Dirac-GAN: milliseconds of training
 }
+
+# Lesson 6's ring of eight with every remedy on (links.REMEDY_KEYS but the Dirac-GAN's `method`): 8 steps,
+# enough for the EMA generator's points and the quality curves to be drawn.
+RING_REMEDIES = {
+    "preset": "toy_ring8",
+    "epochs": 1,
+    "r1": 1.0,
+    "instance_noise": 0.1,
+    "spectral_norm": 1,
+    "ema": 0.9,
+    "label_smoothing": 0.9,
+    "minibatch_std": 1,
+}

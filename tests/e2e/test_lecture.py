@@ -1,5 +1,6 @@
-"""The lecture hall in a real browser: projector sizes, the clean stage, focused links, no request to another
-host, and axe-core's accessibility rules on every page and language, before and after projector mode.
+"""The lecture hall in a real browser: projector sizes, the clean stage, focused links, the presenter remote's
+keys, no request to another host, and axe-core's accessibility rules on every page and language, before and
+after projector mode.
 
 Heavy on a small machine (every test trains in three sessions at once): run one with -k.
 """
@@ -11,8 +12,9 @@ import urllib.parse
 
 import pytest
 from playwright.sync_api import expect
-from short_runs import SHORT_RUNS
+from short_runs import RING_REMEDIES, SHORT_RUNS
 
+from conftest import PROGRESS_MSGID
 from gan_course import lessons
 from gan_course.i18n import LANGUAGES, gettext_for
 
@@ -20,20 +22,10 @@ pytestmark = pytest.mark.browser
 
 URL_OF = dict(lessons.PAGES)
 STEMS = [*URL_OF, "glossary"]
-FACE = URL_OF["03_slanted_island"]
 
 
 def path_of(stem: str) -> str:
     return {"00_home": "", "glossary": "glossary"}.get(stem, URL_OF.get(stem, ""))
-
-
-def train(app, lang: str) -> None:
-    """Press Start where the page has a training widget and wait until the run has reached its end."""
-    if app.button("train").count():
-        app.button("train").click()
-        app.wait_run_finished(lang, timeout=120_000)
-        app.wait()
-    app.assert_clean()
 
 
 def switch_projector_on(app) -> None:
@@ -78,23 +70,29 @@ SIZES_JS = """
 """
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_projector_mode_scales_everything_a_class_reads(make_app, lang):
-    """Lesson 3 after a run, side by side in two sessions: every text and line ≥ 1.5× in projector mode."""
-    normal = make_app().open(FACE, lang=lang, **SHORT_RUNS["03_slanted_island"])
-    big = make_app().open(FACE, lang=lang, projector=1, **SHORT_RUNS["03_slanted_island"])
+# The pages and settings measured: lesson 3's faces in every language; lesson 6's ring of eight with every
+# remedy (the EMA generator's points, the quality curves) in one, which is enough for a second page's charts.
+PROJECTED = {"03_slanted_island": SHORT_RUNS["03_slanted_island"], "06_making_gans_converge": RING_REMEDIES}
+PROJECTED_IN = [*(("03_slanted_island", lang) for lang in LANGUAGES), ("06_making_gans_converge", "zh")]
+
+
+@pytest.mark.parametrize(("stem", "lang"), PROJECTED_IN)
+def test_projector_mode_scales_everything_a_class_reads(make_app, stem, lang):
+    """A lesson after a run, side by side in two sessions: every text and line ≥ 1.5× in projector mode."""
+    normal = make_app().open(URL_OF[stem], lang=lang, **PROJECTED[stem])
+    big = make_app().open(URL_OF[stem], lang=lang, projector=1, **PROJECTED[stem])
     for app in (normal, big):
         app.wait()
-        train(app, lang)
+        app.train(lang)
     small, large = (app.page.evaluate(SIZES_JS, READ) for app in (normal, big))
     report = []
     for name in [*READ, "chart lines"]:
-        assert small[name] and large[name], f"{lang}: nothing on the page matches {name!r}"
+        assert small[name] and large[name], f"{stem}, {lang}: nothing on the page matches {name!r}"
         # Smallest against smallest and largest against largest: a larger chart may get more ticks.
         ratio = min(min(large[name]) / min(small[name]), max(large[name]) / max(small[name]))
         report.append(f"{name}: {max(small[name]):g} → {max(large[name]):g} px (min ratio {ratio:.2f})")
-        assert ratio >= 1.5, f"{lang}: {name} only {ratio:.2f}× ({small[name]} → {large[name]})"
-    print(f"\n{lang}:", *report, sep="\n  ")
+        assert ratio >= 1.5, f"{stem}, {lang}: {name} only {ratio:.2f}× ({small[name]} → {large[name]})"
+    print(f"\n{stem}, {lang}:", *report, sep="\n  ")
 
 
 # --- 2. the clean stage and focused links ------------------------------------------------------------
@@ -138,6 +136,38 @@ def test_a_focused_link_shows_the_widget_alone(app, lang):
     expect(app.button("train")).to_be_visible()
     query = urllib.parse.parse_qs(urllib.parse.urlparse(app.page.url).query)
     assert query["hide"] == ["quiz,text,sidebar"]
+
+
+def expect_progress(app, lang: str, step: int, steps: int) -> None:
+    """The progress bar's text says this step (of a kind with one step an epoch, as the Dirac-GAN's)."""
+    text = gettext_for(lang)(PROGRESS_MSGID) % {"epoch": step, "total": steps, "step": step, "steps": steps}
+    expect(app.page.locator('[data-testid="stProgress"]')).to_have_text(text, timeout=30_000)
+
+
+def test_a_presenter_remote_steps_and_runs_lesson_6_on_a_projector(app):
+    """The keys a presenter remote sends, on lesson 6's Dirac-GAN in projector mode: → and Page Down make one
+    update each, K runs to the end; a K typed into a settings field starts nothing."""
+    lang, stem = "de", "06_making_gans_converge"
+    steps = SHORT_RUNS[stem]["epochs"]
+    app.goto(URL_OF[stem], lang=lang, projector=1, preset="dirac_simultaneous", **SHORT_RUNS[stem])
+    app.page.locator('[data-testid="stExpander"] summary').first.click()
+    seed = app.page.locator(".st-key-converge-seed input")
+    seed.click()
+    seed.press("k")
+    app.page.wait_for_timeout(1500)  # a run would show its progress bar by now
+    assert app.page.locator('[data-testid="stProgress"]').count() == 0, "a K typed into a field started a run"
+    seed.blur()
+    app.page.keyboard.press("ArrowRight")
+    expect_progress(app, lang, 1, steps)
+    app.wait()
+    app.page.keyboard.press("PageDown")
+    expect_progress(app, lang, 2, steps)
+    app.wait()
+    app.page.keyboard.press("k")
+    app.wait_run_finished(lang)
+    app.wait()
+    app.assert_clean()
+    expect_progress(app, lang, steps, steps)
 
 
 FORMULA_JS = """
@@ -186,7 +216,7 @@ def test_no_request_leaves_the_app_host(make_app, stem):
         apps[lang] = app.open(path_of(stem), **query)
     for lang, app in apps.items():
         app.wait()
-        train(app, lang)
+        app.train(lang)
         app.page.wait_for_timeout(1000)  # late loads (fonts, the favicon) after the last rerun
         favicon = app.page.evaluate(FAVICON_JS)
         assert favicon.startswith("data:image/svg+xml"), f"{lang}: the favicon is {favicon[:80]}"
@@ -203,21 +233,6 @@ def test_no_request_leaves_the_app_host(make_app, stem):
 
 # --- 4. accessibility: axe-core, normal and projector mode, after a run ------------------------------
 
-AXE_RUN_JS = """
-async () => {
-  const result = await axe.run(document, {resultTypes: ['violations']});
-  return result.violations
-    .filter(v => v.impact === 'serious' || v.impact === 'critical')
-    .map(v => `${v.impact} ${v.id} (${v.help}): `
-      + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
-}
-"""
-
-
-def axe_violations(app, axe_js) -> list[str]:
-    app.page.add_script_tag(path=str(axe_js))
-    return app.page.evaluate(AXE_RUN_JS)
-
 
 @pytest.mark.parametrize("stem", STEMS)
 def test_axe_finds_no_serious_violation(make_app, axe_js, stem):
@@ -227,8 +242,8 @@ def test_axe_finds_no_serious_violation(make_app, axe_js, stem):
     found = []
     for lang, app in apps.items():
         app.wait()
-        train(app, lang)
-        found += [f"{lang}, normal: {v}" for v in axe_violations(app, axe_js)]
+        app.train(lang)
+        found += [f"{lang}, normal: {v}" for v in app.axe_violations(axe_js)]
         switch_projector_on(app)
-        found += [f"{lang}, projector: {v}" for v in axe_violations(app, axe_js)]
+        found += [f"{lang}, projector: {v}" for v in app.axe_violations(axe_js)]
     assert found == [], "\n".join(found)

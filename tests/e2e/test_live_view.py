@@ -14,21 +14,6 @@ pytestmark = pytest.mark.browser
 
 URL_OF = dict(lessons.PAGES)
 CHARTS_JS = "() => document.querySelectorAll('[data-testid=\"stMain\"] .js-plotly-plot').length"
-# Every text of the widget's controls that Streamlit cuts off with an ellipsis when it does not fit.
-CUT_OFF_JS = """keys => {
-  const cut = [];
-  for (const key of keys) {
-    for (const box of document.querySelectorAll('.st-key-' + key)) {
-      for (const el of box.querySelectorAll('*')) {
-        const style = getComputedStyle(el);
-        if (style.textOverflow === 'ellipsis' && el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1) {
-          cut.push(key + ': ' + el.innerText);
-        }
-      }
-    }
-  }
-  return cut;
-}"""
 CONTROLS = {  # page → the keys of its widget's controls (settings.key gives "<widget>.log", CSS "-")
     "02_minimax": ["train", "step", "reset", "compare", "minimax-log"],
     "03_slanted_island": ["train", "step", "reset", "face_gan-log"],
@@ -42,7 +27,7 @@ def test_no_control_label_is_cut_off(app, lang):
             app.goto(URL_OF[stem], lang=lang, projector=projector)
             app.assert_clean()
             assert app.button("train").count() == 1
-            cut = app.page.evaluate(CUT_OFF_JS, keys)
+            cut = app.cut_off(keys)
             assert not cut, f"{stem}, {lang}, projector={projector}: labels cut off: {cut}"
 
 

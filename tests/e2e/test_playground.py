@@ -3,11 +3,9 @@ the link and survives a language switch, and the view toggles change the plane a
 
 from __future__ import annotations
 
-import re
-import urllib.parse
-
 import pytest
 
+from conftest import keyed
 from gan_course import lessons
 from gan_course.core import regions as regions_
 from gan_course.i18n import gettext_for, language_name
@@ -15,16 +13,7 @@ from gan_course.i18n import gettext_for, language_name
 pytestmark = pytest.mark.browser
 
 
-def keyed(key: str) -> str:
-    """The CSS selector of a keyed element's container, as conftest.key_class builds it."""
-    return ".st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())
-
-
 PAGE = dict(lessons.PAGES)["01_generative_discriminative"]
-
-
-def _query(app) -> dict[str, str]:
-    return {k: v[-1] for k, v in urllib.parse.parse_qs(urllib.parse.urlparse(app.page.url).query).items()}
 
 
 def _lasso(app, key: str, corners: list[tuple[float, float]]) -> None:
@@ -55,7 +44,7 @@ def test_a_lassoed_region_becomes_the_data_and_survives_a_language_switch(app):
     app.page.wait_for_function("() => new URL(location.href).searchParams.get('regions')", timeout=30_000)
     app.wait()
     app.assert_clean()
-    text = _query(app)["regions"]
+    text = app.query()["regions"]
     (square,) = regions_.decode(text)  # one region, right of the y axis and above the x axis
     assert (square[:, 0] > 0).all() and (square[:, 1] >= 0).all()
     app.button("train").click()
@@ -65,7 +54,7 @@ def test_a_lassoed_region_becomes_the_data_and_survives_a_language_switch(app):
     app.pick_language(language_name("zh"))
     app.wait()
     app.assert_clean()
-    assert _query(app)["lang"] == "zh" and _query(app)["regions"] == text
+    assert app.query()["lang"] == "zh" and app.query()["regions"] == text
     assert gettext_for("zh")("Clear the regions") in app.page.locator("body").inner_text()
 
 
@@ -80,6 +69,6 @@ def test_view_toggles_change_the_plane_and_the_link(app):
     app.page.locator(keyed("explorer.view.manifold")).locator("label").first.click()
     app.wait()
     app.assert_clean()
-    assert _query(app)["views"] == "arrows,heat,divergence"
+    assert app.query()["views"] == "arrows,heat,divergence"
     legend = app.page.locator('[class*="st-key-explorer-samples"]').last.locator(".legend").text_content()
     assert "G's manifold" not in legend and "drawn ×" in legend

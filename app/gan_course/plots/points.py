@@ -194,7 +194,8 @@ def points_figure(
         traces.append(heat_trace(surface, _, projector))
         traces.append(contour_trace(surface, _("D(x) = 0.5"), max(1.0, s.line_width * 0.75)))
     if snapshot.manifold is not None and "manifold" in shown:
-        traces.append(polylines_trace(snapshot.manifold, _("G's manifold"), MANIFOLD_COLOUR, 1.0))
+        manifold = polylines_trace(snapshot.manifold, _("G's manifold"), MANIFOLD_COLOUR, s.line_width * 0.5)
+        traces.append(manifold)
     layers = (
         (_xy(snapshot.real), _("Real data"), REAL_COLOUR, "circle"),
         (_xy(snapshot.samples), _("Generated"), FAKE_COLOUR, "diamond"),
@@ -209,7 +210,14 @@ def points_figure(
         grads = np.asarray(snapshot.g_gradients, dtype=float)
         scale = arrow_scale(grads, width)
         traces.append(
-            arrow_trace(snapshot.samples, grads, scale, gradient_name(scale, _, lang), ARROW_COLOUR, 1.2)
+            arrow_trace(
+                snapshot.samples,
+                grads,
+                scale,
+                gradient_name(scale, _, lang),
+                ARROW_COLOUR,
+                s.line_width * 0.6,
+            )
         )
     return figure(traces, plane_layout(_, lang, projector), projector)
 

@@ -187,7 +187,8 @@ def _sized_font(font: dict[str, Any] | None, size: float) -> dict[str, Any]:
 
 
 def figure(traces: list[dict[str, Any]], layout: dict[str, Any], projector: bool = False) -> go.Figure:
-    """The finished figure: every text that the figure did not size itself gets the theme's size.
+    """The finished figure: every text that the figure did not size itself gets the theme's size, and on a
+    projector every legend entry longer than a title line is broken into lines.
 
     Each text is sized here, not left to layout.font: st.plotly_chart lays Streamlit's own plotly template
     under the figure, whose tick and axis-title sizes (12 and 14 px) beat layout.font and stayed the same in
@@ -201,6 +202,10 @@ def figure(traces: list[dict[str, Any]], layout: dict[str, Any], projector: bool
                 value["title"]["font"] = _sized_font(value["title"].get("font"), s.font_size)
     for note in layout.get("annotations", ()):
         note["font"] = _sized_font(note.get("font"), s.note_size)
+    if projector:  # plotly never breaks a legend entry: a long one ran past a half-width chart's edge
+        for trace in traces:
+            if isinstance(trace.get("name"), str) and trace.get("showlegend") is not False:
+                trace["name"] = wrapped(trace["name"], s.title_chars)
     bars = [trace.get("colorbar") for trace in traces]
     bars += [value.get("colorbar") for key, value in layout.items() if key.startswith("coloraxis")]
     for bar in bars:

@@ -22,6 +22,7 @@ from gan_course.plots.theme import (
     line_trace,
     style,
     theme_layout,
+    wrapped,
 )
 
 FACE_PARAMS: tuple[str, ...] = ("G.weight", "G.bias", "D.weight", "D.bias")
@@ -201,7 +202,9 @@ def _mlp_weights_figure(history: History, _: Translate, lang: str, projector: bo
         )
         annotations.append(
             {
-                "text": f"<b>{title}</b>",
+                # A panel holds its share of a half-width chart's title line: longer titles ("G, Schicht 2
+                # (32 → 32)", any title on a projector) break, else they run into the next panel's.
+                "text": f"<b>{wrapped(title, s.title_chars // len(nets))}</b>",
                 "x": sum(x_domain) / 2,
                 "xref": "paper",
                 "xanchor": "center",

@@ -31,7 +31,7 @@ from gan_course.plots import failure as failure_plots
 from gan_course.plots import quality as quality_plots
 from gan_course.plots.theme import FigureSlot, reusing
 from gan_course.ui.context import Context
-from gan_course.ui.run_text import LOSS_LABELS, PROGRESS_TEXT, SAMPLE_CAPTIONS
+from gan_course.ui.run_text import GAME_CURVE_CAPTIONS, LOSS_LABELS, PROGRESS_TEXT, SAMPLE_CAPTIONS
 
 COMPARE_SLOT = "compare"  # the figure slot of the last comparison, drawn by trainer.py
 KEPT_ACROSS_RUNS = ("real", COMPARE_SLOT)  # the training data, and the last comparison
@@ -88,12 +88,15 @@ class Canvas:
         left, right = st.columns(2)
         if self.kind.game:  # no losses, no D outputs: the path and its curves
             left.caption(self._caption())
-            right.caption(ctx._("x, y and their distance from the equilibrium over the steps"))
+            right.caption(self._caption(GAME_CURVE_CAPTIONS))
             self.slots = {"path": left.empty(), "curves": right.empty(), "summary": st.empty()}
             return
         # A kind without D (a fit by gradient steps) has no losses or D outputs: its curves are the measures
         self.slots = {"losses": left.empty(), "outputs": right.empty()} if self.kind.adversarial else {}
-        left, right = st.columns(2)
+        # On a projector (a 480 px sidebar beside the page) a half-width plane and weight chart ran their
+        # labels into each other (panel titles, the colour bar's title): there they take the whole width.
+        stacked = ctx.projector and self.kind.picture == "points"
+        left, right = (st.container(), st.container()) if stacked else st.columns(2)
         if self.kind.picture == "digits":
             self._digit_slots(left, right)
         else:
@@ -102,9 +105,10 @@ class Canvas:
         self._mode_slots = False  # the ring of eight's two charts, laid out when its first snapshot comes
         self._quality_slots = False  # the Fréchet distance's chart, laid out when a snapshot has one
 
-    def _caption(self) -> str:
-        """The caption above G's samples (none for a kind the course has no words for yet)."""
-        text = SAMPLE_CAPTIONS.get(self.model)
+    def _caption(self, captions: dict[str, str] = SAMPLE_CAPTIONS) -> str:
+        """The caption above G's samples, or another of the model's captions (none for a model the course has
+        no words for yet)."""
+        text = captions.get(self.model)
         return self.ctx._(text) if text else ""
 
     @property

@@ -46,22 +46,31 @@ def fields(model: ModelKind) -> tuple[str, ...]:
     return (*method, *(name for name in REMEDIES if name in model.remedies))
 
 
+def _switch(name: str) -> bool:
+    return name != "method" and isinstance(REMEDIES[name], bool)
+
+
+def _rows(names: tuple[str, ...], per_row: int) -> list[Any]:
+    """One column per name, `per_row` to a row."""
+    return [col for _row in range(0, len(names), per_row) for col in st.columns(per_row)][: len(names)]
+
+
 def draw(ctx: Context, wkeys: dict[str, str], model: ModelKind) -> None:
-    """The widgets of fields(model), three a row, bounds from the core's LIMITS."""
+    """The widgets of fields(model), bounds from the core's LIMITS: the fields, three a row, then the on/off
+    remedies, whose labels are longer and stay on one line (Streamlit cuts a toggle's label short): two a
+    row, one on a projector."""
     _ = ctx._
     names = fields(model)
-    if not names:
-        return
-    cols: list[Any] = []
-    for i, name in enumerate(names):
-        if i % 3 == 0:
-            cols = list(st.columns(3))
-        col, label, help_ = cols[i % 3], _(LABELS[name]), _(HELP[name])
+    valued = tuple(name for name in names if not _switch(name))
+    switches = tuple(name for name in names if _switch(name))
+    columns = _rows(valued, 3) + _rows(switches, 1 if ctx.projector else 2)
+    for name, col in zip((*valued, *switches), columns, strict=True):
+        label, help_ = _(LABELS[name]), _(HELP[name])
         if name == "method":
             col.selectbox(
                 label, model.methods, format_func=lambda m: _(METHOD_LABELS[m]), key=wkeys[name], help=help_
             )
-        elif isinstance(REMEDIES[name], bool):
+        elif name in switches:
             col.toggle(label, key=wkeys[name], help=help_)
         else:
             lo, hi = LIMITS[name]

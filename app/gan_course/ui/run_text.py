@@ -206,6 +206,12 @@ SAMPLE_CAPTIONS: dict[str, str] = {
     "bilinear_alternating": N_("The path of (x, y); grey arrows: the direction the gradient steps push"),
     "dirac": N_("The path of (θ, ψ); grey arrows: the direction this run's steps push, remedies included"),
 }
+# Above a two-player game's curves (the kinds whose picture is "game"): its players by the lesson's symbols
+GAME_CURVE_CAPTIONS: dict[str, str] = {
+    "bilinear_simultaneous": N_("x, y and their distance from the equilibrium over the steps"),
+    "bilinear_alternating": N_("x, y and their distance from the equilibrium over the steps"),
+    "dirac": N_("θ, ψ and their distance from the equilibrium over the steps"),
+}
 PROGRESS_TEXT = N_("Epoch %(epoch)s of %(total)s · step %(step)s of %(steps)s")
 
 
