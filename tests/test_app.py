@@ -93,8 +93,8 @@ def test_unknown_language_falls_back_to_english_with_a_notice(bad):
 def test_notice_is_translated():
     at = open_app(lang="de", seed="-5")
     msgid = "Some settings in the link were not valid and were replaced by defaults: %(keys)s"
-    expected = gettext_for("de")(msgid) % {"keys": "seed"}
-    assert expected != msgid % {"keys": "seed"}
+    expected = gettext_for("de")(msgid) % {"keys": "seed (Startwert)"}  # the link's key, the setting's name
+    assert expected != msgid % {"keys": "seed (Startwert)"}
     assert [i.value for i in at.info] == [expected]
 
 

@@ -88,23 +88,23 @@ def test_all_views_on_draw_the_heat_map_its_contour_and_the_divergence_curves():
 
 
 @pytest.mark.parametrize(
-    ("key", "value"),
+    ("key", "value", "named"),  # named: the key as in the link, and its setting's German name
     [
-        ("k", "11"),
-        ("hidden_g", "16,x"),
-        ("act", "gelu"),
-        ("latent", "3"),
-        ("regions", "WW!Wcc"),
-        ("views", "all"),
+        ("k", "11", "k (D-Schritte je G-Schritt (k))"),
+        ("hidden_g", "16,x", "hidden_g (Verborgene Schichten von G)"),
+        ("act", "gelu", "act (Aktivierungsfunktion)"),
+        ("latent", "3", "latent (Dimension des latenten Raums)"),
+        ("regions", "WW!Wcc", "regions (Selbst zeichnen)"),
+        ("views", "all", "views"),
     ],
 )
-def test_a_bad_playground_value_falls_back_with_a_translated_notice(key, value):
+def test_a_bad_playground_value_falls_back_with_a_translated_notice(key, value, named):
     at = open_app(lang="de", preset="toy_ring", **{key: value})  # the notice shows where the link lands
     assert_clean(at)
     notice = gettext_for("de")(
         "Some settings in the link were not valid and were replaced by defaults: %(keys)s"
     )
-    assert [i.value for i in at.info] == [notice % {"keys": key}]
+    assert [i.value for i in at.info] == [notice % {"keys": named}]
     at.switch_page(PAGES[PAGE]).run()
     assert_clean(at)
     assert at.slider(key="explorer.d_steps").value == 1

@@ -72,7 +72,7 @@ def test_a_bad_count_in_the_link_gets_the_notice(bad: str) -> None:
     assert_clean(at)
     _ = gettext_for("zh")
     notice = _("Some settings in the link were not valid and were replaced by defaults: %(keys)s")
-    assert [i.value for i in at.info] == [notice % {"keys": "seeds"}]
+    assert [i.value for i in at.info] == [notice % {"keys": "seeds (种子数)"}]
     at.switch_page("course_pages/04_gan_failures.py").run()
     assert_clean(at)
     assert at.number_input(key="failure.seeds").value == 16  # the kind's default

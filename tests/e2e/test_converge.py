@@ -370,8 +370,10 @@ def test_a_bad_link_gets_a_translated_notice_and_the_widget_works_with_the_prese
     app.assert_clean()
     rejected = read_link(BAD).rejected
     assert set(rejected) == {"r1", "instance_noise", "method", "ema"}
+    named = {"r1": _("R1 penalty γ"), "instance_noise": _("Instance noise σ"), "method": _("Steps")}
+    named["ema"] = _("EMA of G's weights β")
     notice = _("Some settings in the link were not valid and were replaced by defaults: %(keys)s") % {
-        "keys": ", ".join(rejected)
+        "keys": ", ".join(f"{key} ({named[key]})" for key in rejected)
     }
     alert = app.page.locator('[data-testid="stAlertContainer"]').filter(has_text=notice)
     expect(alert).to_be_visible(timeout=WAIT_MS)

@@ -67,6 +67,14 @@ FIELD_LABELS: dict[str, str] = {
     "d_steps": N_("D steps per G step (k)"),
     "regions": N_("Draw your own"),
 }
+# The link's own keys (beyond the settings' fields, links.WIDGET_KEYS), named in a notice about a bad link.
+LINK_LABELS: dict[str, str] = {
+    "lang": N_("Language"),
+    "projector": N_("Projector mode"),
+    "lr": N_("Learning rate (lr)"),
+    "seeds": N_("Seeds"),
+    "name": N_("Your nickname"),
+}
 VIEW_LABELS: dict[str, str] = {
     "manifold": N_("G's manifold"),
     "arrows": N_("G's gradients"),

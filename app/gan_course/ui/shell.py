@@ -12,8 +12,9 @@ from gan_course.core.device import device_label, resolve_device
 from gan_course.core.threads import use_training_threads
 from gan_course.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, language_name
 from gan_course.lessons import PAGES
-from gan_course.ui import class_member, style
+from gan_course.ui import class_member, remedies, style
 from gan_course.ui.context import HIDDEN_KEY, LANG_KEY, PROJECTOR_KEY, STAGE_KEY, current
+from gan_course.ui.run_text import FIELD_LABELS, LINK_LABELS
 
 # Not "pages/": Streamlit would treat a folder of that name as its own, older kind of navigation.
 PAGES_DIR = Path(__file__).resolve().parents[2] / "course_pages"
@@ -85,9 +86,16 @@ def _notice() -> None:
     rejected = st.session_state.get(NOTICE_KEY)
     if rejected:
         _ = current()._
+        labels = FIELD_LABELS | remedies.LABELS | LINK_LABELS
+
+        def named(key: str) -> str:
+            """The key as the address bar shows it, and the setting's name in the page's language."""
+            field = links.WIDGET_KEYS.get(key, key)
+            return f"{key} ({_(labels[field])})" if field in labels else key
+
         st.info(
             _("Some settings in the link were not valid and were replaced by defaults: %(keys)s")
-            % {"keys": ", ".join(rejected)},
+            % {"keys": ", ".join(named(key) for key in rejected)},
             icon="ℹ️",
         )
 
