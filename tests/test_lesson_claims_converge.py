@@ -5,7 +5,7 @@ The Dirac-GAN's runs have no randomness: scalar maths, the same path on every ma
 exact claims, and each stands, identically (inside $…$), in lessons/<lang>/06_making_gans_converge.md.
 The ring of eight's claims are statements over seeds 42 … 45 with room (core.sweep; marked slow), over 42
 and 43 for the remedies whose steps take autograd and are much slower (R1, spectral normalisation).
-Measured 2026-12-08 (float32 / float64; float32 with four threads gave float32's numbers):
+Measured 2026-12-07 (float32 / float64; float32 with four threads gave float32's numbers):
 
 * starved generator (failure_strong_d), no remedy: 1 island in every seed on both paths; its EMA (β = 0.99)
   moved 0.066–0.079 / 0.057–0.077 per frame against G's own 0.095–0.144 / 0.098–0.142, covering 1 island;
