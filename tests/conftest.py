@@ -8,6 +8,8 @@ import sys
 
 import pytest
 
+from numeric_paths import ALL_PATHS
+
 # The course's tensors are tiny: a second intra-op thread only adds hand-offs, and on a busy 2-core
 # machine spinning OpenMP threads made the 2-D models three times slower. Set before torch is imported.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -23,9 +25,9 @@ def _claims_group(item: pytest.Item) -> str | None:
     """'<group>[<numeric path>]' for a claim test run on a numeric path, else None."""
     mark = item.get_closest_marker("claims")
     params = getattr(getattr(item, "callspec", None), "params", {})
-    path = params.get("path", params.get("dtype"))
-    if mark is None or path is None:
-        return None
+    path = next((v for v in params.values() if isinstance(v, str) and v in ALL_PATHS), None)
+    if mark is None or path is None or item.get_closest_marker("slow") is None:
+        return None  # the quick tests of a claims file (exact numbers, text checks) stay with their file
     return f"{mark.args[0]}[{path}]"
 
 

@@ -15,6 +15,8 @@ Measured 2026-12-07 (float32 / float64; float32 with four threads gave float32's
 * the five-step collapse (failure_collapse, 300 epochs) with instance noise σ = 1: 7 or 8 islands in every
   seed, a share of at least 0.64 / 0.54; with R1 γ = 1 (42, 43): 8 islands, a share of at least 0.54 / 0.54.
 
+* the collapse with the minibatch std (42, 43): 7, 7 / 6, 6 islands.
+
 Measured, not stated in the lesson (their sweeps cost too much here): on the collapse, spectral
 normalisation covered 8 islands in all of seeds 42 … 45 on both paths, the minibatch std 7 / 5–6, label
 smoothing 0.9 at most 4, and R1 7–8 in all four; on the starved generator R1 γ = 1 covered 3–8 islands as a
@@ -44,6 +46,8 @@ from gan_course.core.trainer import Trainer
 from gan_course.core.wgan import forward
 from gan_course.i18n import LANGUAGES
 from numeric_paths import numeric_path, paths
+
+pytestmark = pytest.mark.claims("converge")  # a path's ring sweeps, trained once on one test worker
 
 LESSON = "06_making_gans_converge"
 PATHS = paths()  # float32 and float64; GAN_COURSE_MORE_PATHS=1 adds float32 with four threads
@@ -280,6 +284,14 @@ def test_spectral_normalisation_moves_the_starved_generator_as_a_blur(numeric):
     without = islands(plain(numeric))[:SLOW_SEEDS]
     assert all(a > b for a, b in zip(islands(runs), without, strict=True))  # "more islands than ... without"
     assert all(r.record["high_quality"] < 0.15 for r in runs)  # "fewer than 15 % ... on an island"
+
+
+# 2 runs of the 300-epoch five-step preset with the minibatch std per numeric path (about 10 CPU-s each)
+@pytest.mark.slow
+@pytest.mark.parametrize("numeric", PATHS)
+def test_the_minibatch_std_spreads_the_five_step_collapse(numeric):
+    runs = ring(numeric, COLLAPSE, SLOW_SEEDS, minibatch_std=True)
+    assert all(n >= 5 for n in islands(runs))  # "at least 5 islands in both seed 42 and seed 43"
 
 
 # "Watch the average": the runs of the baseline above, with their frames
