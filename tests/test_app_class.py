@@ -193,8 +193,7 @@ def test_a_closed_class_stops_taking_runs(store, monkeypatch):
     assert "class" not in other.query_params and not [t for t in other.text_input if t.key == "class_name"]
     # Closed between the page's check and the run's report: the report is refused and says so.
     monkeypatch.setattr(store, "get_class", lambda code: info)
-    press(student)
-    student.run()
+    press(student)  # its last rerun reports the run, is refused, and says so
     assert_clean(student)
     assert store.entries(info.code) == []
     assert [w.value for w in student.warning] == [gettext_for("en")(class_member.ENDED)]
