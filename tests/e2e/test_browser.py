@@ -1,4 +1,5 @@
-"""The real app in a real browser: every page and language, the picker, training, pause, projector, links.
+"""The real app in a real browser: Chinese glyphs, the picker, pause, projector, links (every page in every
+language, with a run each, is opened once in test_lecture.py).
 
 One Streamlit server serves the whole module (see conftest.py); every test opens its own browser context,
 so every test is a fresh Streamlit session.
@@ -13,10 +14,9 @@ import time
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
-from short_runs import SHORT_RUNS
 
 from gan_course import lessons
-from gan_course.i18n import LANGUAGES, gettext_for, language_name
+from gan_course.i18n import language_name
 
 pytestmark = pytest.mark.browser
 
@@ -25,40 +25,9 @@ FACE = URL_OF["03_slanted_island"]
 # A run long enough that a click always lands in its middle, on any machine: the d2l Gaussian at 2 ms a
 # step, 800 epochs × 125 minibatches = the 100 000-step cap (minutes; the face GAN's cap takes seconds).
 LONG_PAGE, LONG = URL_OF["02_minimax"], 800
-CHARTS = '[data-testid="stPlotlyChart"], .js-plotly-plot'
 
 
-def path_of(stem: str) -> str:
-    """The address of a page: home (Streamlit's default page) is "/", the glossary /glossary."""
-    return {"00_home": "", "glossary": "glossary"}.get(stem, URL_OF.get(stem, ""))
-
-
-def expected_title(lang: str, stem: str) -> str:
-    return gettext_for(lang)("Glossary") if stem == "glossary" else lessons.title(lang, stem)
-
-
-def query_lang(url: str) -> str | None:
-    match = re.search(r"[?&]lang=([^&#]*)", url)
-    return match.group(1) if match else None
-
-
-# --- 1. every page in every language --------------------------------------------------------------
-
-
-@pytest.mark.parametrize("stem", [*URL_OF, "glossary"])
-def test_every_page_renders_in_every_language(make_app, stem):
-    """One session per language, loading at the same time."""
-    apps = {lang: make_app().open(path_of(stem), lang=lang) for lang in LANGUAGES}
-    for lang, app in apps.items():
-        app.wait()
-        app.assert_clean()
-        title = app.h1()
-        assert title, f"{lang}: the page has an empty title"
-        assert title == expected_title(lang, stem), lang
-        assert query_lang(app.page.url) == lang
-
-
-# --- 2. Chinese is drawn with a CJK font, not as tofu boxes ---------------------------------------
+# --- 1. Chinese is drawn with a CJK font, not as tofu boxes ---------------------------------------
 
 GLYPHS_JS = """
 () => {
@@ -105,7 +74,7 @@ def test_chinese_is_rendered_as_text(app):
     assert facts["differ"] > 30, f"生 and 成 are drawn identically (tofu?): {facts}"
 
 
-# --- 3. the language picker -----------------------------------------------------------------------
+# --- 2. the language picker -----------------------------------------------------------------------
 
 
 def test_picker_changes_language_and_url_and_it_persists(app):
@@ -126,30 +95,7 @@ def test_picker_changes_language_and_url_and_it_persists(app):
     assert app.picked_language() == language_name("de")
 
 
-# --- 4. Start on every lesson page in every language ---------------------------------------------
-
-
-@pytest.mark.parametrize("stem", list(SHORT_RUNS))
-def test_start_trains_to_the_end_in_every_language(make_app, stem):
-    """One session per language, all training at once (the runs are short; this keeps the suite quick)."""
-    settings = SHORT_RUNS[stem]
-    apps = {lang: make_app().open(URL_OF[stem], lang=lang, **settings) for lang in LANGUAGES}
-    for app in apps.values():
-        app.wait()
-        app.assert_clean()
-        app.button("train").click()
-    for lang, app in apps.items():
-        app.wait_run_finished(lang, timeout=90_000)
-        app.wait()
-        app.assert_clean()
-        progress = app.progress(lang)
-        assert progress is not None, f"{lang}: no progress bar after the run"
-        assert progress["epoch"] == progress["total"] == settings["epochs"], f"{lang}: {progress}"
-        charts = app.page.locator(CHARTS).count()
-        assert charts >= 2, f"{lang}: only {charts} plotly chart(s) after the run"
-
-
-# --- 5. Pause in the middle, then go on -----------------------------------------------------------
+# --- 3. Pause in the middle, then go on -----------------------------------------------------------
 
 PAUSE_WITHIN_S = 8.0  # a few frames' time: the run must stop at its next redraw
 
@@ -210,7 +156,7 @@ def test_pause_mid_run_then_resume(app):
     assert first["epoch"] < second["epoch"] < LONG
 
 
-# --- 6. a language switch in the middle of a run: the run goes on ---------------------------------
+# --- 4. a language switch in the middle of a run: the run goes on ---------------------------------
 
 
 def test_language_switch_mid_run_keeps_the_run_going(app):
@@ -230,7 +176,7 @@ def test_language_switch_mid_run_keeps_the_run_going(app):
     assert before[-1] < _pause(app)["epoch"] < LONG
 
 
-# --- 7. projector mode ----------------------------------------------------------------------------
+# --- 5. projector mode ----------------------------------------------------------------------------
 
 PARAGRAPH = '[data-testid="stMain"] [data-testid="stMarkdown"] p'
 
@@ -262,7 +208,7 @@ def test_projector_mode_enlarges_text_and_keeps_the_sidebar_usable(app):
     assert _font_px(app) == pytest.approx(normal, rel=0.01)
 
 
-# --- 8. a shared link gives the same final weights ------------------------------------------------
+# --- 6. a shared link gives the same final weights ------------------------------------------------
 
 
 def test_a_shared_link_reproduces_the_same_final_weights(make_app):

@@ -1,6 +1,6 @@
 """The lecture hall in a real browser: projector sizes, the clean stage, focused links, the presenter remote's
-keys, no request to another host, and axe-core's accessibility rules on every page and language, before and
-after projector mode.
+keys, and every page in every language once: its title, a run to the end, no request to another host, its
+formulas drawn by KaTeX, and axe-core's accessibility rules before and after projector mode.
 
 Heavy on a small machine (every test trains in three sessions at once): run one with -k.
 """
@@ -170,6 +170,12 @@ def test_a_presenter_remote_steps_and_runs_lesson_6_on_a_projector(app):
     expect_progress(app, lang, steps, steps)
 
 
+# --- 3. every page in every language: it draws, trains, asks nothing of another host and passes axe ---
+
+FAVICON_JS = "() => document.querySelector(\"link[rel='shortcut icon']\").href"
+CHARTS = '[data-testid="stPlotlyChart"], .js-plotly-plot'
+
+
 FORMULA_JS = """
 () => ({
   boxes: document.querySelectorAll('.gan-formula[tabindex="0"] .katex-display').length,
@@ -180,46 +186,64 @@ FORMULA_JS = """
 """
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_every_formula_is_drawn_by_katex_in_its_own_box(make_app, lang):
-    """The lessons' display maths, drawn inside a focusable box (ui/lesson_page.py), is still KaTeX: no raw
-    $$ on screen, no KaTeX error, one box per formula."""
-    stems = [
-        stem for stem in lessons.LESSON_STEMS if any(b.kind == "latex" for b in lessons.load(lang, stem))
-    ]
-    apps = {stem: make_app().open(URL_OF[stem], lang=lang, projector=1) for stem in stems}
-    for stem, app in apps.items():
-        app.wait()
-        app.assert_clean()
-        expected = sum(b.kind == "latex" for b in lessons.load(lang, stem))
-        assert app.page.evaluate(FORMULA_JS) == {"boxes": expected, "errors": 0, "raw": 0}, stem
+def _formulas(lang: str, stem: str) -> int:
+    return sum(b.kind == "latex" for b in lessons.load(lang, stem)) if stem in lessons.LESSON_STEMS else 0
 
 
-# --- 3. offline: nothing but the app's own host ------------------------------------------------------
+def _requests_of(app) -> list[str]:
+    """Every URL the page asks for from now on (its websocket too)."""
+    urls: list[str] = []
+    app.page.on("request", lambda request: urls.append(request.url))
+    app.page.on("websocket", lambda ws: urls.append(ws.url))
+    return urls
 
-FAVICON_JS = "() => document.querySelector(\"link[rel='shortcut icon']\").href"
+
+def _title_of(lang: str, stem: str) -> str:
+    return gettext_for(lang)("Glossary") if stem == "glossary" else lessons.title(lang, stem)
 
 
 @pytest.mark.parametrize("stem", STEMS)
-def test_no_request_leaves_the_app_host(make_app, stem):
-    """Every request of a visit (and a run), in every language, goes to the app's own host: the course
-    works without the internet. zh is opened in projector mode, which draws other sizes of everything."""
+def test_every_page_in_every_language_trains_offline_and_passes_axe(make_app, axe_js, stem):
+    """One session per language, loading and training at the same time (one visit per page and language
+    checks all of this, so the suite opens each page only once):
+    - the page's title is the lesson's in that language, and the link keeps the language;
+    - Start (where the page has a widget) runs to the last epoch and leaves at least two charts;
+    - every request of the visit, the run and projector mode goes to the app's own host (the course works
+      without the internet), and the favicon is inline;
+    - axe-core's rules (WCAG 2 A/AA and best practice) find no serious or critical violation after the run,
+      first in normal mode, then in projector mode, which draws other sizes of everything;
+    - the lesson's display maths is drawn by KaTeX inside a focusable box (ui/lesson_page.py): one box per
+      formula, no raw $$ on screen, no KaTeX error."""
     host = urllib.parse.urlparse(make_app().server.url).netloc
+    settings = SHORT_RUNS.get(stem, {})
     seen: dict[str, list[str]] = {}
     apps = {}
     for lang in LANGUAGES:
         app = make_app()
-        urls = seen.setdefault(lang, [])
-        app.page.on("request", lambda request, urls=urls: urls.append(request.url))
-        app.page.on("websocket", lambda ws, urls=urls: urls.append(ws.url))
-        query = {"lang": lang, **SHORT_RUNS.get(stem, {}), **({"projector": 1} if lang == "zh" else {})}
-        apps[lang] = app.open(path_of(stem), **query)
+        seen[lang] = _requests_of(app)
+        apps[lang] = app.open(path_of(stem), lang=lang, **settings)
+    found = []
     for lang, app in apps.items():
         app.wait()
+        app.assert_clean()
+        assert app.h1() == _title_of(lang, stem), lang
+        assert urllib.parse.parse_qs(urllib.parse.urlparse(app.page.url).query).get("lang") == [lang]
         app.train(lang)
+        if settings:
+            progress = app.progress(lang)
+            assert progress is not None, f"{lang}: no progress bar after the run"
+            assert progress["epoch"] == progress["total"] == settings["epochs"], f"{lang}: {progress}"
+            charts = app.page.locator(CHARTS).count()
+            assert charts >= 2, f"{lang}: only {charts} plotly chart(s) after the run"
+        found += [f"{lang}, normal: {v}" for v in app.axe_violations(axe_js)]
+        switch_projector_on(app)
+        found += [f"{lang}, projector: {v}" for v in app.axe_violations(axe_js)]
+        formulas = {"boxes": _formulas(lang, stem), "errors": 0, "raw": 0}
+        assert app.page.evaluate(FORMULA_JS) == formulas, lang
         app.page.wait_for_timeout(1000)  # late loads (fonts, the favicon) after the last rerun
         favicon = app.page.evaluate(FAVICON_JS)
         assert favicon.startswith("data:image/svg+xml"), f"{lang}: the favicon is {favicon[:80]}"
+    assert found == [], "\n".join(found)
     for lang, urls in seen.items():
         assert len(urls) > 10, f"{lang}: only {len(urls)} requests recorded: {urls}"
         foreign = [
@@ -229,21 +253,3 @@ def test_no_request_leaves_the_app_host(make_app, stem):
             and urllib.parse.urlparse(u).netloc != host
         ]
         assert foreign == [], f"{lang}: requests to other hosts than {host}: {sorted(set(foreign))}"
-
-
-# --- 4. accessibility: axe-core, normal and projector mode, after a run ------------------------------
-
-
-@pytest.mark.parametrize("stem", STEMS)
-def test_axe_finds_no_serious_violation(make_app, axe_js, stem):
-    """axe-core's rules (WCAG 2 A/AA and best practice) on every page in every language, after a run,
-    first in normal mode, then in projector mode: no serious or critical violation."""
-    apps = {lang: make_app().open(path_of(stem), lang=lang, **SHORT_RUNS.get(stem, {})) for lang in LANGUAGES}
-    found = []
-    for lang, app in apps.items():
-        app.wait()
-        app.train(lang)
-        found += [f"{lang}, normal: {v}" for v in app.axe_violations(axe_js)]
-        switch_projector_on(app)
-        found += [f"{lang}, projector: {v}" for v in app.axe_violations(axe_js)]
-    assert found == [], "\n".join(found)
