@@ -1,5 +1,5 @@
 """Lesson 6's numbers, checked, on every numeric path of tests/numeric_paths.py (CI: float32 and float64;
-GAN_COURSE_MORE_PATHS=1 adds float32 with four intra-op threads).
+GAN_COURSE_MORE_PATHS=1 adds float32 with two intra-op threads).
 
 The Dirac-GAN's runs have no randomness: scalar maths, the same path on every machine, so its numbers are
 exact claims, and each stands, identically (inside $…$), in lessons/<lang>/06_making_gans_converge.md.
@@ -50,7 +50,7 @@ from numeric_paths import numeric_path, paths
 pytestmark = pytest.mark.claims("converge")  # a path's ring sweeps, trained once on one test worker
 
 LESSON = "06_making_gans_converge"
-PATHS = paths()  # float32 and float64; GAN_COURSE_MORE_PATHS=1 adds float32 with four threads
+PATHS = paths()  # float32 and float64; GAN_COURSE_MORE_PATHS=1 adds float32 with two threads
 
 
 @functools.cache

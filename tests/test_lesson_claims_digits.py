@@ -1,7 +1,8 @@
 """Lesson 5's 'things to try': each statement over seeds stands, identically, in
 lessons/<lang>/05_dcgan_digits.md, and is checked here on numeric paths (tests/numeric_paths.py): in CI the
-presets' float32 and float32 with two intra-op threads (float64 convolutions are about eight times slower:
-17 minutes of CI for this file), all three with GAN_COURSE_MORE_PATHS=1.
+presets' float32 and float32 on another CPU's convolution kernels (trained in a child process; float64
+convolutions are about eight times slower, and two intra-op threads wait on the other test worker's core on
+CI's two), all four with GAN_COURSE_MORE_PATHS=1. Each path's runs take about 3 CPU-minutes.
 
 Each claim is about the 64 digits of the fixed-noise grid at the end of a run, as judged by the softmax
 classifier of gan_course.core.judge ("recognised" = probability ≥ 0.8). Sweeps: the default settings for
@@ -27,42 +28,47 @@ from gan_course.core.digits import load_digits
 from gan_course.core.engines import kind
 from gan_course.core.engines.report import Options
 from gan_course.core.judge import CONFIDENT, judge, nearest_training_distance
-from gan_course.core.snapshot import Snapshot
 from gan_course.core.trainer import Trainer
 from gan_course.i18n import LANGUAGES
-from numeric_paths import numeric_path, paths
+from numeric_paths import OTHER_CPU, paths, run
 
-PATHS = paths(second="float32-threads")
+PATHS = paths(second=OTHER_CPU, other_cpu=True)
 
-# ten full digits runs per numeric path: about 3 CPU-minutes
 pytestmark = [pytest.mark.slow, pytest.mark.claims("digits")]
 
 LESSON = "05_dcgan_digits"
 SEEDS, VARIANT_SEEDS = range(42, 46), range(42, 44)
 
 
+def _train(width: str, name: str, seed: int, over: tuple[tuple[str, object], ...]) -> dict[str, object]:
+    """One seed trained to the end on the calling numeric path: its grid's 64 digits at the end, D(G(z)) at
+    each of its ten snapshots, and for a preset's own settings the 500 new digits (and their asked-for labels)
+    that `train --preset P --seed s --samples 500` draws."""
+    cfg = preset(name, device="cpu", dtype=width, seed=seed, **dict(over))
+    trainer = Trainer(cfg)
+    history = list(trainer.run(cfg.total_steps // 10))
+    out: dict[str, object] = {"grid": history[-1].samples, "d_fake": [s.d_fake for s in history]}
+    if not over:
+        drawn = kind(cfg.model).json(trainer, history, Options(name, 500, None))
+        out |= {"new": np.array(drawn["samples"]), "labels": drawn.get("labels")}
+    return out
+
+
 @functools.cache
-def _trained(path: str, name: str, seed: int, **over: object) -> tuple[Trainer, list[Snapshot]]:
-    """One seed trained to the end, and its ten snapshots."""
-    with numeric_path(path) as dtype:
-        cfg = preset(name, device="cpu", dtype=dtype, seed=seed, **over)
-        trainer = Trainer(cfg)
-        history = list(trainer.run(cfg.total_steps // 10))
-    return trainer, history
+def _trained(path: str, name: str, seed: int, **over: object) -> dict[str, object]:
+    return run(path, _train, name, seed, tuple(sorted(over.items())))
 
 
 def _run(path: str, name: str, seed: int, **over: object) -> tuple[np.ndarray, list[float]]:
     """(the grid's 64 digits at the end, D(G(z)) at each of ten snapshots) of one seed."""
-    history = _trained(path, name, seed, **over)[1]
-    return history[-1].samples, [s.d_fake for s in history]
+    out = _trained(path, name, seed, **over)
+    return out["grid"], out["d_fake"]
 
 
 def _new_digits(path: str, name: str, seed: int) -> tuple[np.ndarray, list[int] | None]:
     """500 new digits (and their asked-for labels) as `train --preset P --seed s --samples 500` draws them."""
-    trainer, history = _trained(path, name, seed)
-    with numeric_path(path):
-        out = kind(trainer.config.model).json(trainer, history, Options(name, 500, None))
-    return np.array(out["samples"]), out.get("labels")
+    out = _trained(path, name, seed)
+    return out["new"], out["labels"]
 
 
 def _recognised(samples: np.ndarray) -> tuple[int, list[int]]:
