@@ -16,11 +16,13 @@ CI runs the presets' path and one other per file (`paths`); `GAN_COURSE_MORE_PAT
 
 from __future__ import annotations
 
-import concurrent.futures
+import atexit
 import contextlib
 import functools
-import multiprocessing
 import os
+import pickle
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
@@ -75,22 +77,67 @@ def other_cpu_environment() -> dict[str, str]:
     return {"ONEDNN_MAX_CPU_ISA": "ALL" if torch.backends.cpu.get_cpu_capability() == "AVX512" else "AVX"}
 
 
-@functools.cache
-def _child() -> concurrent.futures.ProcessPoolExecutor:
-    """One worker process, started now with the other CPU's environment (a fresh interpreter: spawn)."""
-    changed = other_cpu_environment()
-    before = {name: os.environ.get(name) for name in changed}
-    os.environ.update(changed)
+# The child's loop: unpickles (fn, args) from stdin, answers (True, result) or (False, exception) pickled on
+# its stdout, which nothing else writes to (print goes to stderr), until its stdin closes.
+_LOOP = """
+import os, pickle, sys
+answers = os.fdopen(os.dup(1), "wb")
+os.dup2(2, 1)
+sys.path[:0] = pickle.load(sys.stdin.buffer)
+while True:
     try:
-        pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-        pool.submit(os.getpid).result()  # the child starts here, while the environment is the other CPU's
-    finally:
-        for name, value in before.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-    return pool
+        fn, args = pickle.load(sys.stdin.buffer)
+    except EOFError:
+        break
+    try:
+        answer = (True, fn(*args))
+    except BaseException as error:
+        answer = (False, error)
+    try:
+        data = pickle.dumps(answer)
+    except Exception as error:
+        data = pickle.dumps((False, RuntimeError(f"{answer[1]!r} does not pickle: {error}")))
+    answers.write(data)
+    answers.flush()
+"""
+
+
+class _Child:
+    """A Python process with the other CPU's environment that calls what it is sent (a fresh interpreter,
+    not a fork or multiprocessing's spawn, which would import the test worker's __main__ again)."""
+
+    def __init__(self) -> None:
+        env = {**os.environ, **other_cpu_environment()}
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _LOOP], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env
+        )
+        self._send(sys.path)
+        atexit.register(self.close)
+
+    def _send(self, value: object) -> None:
+        assert self.process.stdin is not None
+        pickle.dump(value, self.process.stdin)
+        self.process.stdin.flush()
+
+    def call(self, fn: Callable[..., T], *args: Any) -> T:
+        self._send((fn, args))
+        try:
+            ok, value = pickle.load(self.process.stdout)
+        except EOFError:
+            raise RuntimeError(f"the other CPU's process ended (exit code {self.process.wait()})") from None
+        if not ok:
+            raise value
+        return value
+
+    def close(self) -> None:
+        if self.process.stdin is not None and not self.process.stdin.closed:
+            self.process.stdin.close()
+        self.process.wait(timeout=30)
+
+
+@functools.cache
+def _child() -> _Child:
+    return _Child()
 
 
 def _one_thread(fn: Callable[..., T], *args: Any) -> T:
@@ -102,6 +149,6 @@ def run(path: str, fn: Callable[..., T], *args: Any) -> T:
     """fn(float width, *args) computed on `path`: here, or in the other CPU's child process (`fn` and its
     arguments and result must then pickle: a module-level function, plain values and arrays)."""
     if path == OTHER_CPU:
-        return _child().submit(_one_thread, fn, *args).result()
+        return _child().call(_one_thread, fn, *args)
     with numeric_path(path) as width:
         return fn(width, *args)
