@@ -124,14 +124,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(timeout: float = 90.0) -> tuple[str, subprocess.Popen]:
+def start_server(root: Path = ROOT, timeout: float = 90.0) -> tuple[str, subprocess.Popen]:
+    """The app of the checkout at `root` (this one, or another tree to compare with) on a free port."""
     port = free_port()
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT / "app"), env.get("PYTHONPATH", "")) if p)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(root / "app"), env.get("PYTHONPATH", "")) if p)
     log = tempfile.NamedTemporaryFile(prefix="gan-course-bbench-", suffix=".log", delete=False)  # noqa: SIM115
+    command = serve.replica_command(port)
+    command[command.index(str(serve.APP_SCRIPT))] = str(root / "app" / "main.py")
     process = subprocess.Popen(
-        serve.replica_command(port),
-        cwd=ROOT,
+        command,
+        cwd=root,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -345,6 +348,8 @@ def summarise_trace(trace: dict | list, frames: int) -> dict[str, Any]:
 
 BUNDLES = (  # part of a script's file name → what it holds
     ("PlotlyChart", "plotly"),
+    ("plotly.min.js", "plotly"),  # the copy the course's live charts load (ui/live_chart.py)
+    ("gan_course_live_chart", "the live chart element (ui/live_chart.js)"),
     ("katex", "KaTeX"),
     ("react-dom", "React (reconciliation, commit)"),
     ("protobuf", "protobuf decode"),
@@ -422,12 +427,26 @@ def summarise(lesson: int, server: list[dict], browser: list[dict], baseline: di
     return out
 
 
+def print_rows(report: dict[str, Any], title: str = "") -> None:
+    for lesson, row in report["lessons"].items():
+        marks = ", ".join(f"{k} {'met' if ok else 'NOT met'}" for k, ok in row["targets"].items())
+        print(
+            f"{title}lesson {lesson}: S {row['s']} s, W {row['w']} s ({row['w_over_s']}× S), browser CPU "
+            f"{row['browser_cpu_s']} s ({row['browser_cpu_ms_per_state']} ms/state), F {row['f']}: {marks}"
+        )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--lessons", type=int, nargs="+", default=sorted(LESSONS), choices=sorted(LESSONS))
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--url", help="an app already running (then --pid is its server's pid)")
     ap.add_argument("--pid", type=int)
+    ap.add_argument(
+        "--against",
+        type=Path,
+        help="another checkout (a git archive of main, say): its app runs too, each repeat on both, in turns",
+    )
     ap.add_argument("--trace", type=Path, help="write a CDP trace + CPU profile of one run per lesson here")
     ap.add_argument("--trace-lessons", type=int, nargs="+", default=[2, 4], help="the lessons --trace traces")
     ap.add_argument("--out", type=Path, help="also write the JSON here")
@@ -437,41 +456,60 @@ def main() -> None:
 
     from playwright.sync_api import sync_playwright
 
-    process = None
+    processes = []
     if a.url:
         url, pid = a.url.rstrip("/"), a.pid
         if pid is None:
             raise SystemExit("--url needs --pid (the server's process id)")
     else:
         url, process = start_server()
+        processes.append(process)
         pid = process.pid
+    apps = {"this": (url, pid)}
+    if a.against:
+        other, process = start_server(a.against.resolve())
+        processes.append(process)
+        apps["against"] = (other, process.pid)
+
+    def new_report() -> dict[str, Any]:
+        return {"lessons": {}, "raw": {}}
+
     report: dict[str, Any] = {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "load_before": os.getloadavg(),
         "cpus": os.cpu_count(),
-        "lessons": {},
-        "raw": {},
+        **new_report(),
     }
+    reports = {"this": report, "against": new_report()}
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-            warm = browser.new_context(viewport=VIEWPORT)  # the first visit after a start goes to "/"
-            warm_page = warm.new_page()
-            warm_page.goto(url + "/")
-            warm_page.wait_for_function(IDLE_JS, timeout=120_000, polling=100)
-            warm.close()
+            for app_url, _ in apps.values():
+                warm = browser.new_context(viewport=VIEWPORT)  # the first visit after a start goes to "/"
+                warm_page = warm.new_page()
+                warm_page.goto(app_url + "/")
+                warm_page.wait_for_function(IDLE_JS, timeout=120_000, polling=100)
+                warm.close()
             for lesson in a.lessons:
                 path = LESSONS[lesson]
-                server_only(url, path, pid)  # warm: the first run of a page imports and builds more
-                servers, browsers = [], []
-                for _ in range(a.repeat):
-                    servers.append(server_only(url, path, pid))
-                    browsers.append(in_browser(browser, url, path, pid))
-                    last = browsers[-1]
-                    print(f"lesson {lesson}: {servers[-1]} {last['w']} s, {last['browser_cpu_s']} CPU-s, "
-                          f"F={last['f']}", file=sys.stderr)  # fmt: skip
-                report["raw"][str(lesson)] = {"server_only": servers, "browser": browsers}
-                report["lessons"][str(lesson)] = summarise(lesson, servers, browsers, baseline)
+                runs: dict[str, tuple[list, list]] = {name: ([], []) for name in apps}
+                for app_url, app_pid in apps.values():
+                    server_only(app_url, path, app_pid)  # warm: a page's first run imports and builds more
+                for repeat in range(a.repeat):
+                    # In turns (A B, B A, ...), so that neither side always runs on the warmer machine.
+                    order = list(apps) if repeat % 2 == 0 else list(reversed(apps))
+                    for name in order:
+                        app_url, app_pid = apps[name]
+                        servers, browsers = runs[name]
+                        servers.append(server_only(app_url, path, app_pid))
+                        browsers.append(in_browser(browser, app_url, path, app_pid))
+                        last = browsers[-1]
+                        print(f"{name} lesson {lesson}: {servers[-1]} {last['w']} s, "
+                              f"{last['browser_cpu_s']} CPU-s, F={last['f']}, load {os.getloadavg()[0]:.1f}",
+                              file=sys.stderr)  # fmt: skip
+                for name, (servers, browsers) in runs.items():
+                    reports[name]["raw"][str(lesson)] = {"server_only": servers, "browser": browsers}
+                    reports[name]["lessons"][str(lesson)] = summarise(lesson, servers, browsers, baseline)
                 if a.trace and lesson in a.trace_lessons:
                     traced = in_browser(browser, url, path, pid, trace_dir=a.trace)
                     report["lessons"][str(lesson)]["trace"] = {
@@ -479,22 +517,21 @@ def main() -> None:
                     }
             browser.close()
     finally:
-        if process is not None:
+        for process in processes:
             stop_server(process)
     report["load_after"] = os.getloadavg()
     met = [ok for lesson in report["lessons"].values() for ok in lesson["targets"].values()]
     report["targets_met"] = f"{sum(met)} of {len(met)}"
+    if a.against:
+        report["against"] = {"tree": str(a.against), **reports["against"]}
     text = json.dumps(report, indent=1)
     if a.out:
         a.out.write_text(text)
     # The summary first, the raw runs after (they are in --out too).
-    print(json.dumps({k: v for k, v in report.items() if k != "raw"}, indent=1))
-    for lesson, row in report["lessons"].items():
-        marks = ", ".join(f"{k} {'met' if ok else 'NOT met'}" for k, ok in row["targets"].items())
-        print(
-            f"lesson {lesson}: S {row['s']} s, W {row['w']} s ({row['w_over_s']}× S), browser CPU "
-            f"{row['browser_cpu_s']} s ({row['browser_cpu_ms_per_state']} ms/state), F {row['f']}: {marks}"
-        )
+    print(json.dumps({k: v for k, v in report.items() if k not in ("raw", "against")}, indent=1))
+    print_rows(report)
+    if a.against:
+        print_rows(reports["against"], title=f"{a.against}: ")
 
 
 if __name__ == "__main__":

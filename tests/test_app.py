@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from figures import charts
 from gan_course import lessons
 from gan_course.core import live
 from gan_course.core.data import PIXELS
@@ -238,7 +239,7 @@ def test_start_trains_to_the_end_and_draws_plots():
     assert run.last is not None and run.last.status == "done"
     assert run.last.epoch == 40
     assert len(run.history) == 25  # the rhythm: 25 snapshots, each one drawn
-    assert len(at.get("plotly_chart")) >= 5
+    assert len(charts(at)) >= 5
     assert progress_text(at) == ["Epoch 40 of 40 · step 200 of 200"]
     assert at.button(key="train") and not [b for b in at.button if b.key == "stop"]  # Start, not Pause
     assert [s.value for s in at.success] == ["Training finished."]
@@ -400,8 +401,8 @@ def test_reproduce_button_matches_the_article():
 
 def _manual_scores(at: AppTest) -> list[float]:
     """D's verdicts printed over the manual tool's five faces."""
-    chart = next(c for c in at.get("plotly_chart") if "manual.faces" in c.proto.id)
-    text = json.dumps(json.loads(chart.proto.spec)["layout"].get("annotations", []))
+    chart = next(c for c in charts(at) if c.key == "manual.faces")
+    text = json.dumps(chart.figure["layout"].get("annotations", []))
     return [float(v.replace(",", ".")) for v in re.findall(r"D = ([0-9]+[.,][0-9]+)", text)]
 
 
@@ -427,7 +428,7 @@ def test_minimax_compares_both_losses():
     compare = run_state(at, "minimax").compare_runs
     assert set(compare) == {"saturating", "non-saturating"}
     assert all(len(h) == 25 for h in compare.values())
-    assert any("compare_chart" in c.proto.id for c in at.get("plotly_chart"))
+    assert any("compare_chart" in c.key for c in charts(at))
 
 
 def test_compare_can_be_paused():
@@ -442,11 +443,11 @@ def test_compare_can_be_paused():
 
 def test_a_new_comparison_redraws_its_chart():
     at = press(open_app("02_minimax", epochs="2"), key="compare", name="minimax")
-    first = next(c for c in at.get("plotly_chart") if "compare_chart" in c.proto.id).proto.spec
+    first = next(c for c in charts(at) if "compare_chart" in c.key).spec
     at.number_input(key="minimax.seed").set_value(7).run()
     press(at, key="compare", name="minimax")
     assert_clean(at)
-    second = next(c for c in at.get("plotly_chart") if "compare_chart" in c.proto.id).proto.spec
+    second = next(c for c in charts(at) if "compare_chart" in c.key).spec
     assert second != first  # same number of points, other seed: other curves
 
 
@@ -521,7 +522,7 @@ def test_the_digits_page_trains_live_and_walks_the_latent_space(lang):
     assert_clean(at)
     run = run_state(at, "digits")
     assert run.state == "done" and run.last.step == 58 and len(run.history) == 29
-    ids = [c.proto.id for c in at.get("plotly_chart")]
+    ids = [c.key for c in charts(at)]
     for slot in ("losses.29", "outputs.29", "samples.29", "real.0", "weights.29", "norms.29"):
         assert any(i.endswith(f"digits.{slot}") for i in ids), slot
     assert any(i.endswith("walk.here") for i in ids) and any(i.endswith("walk.strip") for i in ids)
@@ -535,8 +536,8 @@ def test_the_digits_page_trains_live_and_walks_the_latent_space(lang):
 
 def _heatmap(at: AppTest, key: str) -> np.ndarray:
     """The z matrix of the heat-map chart whose key ends with `key` (plotly may send it base64-encoded)."""
-    chart = next(c for c in at.get("plotly_chart") if c.proto.id.endswith(key))
-    z = json.loads(chart.proto.spec)["data"][0]["z"]
+    chart = next(c for c in charts(at) if c.key.endswith(key))
+    z = chart.figure["data"][0]["z"]
     if isinstance(z, dict):  # plotly's typed-array form: {"dtype", "bdata", "shape"}
         shape = tuple(int(n) for n in str(z["shape"]).split(","))
         return np.frombuffer(base64.b64decode(z["bdata"]), dtype=z["dtype"]).reshape(shape)
@@ -556,7 +557,7 @@ def test_the_conditional_walk_has_a_row_per_digit_and_the_digit_picker_draws():
     assert z.shape == (10 * 9 - 1, 9 * 9 - 1)  # ten rows of nine 8×8 digits, one cell between them
     at.selectbox(key="walk.digit").set_value(7).run()
     assert_clean(at)
-    assert any(c.proto.id.endswith("walk.picked") for c in at.get("plotly_chart"))
+    assert any(c.key == "walk.picked" for c in charts(at))
     before = _walk_here(at)
     at.slider(key="walk.t").set_value(0.0).run()
     assert not np.allclose(np.nan_to_num(_walk_here(at)), np.nan_to_num(before))  # t moves the digits

@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from figures import charts
 from gan_course import lessons
 from gan_course.classroom import STORE_ENV, open_store
 from gan_course.classroom.sqlite_store import SQLiteStore
@@ -124,10 +125,9 @@ def test_a_student_run_and_answer_reach_the_lecturer(store):
     lect = lecturer(code, key)
     assert_clean(lect)
     assert [m.value for m in lect.metric] == ["1", "1 run"]
-    charts = {c.proto.id and json.loads(c.proto.spec)["layout"].get("annotations", [{}])[0].get("text")
-              for c in lect.get("plotly_chart")}  # fmt: skip
-    assert "Ada Lovelace · 42" in charts
-    assert len(lect.get("plotly_chart")) == 3  # gallery, spread, the quiz's tally
+    drawn = charts(lect)
+    assert "Ada Lovelace · 42" in {c.figure["layout"].get("annotations", [{}])[0].get("text") for c in drawn}
+    assert len(drawn) == 3  # gallery, spread, the quiz's tally
     lect.selectbox(key="class_spotlight").set_value(entries[0].student).run()
     assert_clean(lect)
     assert "Ada Lovelace" in [t.value for t in lect.text]
@@ -155,7 +155,7 @@ def test_a_hostile_nickname_is_text_and_a_bad_name_link_falls_back(store):
     lect = lecturer(info.code, key)
     assert_clean(lect)
     assert HOSTILE not in texts(lect) and "**bold**" not in texts(lect) and "<img" not in texts(lect)
-    spec = json.dumps([json.loads(c.proto.spec) for c in lect.get("plotly_chart")])
+    spec = json.dumps([c.figure for c in charts(lect)])
     assert "<img" not in spec and "&lt;img src=x onerror=alert(1)&gt;" in spec
     lect.selectbox(key="class_spotlight").set_value("mallory").run()
     assert_clean(lect)
@@ -274,7 +274,7 @@ def test_a_sweep_joins_the_spread_of_its_lesson(store):
     store.add_entry(info.code, "b", "sweep", "gan-failures", sweep)
     lect = lecturer(info.code, key)
     assert_clean(lect)
-    (spread,) = [json.loads(c.proto.spec) for c in lect.get("plotly_chart")]
+    (spread,) = [c.figure for c in charts(lect)]
     bars = spread["data"][0]
     assert dict(zip(bars["x"], bars["y"], strict=True)) == {2: 2, 3: 0, 4: 0, 5: 1}  # one run, two seeds
     assert [c.value for c in lect.caption if "seed sweeps" in c.value]

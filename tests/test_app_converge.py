@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from figures import charts
 from gan_course.core.game import distance
 from gan_course.i18n import LANGUAGES, gettext_for
 from test_app import assert_clean, open_app, press, run_state
@@ -13,7 +14,7 @@ NAME = "converge"
 
 
 def _charts(at) -> list[str]:
-    return [c.proto.id for c in at.get("plotly_chart")]
+    return [c.key for c in charts(at)]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from figures import charts
 from gan_course.i18n import LANGUAGES
 from test_app import assert_clean, open_app, press, run_state
 
@@ -11,7 +12,7 @@ PAGE = "04_gan_failures"
 
 
 def _charts(at) -> list[str]:
-    return [c.proto.id for c in at.get("plotly_chart")]
+    return [c.key for c in charts(at)]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

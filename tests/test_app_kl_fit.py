@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from figures import charts
 from gan_course.i18n import LANGUAGES, gettext_for
 from test_app import assert_clean, open_app, press, run_state
 
@@ -20,7 +21,7 @@ def test_both_fits_train_and_draw_the_plane_and_the_measures(lang):
         assert_clean(at)
         run = run_state(at, WIDGET)
         assert run.trainer.config.model == preset and run.last.status == "done"
-        ids = " ".join(c.proto.id for c in at.get("plotly_chart"))
+        ids = " ".join(c.key for c in charts(at))
         assert "converge.samples." in ids and "converge.quality." in ids
         assert "converge.losses." not in ids and "converge.outputs." not in ids
         captions = [c.value for c in at.caption]

@@ -3,12 +3,12 @@ switch, train live with the new views, refuse bad values with a translated notic
 
 from __future__ import annotations
 
-import json
 import re
 
 import numpy as np
 import pytest
 
+from figures import charts
 from gan_course import lessons
 from gan_course.i18n import LANGUAGES, gettext_for
 from test_app import PAGES, assert_clean, open_app, press, run_state
@@ -30,8 +30,7 @@ LINK = {
 
 def plane(at):
     """The trace names of the 2-D plane of the explorer widget's latest frame."""
-    charts = [c for c in at.get("plotly_chart") if ".samples." in c.proto.id]
-    return json.loads(charts[-1].proto.spec)["data"]
+    return [c for c in charts(at) if ".samples." in c.key][-1].figure["data"]
 
 
 def test_a_playground_link_sets_the_widget_and_is_written_back():
@@ -77,8 +76,8 @@ def test_all_views_on_draw_the_heat_map_its_contour_and_the_divergence_curves():
     at = press(open_app(PAGE, preset="toy_ring", epochs="2"), name="explorer")
     kinds = [t["type"] for t in plane(at)]
     assert kinds[:2] == ["heatmap", "contour"]
-    losses = [c for c in at.get("plotly_chart") if ".losses." in c.proto.id][-1]
-    names = [t["name"] for t in json.loads(losses.proto.spec)["data"]]
+    losses = [c for c in charts(at) if ".losses." in c.key][-1]
+    names = [t["name"] for t in losses.figure["data"]]
     assert names == [
         "D loss",
         "G loss",
@@ -187,7 +186,7 @@ def test_the_deepest_and_the_linear_networks_train_and_draw():
     assert_clean(at)
     run = run_state(at, "explorer")
     assert run.last.status == "done" and run.trainer.config.hidden_g == (64, 64, 64)
-    assert [c for c in at.get("plotly_chart") if ".weights." in c.proto.id]
+    assert [c for c in charts(at) if ".weights." in c.key]
 
 
 def test_a_bad_widget_value_is_named_by_its_translated_label_and_reset():

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from figures import charts
 from gan_course.core.judge import real_nearest_median
 from gan_course.core.quality import K
 from gan_course.i18n import LANGUAGES, format_number, gettext_for
@@ -14,7 +15,7 @@ from test_app import assert_clean, open_app, press, run_state
 
 
 def _charts(at) -> str:
-    return " ".join(c.proto.id for c in at.get("plotly_chart"))
+    return " ".join(c.key for c in charts(at))
 
 
 def _captions(at) -> list[str]:

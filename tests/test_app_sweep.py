@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from figures import charts
 from gan_course.core.config import preset
 from gan_course.core.sweep import sweep
 from gan_course.i18n import LANGUAGES, gettext_for
@@ -33,7 +34,7 @@ def test_a_sweep_trains_each_seed_as_the_cli_does_and_draws_it(lang: str) -> Non
     assert [s.value for s in at.success] == [
         _("The seed sweep is trained: each dot below is one seed's run.")
     ]
-    assert any("sweep_chart" in c.proto.id for c in at.get("plotly_chart"))
+    assert any("sweep_chart" in c.key for c in charts(at))
     captions = " ".join(c.value for c in at.caption)
     median = _("%(outcome)s over %(n)s seeds: median %(median)s, lowest %(low)s, highest %(high)s")
     assert median.split("%(n)s")[1].split("%(median)s")[0].strip() in captions

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
+from figures import charts
 from gan_course.core.pacing import CHART_EVERY, HEAVY_EVERY
 
 
@@ -57,13 +58,13 @@ def _run(
 
 def _slot_and_count(chart) -> tuple[str, int]:
     """A chart's slot and the snapshot count it was drawn from: its widget key is `w.<slot>.<count>`."""
-    _, slot, count = chart.proto.id.split("-")[-1].split(".")
+    _, slot, count = chart.key.split(".")
     return slot, int(count)
 
 
 def _specs(at: AppTest) -> dict[str, str]:
     """Each chart's plotly JSON by slot."""
-    return {_slot_and_count(chart)[0]: chart.proto.spec for chart in at.get("plotly_chart")}
+    return {_slot_and_count(chart)[0]: chart.spec for chart in charts(at)}
 
 
 def _drawn(counts: list[int]) -> tuple[str, float, dict[int, str]]:
@@ -78,7 +79,7 @@ def _chart_counts(
 ) -> dict[str, int]:
     """The snapshot count each chart on the page was drawn from (the widget key ends with it)."""
     at = _run(counts, *later, restart=restart, spare_s=spare_s)
-    return dict(_slot_and_count(chart) for chart in at.get("plotly_chart"))
+    return dict(_slot_and_count(chart) for chart in charts(at))
 
 
 def test_charts_follow_every_chart_frame_and_the_bar_every_snapshot():

@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import toy_kind
+from figures import charts
 from gan_course import cli
 from gan_course.core import engines
 from gan_course.core.config import MODELS, PRESETS, ConfigError, preset
@@ -99,7 +100,7 @@ def test_the_live_canvas_draws_a_registered_kind(shift_kind):
     at = AppTest.from_function(_shift_canvas, default_timeout=60).run()
     assert not at.exception
     assert at.session_state.steps == 40
-    keys = sorted(chart.proto.id.split("-")[-1].split(".")[1] for chart in at.get("plotly_chart"))
+    keys = sorted(chart.key.split(".")[1] for chart in charts(at))
     assert keys == ["losses", "outputs", "samples", "weights"]
 
 

@@ -71,9 +71,9 @@ def test_a_class_end_to_end(make_app, lang):
     )
     lecturer.assert_clean()
     lecturer.page.wait_for_function(  # gallery, spread, the quiz's tally: drawn by the browser a moment later
-        "() => document.querySelectorAll('[data-testid=\"stPlotlyChart\"]').length >= 3", timeout=15_000
+        "() => document.querySelectorAll('.js-plotly-plot').length >= 3", timeout=15_000
     )
-    assert "Ada" in lecturer.page.locator('[data-testid="stPlotlyChart"]').first.inner_text()
+    assert "Ada" in lecturer.page.locator(".js-plotly-plot").first.inner_text()
     box = lecturer.page.locator(keyed("class_spotlight")).get_by_role("combobox")
     box.click()
     lecturer.page.get_by_role("option", name="Ada", exact=True).click()

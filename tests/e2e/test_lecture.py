@@ -173,7 +173,7 @@ def test_a_presenter_remote_steps_and_runs_lesson_6_on_a_projector(app):
 # --- 3. every page in every language: it draws, trains, asks nothing of another host and passes axe ---
 
 FAVICON_JS = "() => document.querySelector(\"link[rel='shortcut icon']\").href"
-CHARTS = '[data-testid="stPlotlyChart"], .js-plotly-plot'
+CHARTS = ".js-plotly-plot"  # a plotly graph, whichever element draws it (ui.live_chart, st.plotly_chart)
 
 
 FORMULA_JS = """

@@ -1,5 +1,6 @@
 """What only a browser shows of the live widget: charts that stay on the page while a run redraws itself,
-and control labels that fit, in every language, on a normal screen and on a projector."""
+charts redrawn in place (never rebuilt) frame after frame, and control labels that fit, in every
+language, on a normal screen and on a projector."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import time
 
 import pytest
 
+from conftest import key_class
 from gan_course import lessons
 from gan_course.i18n import LANGUAGES
 
@@ -50,3 +52,64 @@ def test_charts_stay_on_the_page_between_live_reruns(app):
     app.assert_clean()
     assert len(epochs) > 1, f"the run did not move while it was watched: {sorted(epochs)}"
     assert min(counts) >= 4, f"charts went missing during the run: counts {sorted(set(counts))}"
+
+
+# Installed before Start: follows every chart's graph (ui/live_chart.js marks it data-chart) through a run.
+# A whole new plot (plotly's newPlot, or a plot purged and drawn again) makes a new .svg-container in its
+# graph; a frame drawn in place only sets the graph's data-figure to the key of the frame's element (the
+# graph moves into each new frame's element: it is added to the page again, its plot is not new).
+FOLLOW_CHARTS_JS = """() => {
+  const seen = window.__charts = {};
+  const chart = (name) => (seen[name] ??= {graphs: new Set(), plots: new Set(), figures: new Set()});
+  const look = (node) => {
+    if (node.nodeType !== 1) return;
+    for (const graph of [node, ...node.querySelectorAll('[data-chart]')]) {
+      if (graph.dataset && graph.dataset.chart) chart(graph.dataset.chart).graphs.add(graph);
+    }
+    for (const svg of [node, ...node.querySelectorAll('.svg-container')]) {
+      const graph = svg.classList.contains('svg-container') && svg.closest('[data-chart]');
+      if (graph) chart(graph.dataset.chart).plots.add(svg);  // a graph moved in brings its own again
+    }
+  };
+  new MutationObserver((records) => {
+    for (const r of records) {
+      const {chart: name, figure} = r.target.dataset || {};
+      if (r.type === 'attributes' && name) chart(name).figures.add(figure);
+      r.addedNodes.forEach(look);
+    }
+  }).observe(document.body, {
+    subtree: true, childList: true, attributes: true, attributeFilter: ['data-figure'],
+  });
+}"""
+CHARTS_FOLLOWED_JS = """() => Object.entries(window.__charts).map(([name, c]) =>
+  [name, c.graphs.size, c.plots.size, c.figures.size])"""
+# Each chart's graph and the key of the figure it shows, with the class of the element it stands in.
+GRAPHS_JS = """() => [...document.querySelectorAll('[data-testid="stMain"] [data-chart]')].map(g =>
+  [g.dataset.chart, g.dataset.figure, g.closest('[data-testid="stElementContainer"]').className])"""
+
+
+def test_a_run_redraws_its_charts_in_place(app):
+    """A live run's frames redraw each chart's plot (Plotly.react on one graph); none builds a new plot.
+
+    Streamlit's own plotly element draws a figure once, when it mounts, so every frame of a chart was a new
+    element and a whole new plot, 30–800 ms of the browser's time each (docs/benchmarks.md). This fails
+    when a frame builds a chart's plot again, or when a chart at the end shows another frame's figure."""
+    # 25 frames over a few seconds of training (the default run takes half a second: on a fast machine
+    # its frames could merge into a few, and a run of one frame would test nothing)
+    app.goto(URL_OF["02_minimax"], epochs=60)
+    app.page.evaluate(FOLLOW_CHARTS_JS)
+    app.button("train").click()
+    app.wait_run_finished()
+    app.wait()
+    app.page.wait_for_timeout(500)  # the last frame's plots are drawn a moment after its elements
+    app.assert_clean()
+    followed = {name: (graphs, plots, figures) for name, graphs, plots, figures in app.page.evaluate(
+        CHARTS_FOLLOWED_JS)}  # fmt: skip
+    assert {"minimax.losses", "minimax.samples", "minimax.weights"} <= set(followed), followed
+    for name, (graphs, plots, figures) in followed.items():
+        assert plots <= 1, f"{name}: {plots} whole plots built during one run (frames: {figures})"
+        assert graphs <= 1, f"{name}: {graphs} graphs made during one run"
+    # A run whose frames all merged into one would prove nothing: several frames reached the charts.
+    assert max(figures for _graphs, _plots, figures in followed.values()) >= 3, followed
+    for name, figure, element in app.page.evaluate(GRAPHS_JS):
+        assert key_class(figure) in element.split(), f"{name} shows {figure}, its element is {element}"

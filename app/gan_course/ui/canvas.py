@@ -30,6 +30,7 @@ from gan_course.plots import digits as digit_plots
 from gan_course.plots import failure as failure_plots
 from gan_course.plots import quality as quality_plots
 from gan_course.plots.theme import FigureSlot, reusing
+from gan_course.ui import live_chart
 from gan_course.ui.context import Context
 from gan_course.ui.run_text import GAME_CURVE_CAPTIONS, LOSS_LABELS, PROGRESS_TEXT, SAMPLE_CAPTIONS
 
@@ -182,9 +183,8 @@ class Canvas:
         if self.shown.get(slot) == tag:
             return  # already in its placeholder
         self.shown[slot] = tag
-        self.slots[slot].plotly_chart(
-            figure, width="stretch", config=plots.PLOT_CONFIG, key=f"{self.name}.{slot}.{tag[0]}"
-        )
+        with self.slots[slot]:
+            live_chart.chart(figure, key=f"{self.name}.{slot}.{tag[0]}", chart=f"{self.name}.{slot}")
 
     def show_progress(self, run: LiveRun) -> None:
         at = run.progress()

@@ -16,9 +16,8 @@ from gan_course import lessons
 from gan_course.classroom.report import NUMBERS, outcome, sweep_outcomes
 from gan_course.classroom.store import Entry, StoreError
 from gan_course.i18n import N_, format_number
-from gan_course.plots import PLOT_CONFIG
 from gan_course.plots.classroom import distribution_figure, gallery_figure, tally_figure
-from gan_course.ui import class_member
+from gan_course.ui import class_member, live_chart
 from gan_course.ui.context import Context, current
 
 REFRESH_S = 2.0  # ≤ 3 s behind, as the issue asks, with a second to spare for the store and the drawing
@@ -64,7 +63,7 @@ def _gallery(lesson: str, runs: dict[str, Entry], sweeps: dict[str, Entry], ctx:
     cells = [(f"{e.nickname} · {e.payload.get('seed', '')}", e.payload.get("picture")) for e in shown]
     if any(pic is not None for _name, pic in cells):
         fig = gallery_figure(cells, _, ctx.lang, projector=ctx.projector)
-        st.plotly_chart(fig, width="stretch", config=PLOT_CONFIG, key=f"class_gallery.{lesson}")
+        live_chart.chart(fig, key=f"class_gallery.{lesson}")
     outcomes = [o for o in (outcome(e.payload) for e in runs.values()) if o is not None]
     outcomes += [o for e in sweeps.values() for o in sweep_outcomes(e.payload)]  # the seed sweep made social
     if sweeps:
@@ -73,7 +72,7 @@ def _gallery(lesson: str, runs: dict[str, Entry], sweeps: dict[str, Entry], ctx:
         name = max({n for n, _v in outcomes}, key=lambda n: sum(1 for m, _v in outcomes if m == n))
         values = [v for n, v in outcomes if n == name]
         fig = distribution_figure(values, _(OUTCOME_LABELS[name]), _, ctx.lang, projector=ctx.projector)
-        st.plotly_chart(fig, width="stretch", config=PLOT_CONFIG, key=f"class_spread.{lesson}")
+        live_chart.chart(fig, key=f"class_spread.{lesson}")
 
 
 def _tallies(entries: list[Entry], ctx: Context) -> None:
@@ -97,7 +96,7 @@ def _tallies(entries: list[Entry], ctx: Context) -> None:
             good = sum(1 for a in answers.values() if isinstance(a, int | float) and quiz.is_correct(a))
             counts, right = [good, len(answers) - good], [True, False]
         fig = tally_figure(labels, counts, right, _, ctx.lang, projector=ctx.projector)
-        st.plotly_chart(fig, width="stretch", config=PLOT_CONFIG, key=f"class_quiz.{quiz_id}")
+        live_chart.chart(fig, key=f"class_quiz.{quiz_id}")
 
 
 def _spotlight(latest: dict[str, dict[str, Entry]], names: dict[str, str], ctx: Context) -> None:
@@ -117,7 +116,7 @@ def _spotlight(latest: dict[str, dict[str, Entry]], names: dict[str, str], ctx: 
             title = names.get(choice, "")
             fig = gallery_figure([(title, p["picture"])], _, ctx.lang, columns=1, projector=ctx.projector)
             fig.update_layout(height=520 if ctx.projector else 420)
-            st.plotly_chart(fig, width="stretch", config=PLOT_CONFIG, key="class_spotlight_chart")
+            live_chart.chart(fig, key="class_spotlight_chart")
     with cols[1]:
         st.text(names.get(choice, ""))  # text, never Markdown or HTML
         numbers = p.get("numbers") or {}

@@ -13,8 +13,8 @@ from gan_course.core.digits import N_CLASSES, WALK_STEPS, fixed_noise, walk_ends
 from gan_course.core.live import LiveRun
 from gan_course.core.trainer import Trainer
 from gan_course.i18n import format_number
-from gan_course.plots import PLOT_CONFIG
 from gan_course.plots import digits as digit_plots
+from gan_course.ui import live_chart
 from gan_course.ui.context import Context
 
 RUN_KEY = "digits.run"  # the LiveRun of the `digits` widget (ui.trainer keeps it under "<name>.run")
@@ -55,7 +55,7 @@ def latent_walk(ctx: Context) -> None:
     fig = digit_plots.digits_figure(
         here, _, ctx.lang, columns=N_CLASSES, title=title, projector=ctx.projector
     )
-    st.plotly_chart(fig, width="stretch", config=PLOT_CONFIG, key="walk.here")
+    live_chart.chart(fig, key="walk.here")
     caption = (
         _("From z₁ (left) to z₂ (right): one row per digit 0–9, the same path under each label.")
         if conditional
@@ -65,10 +65,10 @@ def latent_walk(ctx: Context) -> None:
     fig = digit_plots.digits_figure(
         strip.reshape(-1, 64), _, ctx.lang, columns=WALK_STEPS, projector=ctx.projector
     )
-    st.plotly_chart(fig, width="stretch", config=PLOT_CONFIG, key="walk.strip")
+    live_chart.chart(fig, key="walk.strip")
     if conditional:
         digit = st.selectbox(_("Digit to draw"), range(N_CLASSES), key="walk.digit")
         z16 = fixed_noise(cfg.seed + 1, cfg.latent_dim, PICKED)
         images = trainer.generate(z16, np.full(PICKED, digit))
         fig = digit_plots.digits_figure(images, _, ctx.lang, columns=8, projector=ctx.projector)
-        st.plotly_chart(fig, width="stretch", config=PLOT_CONFIG, key="walk.picked")
+        live_chart.chart(fig, key="walk.picked")

@@ -12,8 +12,8 @@ from gan_course.core.data import FACES, PIXELS
 from gan_course.core.steps import autograd_gradients, face_outputs, hand_gradients
 from gan_course.core.trainer import Trainer
 from gan_course.i18n import N_, format_number
-from gan_course.plots import PLOT_CONFIG
 from gan_course.plots.labels import PIXEL_LABELS
+from gan_course.ui import live_chart
 from gan_course.ui.context import Context
 
 PARAM_LABELS: dict[str, str] = {
@@ -109,7 +109,7 @@ def manual(ctx: Context) -> None:
         for zi, s in zip(z, scores, strict=True)
     ]
     fig = plots.faces_figure(faces, _, ctx.lang, titles=titles, projector=ctx.projector)
-    st.plotly_chart(fig, width="stretch", config=PLOT_CONFIG, key="manual.faces")
+    live_chart.chart(fig, key="manual.faces")
     st.caption(_("D says 'real' with probability D(G(z)); above 0.5 it takes the drawing for a face."))
 
 

@@ -12,8 +12,8 @@ from gan_course.core.live import LiveRun
 from gan_course.core.slowmo import SubStep
 from gan_course.core.trainer import Trainer
 from gan_course.i18n import format_number
-from gan_course.plots import PLOT_CONFIG
 from gan_course.plots.slowmo import slow_motion_figure
+from gan_course.ui import live_chart
 from gan_course.ui.context import Context
 from gan_course.ui.run_text import SLOW_FORMULAS, SLOW_NAMES, SLOW_PLAYERS, SLOW_TEXT
 
@@ -94,12 +94,12 @@ def render(name: str, run: LiveRun, cfg: TrainConfig, ctx: Context) -> None:
         # Halves: a two-fifths column cut the longer formulas off, even split over two lines; on a
         # projector (1.6× text) even half is too narrow, so the words and the formula go under the plane.
         left, right = (st.container(), st.container()) if ctx.projector else st.columns(2)
-        left.plotly_chart(
-            slow_motion_figure(sub, _, ctx.lang, projector=ctx.projector),
-            width="stretch",
-            config=PLOT_CONFIG,
-            key=f"{name}.slow_motion_chart.{step}.{at}",
-        )
+        with left:  # one chart, its figure redrawn in place as the learner steps through
+            live_chart.chart(
+                slow_motion_figure(sub, _, ctx.lang, projector=ctx.projector),
+                key=f"{name}.slow_motion_chart.{step}.{at}",
+                chart=f"{name}.slow_motion_chart",
+            )
         step_text = _("(step %(step)s)") % {"step": step + 1}  # outside the f-string, where pybabel finds it
         right.markdown(f"**{labels[at]}** {step_text}")
         right.markdown(sentence(sub, _, ctx.lang))

@@ -16,9 +16,8 @@ from gan_course.core.executor import EXECUTOR
 from gan_course.core.live import LiveRun
 from gan_course.core.pacing import LIVE_S, REDRAW_S
 from gan_course.core.sweep import SEEDS, outcomes, seeds
-from gan_course.plots import PLOT_CONFIG
 from gan_course.plots.sweep import OUTCOMES, summary, sweep_figure
-from gan_course.ui import class_member, settings, shell, state
+from gan_course.ui import class_member, live_chart, settings, shell, state
 from gan_course.ui.context import Context, current
 from gan_course.ui.settings import Spec
 
@@ -124,10 +123,8 @@ def _draw(spec: Spec, run: LiveRun, model: ModelKind, preset: str, ctx: Context)
     names = outcomes(job.results[-1], model.sweep)
     if not names:
         return
-    st.plotly_chart(
+    live_chart.chart(
         sweep_figure(job.results, names, job.n, job.config.seed, _, ctx.lang, projector=ctx.projector),
-        width="stretch",
-        config=PLOT_CONFIG,
         key=f"{spec.name}.sweep_chart",
     )
     for name in names:

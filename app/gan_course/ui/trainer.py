@@ -27,8 +27,8 @@ from gan_course.core.pacing import CROWDED, FRAME_GAP_S, LIVE_MAX_S, REDRAW_S, l
 from gan_course.core.snapshot import params_to_json
 from gan_course.core.threads import use_training_threads
 from gan_course.i18n import N_
-from gan_course.plots import PLOT_CONFIG, compare_figure
-from gan_course.ui import class_member, settings, shell, shortcuts, slow_motion, sweep_panel
+from gan_course.plots import compare_figure
+from gan_course.ui import class_member, live_chart, settings, shell, shortcuts, slow_motion, sweep_panel
 from gan_course.ui.canvas import COMPARE_SLOT, Canvas, View, cached_figure
 from gan_course.ui.context import Context, current
 from gan_course.ui.run_text import NOTE_KIND, NOTE_TEXT, phase_text
@@ -186,12 +186,8 @@ def _compare_chart(spec: Spec, run: LiveRun, view: View, ctx: Context, log_y: bo
     def build() -> Any:
         return compare_figure(run.compare_runs, ctx._, lang, log_y=log_y, projector=pro)
 
-    st.plotly_chart(
-        cached_figure(view.figures, COMPARE_SLOT, tag, build)[1],
-        width="stretch",
-        config=PLOT_CONFIG,
-        key=f"{spec.name}.compare_chart",
-    )
+    figure = cached_figure(view.figures, COMPARE_SLOT, tag, build)[1]
+    live_chart.chart(figure, key=f"{spec.name}.compare_chart")
 
 
 def _downloads(spec: Spec, run: LiveRun, ctx: Context) -> None:
@@ -238,7 +234,10 @@ def render(spec: Spec) -> None:
     if run.running and run.job != "sweep":  # a sweep draws itself live in its panel (ui.sweep_panel)
         st.fragment(_live, run_every=REDRAW_S)(spec, cfg.model, log_y)
     else:
-        Canvas(spec.name, ctx, view, cfg.model, log_y).draw(run)
+        # In a container, as the live fragment draws in its own: the charts keep their places in the page
+        # from the live frames to this one, and each keeps its graph (ui.live_chart).
+        with st.container():
+            Canvas(spec.name, ctx, view, cfg.model, log_y).draw(run)
         view.version = run.version
         class_member.report_run(spec.name, values["preset"], run, model.picture)  # in a class: tell it
         if run.trainer is None and not run.compare_runs:

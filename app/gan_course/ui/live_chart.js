@@ -1,0 +1,162 @@
+// The course's chart element (ui/live_chart.py): a plotly graph that outlives the Streamlit element it is
+// shown in, so that a chart's new figure is drawn with Plotly.react on the graph of its last one.
+//
+// Streamlit mounts a new element for every frame of a live chart (each frame has a key of its own), but
+// this module is loaded once per page and keeps one graph div per chart (`graphs`). A chart's newest
+// element takes the chart's graph (out of the element it replaced: gone from the page, or kept there
+// hidden by Streamlit until the script run ends) and Plotly.react redraws what changed. Only a chart's
+// first figure, or a new width, builds a whole new plot.
+//
+// What is drawn is what st.plotly_chart drew: the figure of plotly.io.to_json over Streamlit's plotly
+// template (TEMPLATE, filled in by live_chart.py), as wide as the element, as high as the figure says,
+// its title in bold.
+
+const TEMPLATE = null; // replaced by live_chart.py with the template st.plotly_chart laid under a figure
+const DEFAULT_HEIGHT = 450; // st.plotly_chart's height for a figure without one ...
+const MIN_WIDTH = 150; // ... and its narrowest chart
+const FORGET_AFTER_MS = 5000; // a graph off the page this long is purged: its chart is gone
+const ROOT = '[data-testid="stBidiComponentRegular"]'; // the root of an element, given to its script
+
+const graphs = new Map(); // chart name → its graph div
+// graph div → {sent: when the newest figure that claimed it left the server, next: the figure to draw
+// next or null, last: the config and key of the one drawn, watcher: keeps it as wide as its element}
+const states = new WeakMap();
+let plotly = null; // the promise of plotly.js, loaded once per page
+
+function loadPlotly(url) {
+  if (plotly === null) {
+    plotly = new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = url;
+      script.async = true;
+      // plotly.js sets window.Plotly: kept at once, before another copy (Streamlit's own) could replace it
+      script.onload = () => resolve(window.Plotly);
+      script.onerror = () => {
+        plotly = null;
+        reject(new Error(`plotly.js did not load from ${url}`));
+      };
+      document.head.appendChild(script);
+    });
+  }
+  return plotly;
+}
+
+const shown = (element) => element.getClientRects().length > 0;
+
+function stateOf(graph) {
+  let state = states.get(graph);
+  if (state === undefined) {
+    state = { sent: -Infinity, next: null, last: null, watcher: null };
+    states.set(graph, state);
+  }
+  return state;
+}
+
+// Draws the graph's next figure, or its last one again at a new width, as wide as its element. An
+// element that is not shown (no width: hidden while Streamlit loads a part of the page) is drawn once it
+// is, by the watcher. Plotly.react widening a narrow chart leaves its legend where the narrow one had it:
+// a new width gets a new plot (a window resized, never a frame of a run).
+function render(Plotly, graph) {
+  const state = stateOf(graph);
+  const width = graph.parentElement ? graph.parentElement.clientWidth : 0;
+  if (width === 0) return;
+  const drawn = graph._fullLayout;
+  const wide = Math.max(width, MIN_WIDTH);
+  const next = state.next ?? (drawn && drawn.width !== wide ? { ...state.last, figure: graph } : null);
+  if (next === null) return;
+  state.next = null;
+  state.last = { config: next.config, key: next.key };
+  const layout = { ...next.figure.layout, width: wide };
+  if (drawn && drawn.width !== wide) Plotly.newPlot(graph, next.figure.data, layout, next.config);
+  else Plotly.react(graph, next.figure.data, layout, next.config);
+  graph.dataset.figure = next.key; // the key of the element whose figure the graph shows (for the tests)
+}
+
+function watch(Plotly, graph) {
+  const state = stateOf(graph);
+  state.watcher ??= new ResizeObserver(() => render(Plotly, graph));
+  state.watcher.disconnect();
+  state.watcher.observe(graph.parentElement);
+}
+
+function forgetLater(Plotly, name, graph) {
+  setTimeout(() => {
+    if (graph.isConnected) return;
+    states.get(graph)?.watcher?.disconnect();
+    Plotly.purge(graph);
+    if (graphs.get(name) === graph) graphs.delete(name);
+  }, FORGET_AFTER_MS);
+}
+
+// Streamlit replaces a chart's element with the next frame's in one DOM update but runs the new element's
+// script later (after a paint, often): in between, the graph would be gone with the old element, or
+// hidden in it, and the chart blank. This observer sees the new element in the task that added it and
+// moves the chart's graph into it at once. It knows the chart by the class Streamlit gives a keyed
+// element (st-key-<key>; a frame's key starts with its chart's name). Where it finds nothing, the
+// element's script takes the graph when it runs.
+const keyClass = (key) => `st-key-${key.replace(/[^a-zA-Z0-9_-]/g, "-")}`;
+
+function chartOf(container) {
+  let found = null;
+  for (const name of graphs.keys()) {
+    const cls = keyClass(name);
+    const mine = [...container.classList].some((c) => c === cls || c.startsWith(`${cls}-`));
+    if (mine && (found === null || name.length > found.length)) found = name;
+  }
+  return found;
+}
+
+function adopt(records) {
+  for (const record of records) {
+    for (const node of record.addedNodes) {
+      if (node.nodeType !== 1 || !node.hasAttribute("data-testid")) continue; // plotly's nodes have none
+      for (const root of node.matches(ROOT) ? [node] : node.querySelectorAll(ROOT)) {
+        const container = root.closest('[data-testid="stElementContainer"]');
+        const name = container && chartOf(container);
+        const graph = name && graphs.get(name);
+        if (graph && graph.parentElement !== root && !shown(graph)) root.appendChild(graph);
+      }
+    }
+  }
+}
+new MutationObserver(adopt).observe(document.body, { childList: true, subtree: true });
+
+// The figure as st.plotly_chart drew it (the width is the element's, set when it is drawn).
+function themed(figure) {
+  const layout = { ...(figure.layout || {}), template: TEMPLATE };
+  layout.height = layout.height ?? DEFAULT_HEIGHT;
+  if (layout.title !== undefined && layout.title !== null) {
+    const title = typeof layout.title === "string" ? { text: layout.title } : layout.title;
+    layout.title = { ...title, text: `<b>${typeof title.text === "string" ? title.text : ""}</b>` };
+  }
+  return { data: figure.data || [], layout };
+}
+
+export default function liveChart(component) {
+  const { data, parentElement: root } = component;
+  // An element already replaced by a newer frame's (its script ran late) draws nothing.
+  if (!root.isConnected) return undefined;
+  const message = JSON.parse(new TextDecoder().decode(data));
+  let graph = graphs.get(message.chart);
+  if (graph === undefined) {
+    graph = document.createElement("div");
+    graph.dataset.chart = message.chart; // the browser tests follow a chart's graph by it
+    graphs.set(message.chart, graph);
+  }
+  const state = stateOf(graph);
+  if (message.sent < state.sent) return undefined; // a newer figure of this chart has its graph already
+  state.sent = message.sent;
+  state.next = { figure: themed(message.figure), config: message.config, key: message.key };
+  if (graph.parentElement !== root) root.appendChild(graph);
+  const loaded = loadPlotly(message.plotly);
+  loaded
+    .then((Plotly) => {
+      if (graph.parentElement !== root) return; // a newer element has taken the graph meanwhile
+      watch(Plotly, graph);
+      render(Plotly, graph);
+    })
+    .catch((error) => console.error(error));
+  return () => {
+    loaded.then((Plotly) => forgetLater(Plotly, message.chart, graph)).catch(() => {});
+  };
+}
