@@ -41,8 +41,6 @@ function loadPlotly(url) {
   return plotly;
 }
 
-const shown = (element) => element.getClientRects().length > 0;
-
 function stateOf(graph) {
   let state = states.get(graph);
   if (state === undefined) {
@@ -91,7 +89,7 @@ function forgetLater(Plotly, name, graph) {
 // Streamlit replaces a chart's element with the next frame's in one DOM update but runs the new element's
 // script later (after a paint, often): in between, the graph would be gone with the old element, or
 // hidden in it, and the chart blank. This observer sees the new element in the task that added it and
-// moves the chart's graph into it at once. It knows the chart by the class Streamlit gives a keyed
+// moves the chart's graph into it at once (the newest element of a chart always takes its graph). It knows the chart by the class Streamlit gives a keyed
 // element (st-key-<key>; a frame's key starts with its chart's name). Where it finds nothing, the
 // element's script takes the graph when it runs.
 const keyClass = (key) => `st-key-${key.replace(/[^a-zA-Z0-9_-]/g, "-")}`;
@@ -114,7 +112,8 @@ function adopt(records) {
         const container = root.closest('[data-testid="stElementContainer"]');
         const name = container && chartOf(container);
         const graph = name && graphs.get(name);
-        if (graph && graph.parentElement !== root && !shown(graph)) root.appendChild(graph);
+        // A root whose script has run is not new: Streamlit re-inserts an element it keeps hidden.
+        if (graph && graph.parentElement !== root && root.dataset.sent === undefined) root.appendChild(graph);
       }
     }
   }
@@ -146,6 +145,7 @@ export default function liveChart(component) {
   const state = stateOf(graph);
   if (message.sent < state.sent) return undefined; // a newer figure of this chart has its graph already
   state.sent = message.sent;
+  root.dataset.sent = message.sent; // this root's script has run (see adopt)
   state.next = { figure: themed(message.figure), config: message.config, key: message.key };
   if (graph.parentElement !== root) root.appendChild(graph);
   const loaded = loadPlotly(message.plotly);

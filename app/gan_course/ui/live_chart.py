@@ -16,6 +16,7 @@ width, the figure's height. plotly.js is the copy in the installed plotly packag
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from pathlib import Path
@@ -111,19 +112,31 @@ CONFIG = {
     "modeBarButtonsToRemove": ["lasso2d", "select2d", "sendChartToCloud"],
 }
 
+
+def _script() -> str:
+    """live_chart.js with STREAMLIT_TEMPLATE in place of its placeholder."""
+    source, placeholder = SCRIPT.read_text(encoding="utf-8"), "const TEMPLATE = null;"
+    if placeholder not in source:
+        raise RuntimeError(f"{SCRIPT.name} has no '{placeholder}' for the template")
+    return source.replace(placeholder, f"const TEMPLATE = {json.dumps(STREAMLIT_TEMPLATE)};")
+
+
 COMPONENT = "gan_course_live_chart"  # the component's name (the tests find its elements by it)
+SCRIPT_SOURCE = _script()
 _component = st.components.v2.component(
     COMPONENT,
-    js=SCRIPT.read_text(encoding="utf-8").replace(
-        "const TEMPLATE = null;", f"const TEMPLATE = {json.dumps(STREAMLIT_TEMPLATE)};", 1
-    ),
+    js=SCRIPT_SOURCE,
     isolate_styles=False,  # plotly's own stylesheet is global: the graph lives in the page's DOM
 )
 
 
+@functools.cache
 def plotly_url() -> str:
-    """Where the page loads plotly.js from: this app serves the plotly package's own copy."""
-    served = components_v1.declare_component("plotly_js", path=PLOTLY_DIR)  # registered per runtime
+    """Where the page loads plotly.js from: this app serves the plotly package's own copy.
+
+    Declared once per process, on the first chart of a script run (a declaration outside one registers
+    nothing): its stack inspection cost as much as a fifth of a chart's time on the server."""
+    served = components_v1.declare_component("plotly_js", path=PLOTLY_DIR)
     base = str(st.get_option("server.baseUrlPath") or "").strip("/")
     return f"{'/' + base if base else ''}/component/{served.name}/{PLOTLY_FILE}"
 

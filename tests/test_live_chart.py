@@ -1,0 +1,65 @@
+"""The chart element (ui/live_chart.py) as the server sends it: the figure st.plotly_chart would have sent,
+the chart it belongs to, the order of its frames, and plotly.js from the installed plotly package.
+
+What the browser does with it (one graph per chart, redrawn in place, as st.plotly_chart drew it) is
+tests/e2e/test_live_view.py's."""
+
+from __future__ import annotations
+
+import json
+
+from streamlit.testing.v1 import AppTest
+
+from figures import charts
+from gan_course.ui import live_chart
+
+
+def _two_frames() -> None:
+    import plotly.io
+    import streamlit as st
+
+    from gan_course.core.snapshot import History
+    from gan_course.plots import loss_figure
+    from gan_course.ui import live_chart
+
+    history = History()
+    st.session_state["figures"] = []
+    for n in (3, 4):
+        figure = loss_figure(history, lambda s: s, "en")
+        figure.update_layout(title={"text": f"frame {n}"})
+        st.session_state["figures"].append(plotly.io.to_json(figure, validate=False))
+        with st.empty():
+            live_chart.chart(figure, key=f"w.losses.{n}", chart="w.losses")
+
+
+def _messages(at: AppTest) -> list[dict]:
+    return [json.loads(e.proto.bytes) for e in at.get("bidi_component")]
+
+
+def test_a_chart_element_carries_the_figure_st_plotly_chart_would_have_sent():
+    at = AppTest.from_function(_two_frames, default_timeout=60).run()
+    assert not at.exception
+    first, second = _messages(at)
+    sent = at.session_state["figures"]
+    assert [m["figure"] for m in (first, second)] == [json.loads(s) for s in sent]
+    assert [c.key for c in charts(at)] == ["w.losses.3", "w.losses.4"]
+    assert [c.figure for c in charts(at)] == [json.loads(s) for s in sent]
+    assert {m["chart"] for m in (first, second)} == {"w.losses"}  # one graph for both frames
+    assert second["sent"] > first["sent"]  # the later frame wins in the browser
+    assert first["config"] == live_chart.CONFIG and first["config"]["displayModeBar"] is False
+    assert all(e.proto.component_name == live_chart.COMPONENT for e in at.get("bidi_component"))
+
+
+def test_plotly_js_comes_from_the_installed_plotly_package():
+    """Nothing is downloaded: the page loads the plotly package's own plotly.min.js from this server."""
+    at = AppTest.from_function(_two_frames, default_timeout=60).run()
+    url = _messages(at)[0]["plotly"]
+    assert url.startswith("/component/") and url.endswith("/" + live_chart.PLOTLY_FILE)
+    assert (live_chart.PLOTLY_DIR / live_chart.PLOTLY_FILE).stat().st_size > 1_000_000
+    assert "cdn" not in live_chart.SCRIPT_SOURCE.lower() and "https://" not in live_chart.SCRIPT_SOURCE
+
+
+def test_the_script_lays_streamlits_template_under_every_figure():
+    template = json.dumps(live_chart.STREAMLIT_TEMPLATE)
+    assert f"const TEMPLATE = {template};" in live_chart.SCRIPT_SOURCE
+    assert "const TEMPLATE = null;" not in live_chart.SCRIPT_SOURCE
