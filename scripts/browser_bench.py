@@ -20,6 +20,11 @@ issue 31's targets, each met or not:
   python3 scripts/browser_bench.py                          # lessons 1-5, 3 repeats
   python3 scripts/browser_bench.py --lessons 1 2 --repeat 5 --out /tmp/after.json --baseline /tmp/before.json
   python3 scripts/browser_bench.py --lessons 2 4 --repeat 1 --trace /tmp/traces   # + a CDP trace of each
+  git archive main | tar -x -C /tmp/main && python3 scripts/browser_bench.py --against /tmp/main   # A/B
+
+--against TREE starts a second app from another checkout (a `git archive` of main, say) and measures both
+in turns, each repeat on both (A B, then B A, ...), so that a shared machine's load falls on both alike;
+its medians come under "against" in the JSON and are printed after this checkout's.
 
 --trace DIR adds one traced browser run per lesson (not counted in the medians): a Chrome performance
 trace (devtools.timeline) and a V8 CPU profile over CDP, written to DIR, and a summary in the JSON: the

@@ -10,6 +10,7 @@ import pytest
 
 from conftest import key_class
 from gan_course import lessons
+from gan_course.core import regions
 from gan_course.i18n import LANGUAGES
 
 pytestmark = pytest.mark.browser
@@ -113,3 +114,38 @@ def test_a_run_redraws_its_charts_in_place(app):
     assert max(figures for _graphs, _plots, figures in followed.values()) >= 3, followed
     for name, figure, element in app.page.evaluate(GRAPHS_JS):
         assert key_class(figure) in element.split(), f"{name} shows {figure}, its element is {element}"
+
+
+# The template under the lasso plane (st.plotly_chart, Streamlit's own) and under each chart of ui.live_chart.
+TEMPLATES_JS = """() => {
+  const of = (graph) => { const t = {...graph.layout.template.layout}; delete t.ternary; return t; };
+  const lasso = document.querySelector('[class*="st-key-explorer-lasso"] .js-plotly-plot');
+  return [of(lasso), [...document.querySelectorAll('[data-chart]')].map(of)];
+}"""
+
+
+def _close(a: object, b: object) -> bool:
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_close(a[k], b[k]) for k in a)
+    if isinstance(a, int | float) and isinstance(b, int | float) and not isinstance(a, bool):
+        return abs(a - b) < 1e-6
+    return a == b
+
+
+@pytest.mark.parametrize("projector", [0, 1])
+def test_charts_lie_on_the_template_st_plotly_chart_lays(app, projector):
+    """What a chart leaves unset (axis title distances, paddings, hover colours) is what it was under
+    st.plotly_chart: Streamlit's template, its sizes scaled by the page's root font size as Streamlit
+    scales them (larger in projector mode). The lasso plane is still Streamlit's own plotly element."""
+    square = regions.encode([[(0.5, 0.5), (2.0, 0.5), (2.0, 2.0), (0.5, 2.0)]])
+    page = URL_OF["01_generative_discriminative"]
+    app.goto(page, preset="toy_ring", dataset="drawn", regions=square, epochs=2, projector=projector)
+    app.button("train").click()
+    app.wait_run_finished()
+    app.wait()
+    app.page.wait_for_timeout(500)
+    app.assert_clean()
+    streamlits, ours = app.page.evaluate(TEMPLATES_JS)
+    assert len(ours) >= 4
+    for template in ours:
+        assert _close(template, streamlits), f"{template} != {streamlits}"

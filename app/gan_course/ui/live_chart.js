@@ -11,7 +11,7 @@
 // template (TEMPLATE, filled in by live_chart.py), as wide as the element, as high as the figure says,
 // its title in bold.
 
-const TEMPLATE = null; // replaced by live_chart.py with the template st.plotly_chart laid under a figure
+const TEMPLATE = null; // replaced by live_chart.py: the template st.plotly_chart laid under a figure
 const DEFAULT_HEIGHT = 450; // st.plotly_chart's height for a figure without one ...
 const MIN_WIDTH = 150; // ... and its narrowest chart
 const FORGET_AFTER_MS = 5000; // a graph off the page this long is purged: its chart is gone
@@ -56,7 +56,7 @@ function stateOf(graph) {
 // a new width gets a new plot (a window resized, never a frame of a run).
 function render(Plotly, graph) {
   const state = stateOf(graph);
-  const width = graph.parentElement ? graph.parentElement.clientWidth : 0;
+  const width = graph.parentElement ? graph.parentElement.getBoundingClientRect().width : 0;
   if (width === 0) return;
   const drawn = graph._fullLayout;
   const wide = Math.max(width, MIN_WIDTH);
@@ -120,9 +120,28 @@ function adopt(records) {
 }
 new MutationObserver(adopt).observe(document.body, { childList: true, subtree: true });
 
+// TEMPLATE with its sizes in pixels: Streamlit's sizes are in rem, and the page's root font size (larger
+// in projector mode) gives a rem its pixels, as it did for st.plotly_chart.
+let resolved = { px: null, template: null };
+
+function inPixels(value, px) {
+  if (typeof value === "string" && value.endsWith("rem")) return parseFloat(value) * px;
+  if (Array.isArray(value)) return value.map((item) => inPixels(item, px));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, inPixels(item, px)]));
+  }
+  return value;
+}
+
+function template() {
+  const px = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+  if (resolved.px !== px) resolved = { px, template: inPixels(TEMPLATE, px) };
+  return resolved.template;
+}
+
 // The figure as st.plotly_chart drew it (the width is the element's, set when it is drawn).
 function themed(figure) {
-  const layout = { ...(figure.layout || {}), template: TEMPLATE };
+  const layout = { ...(figure.layout || {}), template: template() };
   layout.height = layout.height ?? DEFAULT_HEIGHT;
   if (layout.title !== undefined && layout.title !== null) {
     const title = typeof layout.title === "string" ? { text: layout.title } : layout.title;

@@ -35,38 +35,41 @@ SCRIPT = Path(__file__).with_suffix(".js")
 DEFAULT_HEIGHT = 450  # st.plotly_chart's height for a figure that sets none
 
 # The template st.plotly_chart (Streamlit 1.67) laid under every figure, as the browser resolved it for the
-# course's theme (streamlit_config.toml: light, sans serif): read from a drawn chart's layout.template.
-# The course's figures set most of it themselves (theme.py); what they leave to it, as the y axis title's
-# distance from the ticks or the hover label's colours, comes from here, so the charts look as before.
+# course's theme (streamlit_config.toml: light, sans serif): read from a drawn chart's layout.template (its
+# ternary part left out: no chart of the course has one). The course's figures set most of it themselves
+# (theme.py); what they leave to it, as the axis titles' distance from the ticks, the margins' padding or
+# the hover label's colours, comes from here, so the charts look as before. Sizes are Streamlit's, in rem:
+# the page's root font size makes them pixels (16 px a rem, 25.6 px in projector mode, as Streamlit did).
 _FONT = '"Source Sans", sans-serif'
 _GREY, _LINE = "#808495", "#e6eaf1"
+_SMALL, _AXIS_TITLE = "0.75rem", "0.875rem"  # Streamlit's twoSm and sm font sizes
 STREAMLIT_TEMPLATE: dict[str, Any] = {
     "data": {"scatter": [{"type": "scatter"}]},
     "layout": {
-        "font": {"color": _GREY, "family": _FONT, "size": 12, "weight": 400},
+        "font": {"color": _GREY, "family": _FONT, "size": _SMALL, "weight": 400},
         "title": {
             "color": "#111111",
             "subtitleColor": "#111111",
-            "font": {"family": _FONT, "size": 16, "color": "#111111"},
-            "pad": {"l": 4},
+            "font": {"family": _FONT, "size": "1rem", "color": "#111111"},
+            "pad": {"l": "0.25rem"},
             "xanchor": "left",
             "x": 0,
         },
         "legend": {
-            "title": {"font": {"size": 12, "color": _GREY}, "side": "top"},
+            "title": {"font": {"size": _SMALL, "color": _GREY}, "side": "top"},
             "valign": "top",
             "bordercolor": "transparent",
             "borderwidth": 0,
-            "font": {"size": 12, "color": "#262730"},
+            "font": {"size": _SMALL, "color": "#262730"},
         },
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
         "yaxis": {
             "ticklabelposition": "outside",
             "zerolinecolor": _LINE,
-            "title": {"font": {"color": _GREY, "size": 14}, "standoff": 24},
+            "title": {"font": {"color": _GREY, "size": _AXIS_TITLE}, "standoff": "1.5rem"},
             "tickcolor": _LINE,
-            "tickfont": {"color": _GREY, "size": 12},
+            "tickfont": {"color": _GREY, "size": _SMALL},
             "gridcolor": _LINE,
             "minor": {"gridcolor": _LINE},
             "automargin": True,
@@ -75,31 +78,31 @@ STREAMLIT_TEMPLATE: dict[str, Any] = {
             "zerolinecolor": _LINE,
             "gridcolor": _LINE,
             "showgrid": False,
-            "tickfont": {"color": _GREY, "size": 12},
+            "tickfont": {"color": _GREY, "size": _SMALL},
             "tickcolor": _LINE,
-            "title": {"font": {"color": _GREY, "size": 14}, "standoff": 20},
+            "title": {"font": {"color": _GREY, "size": _AXIS_TITLE}, "standoff": "1.25rem"},
             "minor": {"gridcolor": _LINE},
             "zeroline": False,
             "automargin": True,
             "rangeselector": {"bgcolor": "#ffffff", "bordercolor": _LINE, "borderwidth": 1, "x": 0},
         },
-        "margin": {"pad": 8, "r": 0, "l": 0},
+        "margin": {"pad": "0.5rem", "r": 0, "l": 0},
         "hoverlabel": {
             "bgcolor": "#ffffff",
             "bordercolor": "rgba(17, 17, 17, 0.2)",
-            "font": {"color": _GREY, "family": _FONT, "size": 12},
+            "font": {"color": _GREY, "family": _FONT, "size": _SMALL},
         },
         "coloraxis": {
             "colorbar": {
                 "thickness": 16,
-                "xpad": 24,
+                "xpad": "1.5rem",
                 "ticklabelposition": "outside",
                 "outlinecolor": "transparent",
                 "outlinewidth": 8,
                 "len": 0.75,
                 "y": 0.5745,
-                "title": {"font": {"color": _GREY, "size": 14}},
-                "tickfont": {"color": _GREY, "size": 12},
+                "title": {"font": {"color": _GREY, "size": _AXIS_TITLE}},
+                "tickfont": {"color": _GREY, "size": _SMALL},
             }
         },
     },
