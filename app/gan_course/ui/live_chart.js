@@ -18,8 +18,9 @@ const FORGET_AFTER_MS = 5000; // a graph off the page this long is purged: its c
 const ROOT = '[data-testid="stBidiComponentRegular"]'; // the root of an element, given to its script
 
 const graphs = new Map(); // chart name → its graph div
-// graph div → {sent: when the newest figure that claimed it left the server, next: the figure to draw
-// next or null, last: the config and key of the one drawn, watcher: keeps it as wide as its element}
+// graph div → {sent: when the newest figure that claimed it left the server, digest: that figure's, next:
+// the figure to draw next or null, last: the config and key of the one drawn, watcher: keeps it as wide
+// as its element}
 const states = new WeakMap();
 let plotly = null; // the promise of plotly.js, loaded once per page
 
@@ -44,7 +45,7 @@ function loadPlotly(url) {
 function stateOf(graph) {
   let state = states.get(graph);
   if (state === undefined) {
-    state = { sent: -Infinity, next: null, last: null, watcher: null };
+    state = { sent: -Infinity, digest: null, next: null, last: null, watcher: null };
     states.set(graph, state);
   }
   return state;
@@ -165,7 +166,13 @@ export default function liveChart(component) {
   if (message.sent < state.sent) return undefined; // a newer figure of this chart has its graph already
   state.sent = message.sent;
   root.dataset.sent = message.sent; // this root's script has run (see adopt)
-  state.next = { figure: themed(message.figure), config: message.config, key: message.key };
+  if (message.digest !== state.digest || state.last === null) {
+    state.next = { figure: themed(message.figure), config: message.config, key: message.key };
+    state.digest = message.digest;
+  } else {
+    state.last.key = message.key; // the same figure again: nothing to redraw (but a new width)
+    graph.dataset.figure = message.key;
+  }
   if (graph.parentElement !== root) root.appendChild(graph);
   const loaded = loadPlotly(message.plotly);
   loaded

@@ -17,6 +17,7 @@ width, the figure's height. plotly.js is the copy in the installed plotly packag
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import time
 from pathlib import Path
@@ -151,9 +152,18 @@ def chart(figure: Any, *, key: str, chart: str | None = None) -> None:
     live chart) redraws the graph of the last element of the same chart in place."""
     spec = plotly.io.to_json(figure, validate=False)  # as st.plotly_chart sends it
     height = figure.layout.height if figure.layout.height is not None else DEFAULT_HEIGHT
-    # `sent` orders a chart's figures: an element whose script runs after a newer one's draws nothing.
+    # `sent` orders a chart's figures: an element whose script runs after a newer one's draws nothing;
+    # `digest` tells a figure sent again unchanged (a chart off its turn, a page rerun), which is not redrawn.
     sent = time.time_ns() // 1000  # µs: exact in a JavaScript number
+    digest = hashlib.md5(spec.encode(), usedforsecurity=False).hexdigest()
     head = json.dumps(
-        {"chart": chart or key, "key": key, "sent": sent, "plotly": plotly_url(), "config": CONFIG}
+        {
+            "chart": chart or key,
+            "key": key,
+            "sent": sent,
+            "digest": digest,
+            "plotly": plotly_url(),
+            "config": CONFIG,
+        }
     )
     _component(key=key, data=f'{head[:-1]}, "figure": {spec}}}'.encode(), height=int(height))
