@@ -354,7 +354,8 @@ def summarise_trace(trace: dict | list, frames: int) -> dict[str, Any]:
 BUNDLES = (  # part of a script's file name → what it holds
     ("PlotlyChart", "plotly"),
     ("plotly.min.js", "plotly"),  # the copy the course's live charts load (ui/live_chart.py)
-    ("gan_course_live_chart", "the live chart element (ui/live_chart.js)"),
+    ("live_chart.js", "the live chart element (ui/static/live_chart.js)"),
+    ("blob:", "the live chart element (ui/static/live_chart.js)"),  # its stub, loaded from a blob
     ("katex", "KaTeX"),
     ("react-dom", "React (reconciliation, commit)"),
     ("protobuf", "protobuf decode"),

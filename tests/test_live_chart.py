@@ -50,16 +50,23 @@ def test_a_chart_element_carries_the_figure_st_plotly_chart_would_have_sent():
     assert all(e.proto.component_name == live_chart.COMPONENT for e in at.get("bidi_component"))
 
 
-def test_plotly_js_comes_from_the_installed_plotly_package():
-    """Nothing is downloaded: the page loads the plotly package's own plotly.min.js from this server."""
+def test_plotly_js_and_the_chart_script_are_served_by_this_app():
+    """Nothing is downloaded: the page loads the plotly package's own plotly.min.js and the chart script from
+    this server, each address naming its file's version; an element carries a few lines that load them."""
     at = AppTest.from_function(_two_frames, default_timeout=60).run()
-    url = _messages(at)[0]["plotly"]
-    assert url.startswith("/component/") and url.endswith("/" + live_chart.PLOTLY_FILE)
+    assert not at.exception
+    options = json.loads(live_chart.STUB.split("const OPTIONS = ", 1)[1].split(";\n", 1)[0])
+    plotly_url = options["plotly"]
+    assert plotly_url.startswith(f"/component/{live_chart.PLOTLY_FOLDER}/plotly.min.js?v=")
     assert (live_chart.PLOTLY_DIR / live_chart.PLOTLY_FILE).stat().st_size > 1_000_000
-    assert "cdn" not in live_chart.SCRIPT_SOURCE.lower() and "https://" not in live_chart.SCRIPT_SOURCE
+    assert f"/component/{live_chart.SCRIPT_FOLDER}/live_chart.js?v=" in live_chart.STUB
+    assert live_chart.SCRIPT.parent == live_chart.STATIC_DIR and live_chart.SCRIPT.exists()
+    assert [p.name for p in live_chart.STATIC_DIR.iterdir()] == ["live_chart.js"]  # nothing else is served
+    assert len(live_chart.STUB) < 4000 and "https://" not in live_chart.STUB
+    assert all(e.proto.js_content == live_chart.STUB for e in at.get("bidi_component"))
 
 
-def test_the_script_lays_streamlits_template_under_every_figure():
-    template = json.dumps(live_chart.STREAMLIT_TEMPLATE)
-    assert f"const TEMPLATE = {template};" in live_chart.SCRIPT_SOURCE
-    assert "const TEMPLATE = null;" not in live_chart.SCRIPT_SOURCE
+def test_the_stub_hands_streamlits_template_to_the_script():
+    options = json.loads(live_chart.STUB.split("const OPTIONS = ", 1)[1].split(";\n", 1)[0])
+    assert options["template"] == live_chart.STREAMLIT_TEMPLATE
+    assert "module.default(component, OPTIONS)" in live_chart.STUB

@@ -55,7 +55,7 @@ def test_charts_stay_on_the_page_between_live_reruns(app):
     assert min(counts) >= 4, f"charts went missing during the run: counts {sorted(set(counts))}"
 
 
-# Installed before Start: follows every chart's graph (ui/live_chart.js marks it data-chart) through a run.
+# Installed before Start: follows each chart's graph (ui/static/live_chart.js marks it data-chart) in a run.
 # A whole new plot (plotly's newPlot, or a plot purged and drawn again) makes a new .svg-container in its
 # graph; a frame drawn in place only sets the graph's data-figure to the key of the frame's element (the
 # graph moves into each new frame's element: it is added to the page again, its plot is not new).

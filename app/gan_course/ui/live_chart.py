@@ -5,13 +5,14 @@ Why not st.plotly_chart: Streamlit (1.67) draws a plotly figure once, when its e
 a new figure under the same element id; a live chart therefore had a new key at every frame, and the
 browser built a whole new plot for each (Plotly.newPlot: 30–800 ms per chart, the largest share of the
 browser's time during a run; docs/benchmarks.md). Here each frame is still a new element (a key may appear
-once per script run, and a live rerun draws several frames), but the component's script (live_chart.js)
-keeps one graph per chart across elements and redraws it with Plotly.react.
+once per script run, and a live rerun draws several frames), but the component's script
+(static/live_chart.js) keeps one graph per chart across elements and redraws it with Plotly.react.
 
 What is drawn is what st.plotly_chart drew: the same figure JSON (plotly.io.to_json), Streamlit's plotly
 template for the course's light theme beneath it (STREAMLIT_TEMPLATE), the title in bold, the element's
-width, the figure's height. plotly.js is the copy in the installed plotly package, served by this app
-(components.v1.declare_component serves a folder's files): nothing is downloaded from elsewhere.
+width, the figure's height. This app serves the script and plotly.js, the copy in the installed plotly
+package (components.v1.declare_component serves a folder's files): nothing is downloaded from elsewhere.
+An element carries only its figure and a few lines of script that load the served one (once per page).
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ from gan_course.plots.theme import PLOT_CONFIG
 
 PLOTLY_DIR = Path(plotly.__file__).parent / "package_data"  # plotly.min.js, as plotly.py ships it
 PLOTLY_FILE = "plotly.min.js"
-SCRIPT = Path(__file__).with_suffix(".js")
+STATIC_DIR = Path(__file__).parent / "static"
+SCRIPT = STATIC_DIR / "live_chart.js"
 DEFAULT_HEIGHT = 450  # st.plotly_chart's height for a figure that sets none
 
 # The template st.plotly_chart (Streamlit 1.67) laid under every figure, as the browser resolved it for the
@@ -115,34 +117,48 @@ CONFIG = {
     "showSendToCloud": False,
     "modeBarButtonsToRemove": ["lasso2d", "select2d", "sendChartToCloud"],
 }
+# The folders this app serves to the page, named as components.v1.declare_component names them (_serve
+# checks it): plotly.js's, and the chart script's.
+PLOTLY_FOLDER, SCRIPT_FOLDER = f"{__name__}.plotly_js", f"{__name__}.live_chart_js"
+FOLDERS = (("plotly_js", PLOTLY_FOLDER, PLOTLY_DIR), ("live_chart_js", SCRIPT_FOLDER, STATIC_DIR))
 
 
-def _script() -> str:
-    """live_chart.js with STREAMLIT_TEMPLATE in place of its placeholder."""
-    source, placeholder = SCRIPT.read_text(encoding="utf-8"), "const TEMPLATE = null;"
-    if placeholder not in source:
-        raise RuntimeError(f"{SCRIPT.name} has no '{placeholder}' for the template")
-    return source.replace(placeholder, f"const TEMPLATE = {json.dumps(STREAMLIT_TEMPLATE)};")
+def _url(folder: str, file: Path) -> str:
+    """The address of a served file; its content's digest in the query, so that a browser's cached copy of
+    an older one is never used."""
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    version = hashlib.md5(file.read_bytes(), usedforsecurity=False).hexdigest()[:12]
+    return f"{'/' + base if base else ''}/component/{folder}/{file.name}?v={version}"
+
+
+def _stub() -> str:
+    """Each element's own script: loads the served one once per page and hands it the element, Streamlit's
+    template and where plotly.js is."""
+    options = {"template": STREAMLIT_TEMPLATE, "plotly": _url(PLOTLY_FOLDER, PLOTLY_DIR / PLOTLY_FILE)}
+    return (
+        f"const OPTIONS = {json.dumps(options)};\n"
+        f"const script = import(new URL({json.dumps(_url(SCRIPT_FOLDER, SCRIPT))}, document.baseURI).href);\n"
+        "export default (component) => script.then((module) => module.default(component, OPTIONS));\n"
+    )
 
 
 COMPONENT = "gan_course_live_chart"  # the component's name (the tests find its elements by it)
-SCRIPT_SOURCE = _script()
+STUB = _stub()
 _component = st.components.v2.component(
     COMPONENT,
-    js=SCRIPT_SOURCE,
+    js=STUB,
     isolate_styles=False,  # plotly's own stylesheet is global: the graph lives in the page's DOM
 )
 
 
 @functools.cache
-def plotly_url() -> str:
-    """Where the page loads plotly.js from: this app serves the plotly package's own copy.
-
-    Declared once per process, on the first chart of a script run (a declaration outside one registers
-    nothing): its stack inspection cost as much as a fifth of a chart's time on the server."""
-    served = components_v1.declare_component("plotly_js", path=PLOTLY_DIR)
-    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
-    return f"{'/' + base if base else ''}/component/{served.name}/{PLOTLY_FILE}"
+def _serve() -> None:
+    """Registers the served folders, once per process, on the first chart of a script run (a declaration
+    outside one registers nothing; each one's stack inspection cost a fifth of a chart's server time)."""
+    for name, folder, path in FOLDERS:
+        served = components_v1.declare_component(name, path=path)
+        if served.name != folder:
+            raise RuntimeError(f"Streamlit serves {path} as {served.name}, the page asks for {folder}")
 
 
 def chart(figure: Any, *, key: str, chart: str | None = None) -> None:
@@ -150,6 +166,7 @@ def chart(figure: Any, *, key: str, chart: str | None = None) -> None:
 
     `chart` names what the figure shows (default: the key): an element with a new key (a new frame of a
     live chart) redraws the graph of the last element of the same chart in place."""
+    _serve()
     spec = plotly.io.to_json(figure, validate=False)  # as st.plotly_chart sends it
     height = figure.layout.height if figure.layout.height is not None else DEFAULT_HEIGHT
     # `sent` orders a chart's figures: an element whose script runs after a newer one's draws nothing;
@@ -162,7 +179,6 @@ def chart(figure: Any, *, key: str, chart: str | None = None) -> None:
             "key": key,
             "sent": sent,
             "digest": digest,
-            "plotly": plotly_url(),
             "config": CONFIG,
         }
     )

@@ -8,10 +8,12 @@
 // first figure, or a new width, builds a whole new plot.
 //
 // What is drawn is what st.plotly_chart drew: the figure of plotly.io.to_json over Streamlit's plotly
-// template (TEMPLATE, filled in by live_chart.py), as wide as the element, as high as the figure says,
-// its title in bold.
+// template, as wide as the element, as high as the figure says, its title in bold.
+//
+// The app serves this file; each element's own script is a few lines (live_chart.py) that load it once
+// and call its default export with the element and {template, plotly}: Streamlit's template (sizes in
+// rem) and the address of plotly.js.
 
-const TEMPLATE = null; // replaced by live_chart.py: the template st.plotly_chart laid under a figure
 const DEFAULT_HEIGHT = 450; // st.plotly_chart's height for a figure without one ...
 const MIN_WIDTH = 150; // ... and its narrowest chart
 const FORGET_AFTER_MS = 5000; // a graph off the page this long is purged: its chart is gone
@@ -121,8 +123,8 @@ function adopt(records) {
 }
 new MutationObserver(adopt).observe(document.body, { childList: true, subtree: true });
 
-// TEMPLATE with its sizes in pixels: Streamlit's sizes are in rem, and the page's root font size (larger
-// in projector mode) gives a rem its pixels, as it did for st.plotly_chart.
+// The template with its sizes in pixels: Streamlit's sizes are in rem, and the page's root font size
+// (larger in projector mode) gives a rem its pixels, as it did for st.plotly_chart.
 let resolved = { px: null, template: null };
 
 function inPixels(value, px) {
@@ -134,15 +136,15 @@ function inPixels(value, px) {
   return value;
 }
 
-function template() {
+function inPagePixels(template) {
   const px = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
-  if (resolved.px !== px) resolved = { px, template: inPixels(TEMPLATE, px) };
+  if (resolved.px !== px) resolved = { px, template: inPixels(template, px) };
   return resolved.template;
 }
 
 // The figure as st.plotly_chart drew it (the width is the element's, set when it is drawn).
-function themed(figure) {
-  const layout = { ...(figure.layout || {}), template: template() };
+function themed(figure, template) {
+  const layout = { ...(figure.layout || {}), template: inPagePixels(template) };
   layout.height = layout.height ?? DEFAULT_HEIGHT;
   if (layout.title !== undefined && layout.title !== null) {
     const title = typeof layout.title === "string" ? { text: layout.title } : layout.title;
@@ -151,7 +153,7 @@ function themed(figure) {
   return { data: figure.data || [], layout };
 }
 
-export default function liveChart(component) {
+export default function liveChart(component, { template, plotly: plotlyUrl }) {
   const { data, parentElement: root } = component;
   // An element already replaced by a newer frame's (its script ran late) draws nothing.
   if (!root.isConnected) return undefined;
@@ -167,14 +169,14 @@ export default function liveChart(component) {
   state.sent = message.sent;
   root.dataset.sent = message.sent; // this root's script has run (see adopt)
   if (message.digest !== state.digest || state.last === null) {
-    state.next = { figure: themed(message.figure), config: message.config, key: message.key };
+    state.next = { figure: themed(message.figure, template), config: message.config, key: message.key };
     state.digest = message.digest;
   } else {
     state.last.key = message.key; // the same figure again: nothing to redraw (but a new width)
     graph.dataset.figure = message.key;
   }
   if (graph.parentElement !== root) root.appendChild(graph);
-  const loaded = loadPlotly(message.plotly);
+  const loaded = loadPlotly(plotlyUrl);
   loaded
     .then((Plotly) => {
       if (graph.parentElement !== root) return; // a newer element has taken the graph meanwhile
