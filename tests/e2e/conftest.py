@@ -419,3 +419,15 @@ def app_on(new_context):
     """A factory of App objects on a server of the test's own (e.g. `serve`'s balancer), each in its own
     browser context; the server needs `url` and `log_tail()`."""
     return lambda server: App(new_context().new_page(), server)
+
+
+def record_replicas(page, into: list[str | None]) -> None:
+    """Append to `into` the replica that answered each of the page's responses from a server (serve's
+    X-Gan-Replica header; None where it is missing). What the page made itself (a component's script as a
+    blob: URL, data: URLs) came from no server and is left out."""
+
+    def answered(response) -> None:
+        if urllib.parse.urlparse(response.url).scheme in ("http", "https"):
+            into.append(response.headers.get(serve.REPLICA_HEADER.lower()))
+
+    page.on("response", answered)

@@ -24,11 +24,11 @@ from dataclasses import dataclass, field
 import pytest
 from playwright.sync_api import expect
 
-from conftest import IDLE_JS, STARTUP_TIMEOUT_S, VIEWPORT, App, keyed
+from conftest import IDLE_JS, STARTUP_TIMEOUT_S, VIEWPORT, App, keyed, record_replicas
 from gan_course import cli, lessons
 from gan_course.classroom import open_store
 from gan_course.i18n import gettext_for
-from gan_course.serve import COOKIE, REPLICA_HEADER
+from gan_course.serve import COOKIE
 from gan_course.ui import class_member, class_page
 from gan_course.ui.class_board import runs_text
 from serve_helpers import Cluster, start_serve, stop_serve
@@ -111,7 +111,7 @@ def visitor(new_context, served):
         ctx = new_context()
         ctx.add_cookies([{"name": COOKIE, "value": replica, "url": served.url}])
         v = Visitor(App(ctx.new_page(), served), replica)
-        v.page.on("response", lambda r: v.answered.append(r.headers.get(REPLICA_HEADER.lower())))
+        record_replicas(v.page, v.answered)
 
         def dialog(d) -> None:
             v.dialogs.append(d.message)
@@ -205,10 +205,10 @@ def test_a_class_on_two_replicas_in_three_languages(visitor, served, cluster_sto
     _wait_text(lecturer.app, keyed("class_runs"), runs_text(2, _), REFRESH_WAIT_MS)
     print(f"lecturer showed both runs {time.monotonic() - finished:.1f} s after the second one finished")
     lecturer.page.wait_for_function(  # gallery, spread, the quiz's tally: drawn by the browser a moment later
-        "() => document.querySelectorAll('[data-testid=\"stPlotlyChart\"]').length >= 3", timeout=15_000
+        "() => document.querySelectorAll('.js-plotly-plot').length >= 3", timeout=15_000
     )
     _wait_text(lecturer.app, "h3", _("Quiz answers"), 10_000)
-    gallery = lecturer.page.locator('[data-testid="stPlotlyChart"]').first.inner_text()
+    gallery = lecturer.page.locator(".js-plotly-plot").first.inner_text()
     assert "小明" in gallery and "Jürgen" in gallery
     lecturer.app.assert_clean()
 
@@ -320,9 +320,9 @@ def test_hostile_nicknames_and_keys_never_script_the_lecturers_page(visitor, ser
     _ = gettext_for("de")
     _wait_text(lecturer.app, keyed("class_runs"), runs_text(2, _), REFRESH_WAIT_MS)
     lecturer.page.wait_for_function(
-        "() => document.querySelectorAll('[data-testid=\"stPlotlyChart\"]').length >= 2", timeout=15_000
+        "() => document.querySelectorAll('.js-plotly-plot').length >= 2", timeout=15_000
     )
-    gallery = lecturer.page.locator('[data-testid="stPlotlyChart"]').first.inner_text()
+    gallery = lecturer.page.locator(".js-plotly-plot").first.inner_text()
     assert HOSTILE in gallery and "**bold**" in gallery  # the very characters, drawn as text
     lecturer.page.locator(keyed("class_spotlight")).get_by_role("combobox").click()
     lecturer.page.get_by_role("option", name=HOSTILE, exact=True).click()

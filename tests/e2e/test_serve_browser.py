@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from gan_course.serve import COOKIE, REPLICA_HEADER
+from conftest import record_replicas
+from gan_course.serve import COOKIE
 from serve_helpers import start_serve, stop_serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.serve]
@@ -31,7 +32,7 @@ def test_a_browser_stays_on_its_replica_and_loses_only_its_own_replica(haproxy: 
         app = app_on(_Balancer(cluster.url))
         page, context = app.page, app.page.context
         answered: list[str | None] = []
-        page.on("response", lambda r: answered.append(r.headers.get(REPLICA_HEADER.lower())))
+        record_replicas(page, answered)
         sockets = []
         page.on("websocket", lambda ws: sockets.append(ws))
         app.goto("")  # the home page first: see warm_server in conftest.py
