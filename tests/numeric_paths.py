@@ -140,15 +140,16 @@ def _child() -> _Child:
     return _Child()
 
 
-def _one_thread(fn: Callable[..., T], *args: Any) -> T:
+def _on_other_cpu(fn: Callable[..., T], *args: Any) -> T:
+    """In the child: fn on the other CPU's path, one intra-op thread as the course trains."""
     torch.set_num_threads(1)
-    return fn("float32", *args)
+    return fn(dtype(OTHER_CPU), *args)
 
 
 def run(path: str, fn: Callable[..., T], *args: Any) -> T:
     """fn(float width, *args) computed on `path`: here, or in the other CPU's child process (`fn` and its
     arguments and result must then pickle: a module-level function, plain values and arrays)."""
     if path == OTHER_CPU:
-        return _child().call(_one_thread, fn, *args)
+        return _child().call(_on_other_cpu, fn, *args)
     with numeric_path(path) as width:
         return fn(width, *args)
