@@ -9,9 +9,10 @@ once per script run, and a live rerun draws several frames), but the component's
 (static/live_chart.js) keeps one graph per chart across elements and redraws it with Plotly.react.
 
 What is drawn is what st.plotly_chart drew: the same figure JSON (plotly.io.to_json), Streamlit's plotly
-template for the course's light theme beneath it (STREAMLIT_TEMPLATE), the title in bold, the element's
-width, the figure's height. This app serves the script and plotly.js, the copy in the installed plotly
-package (components.v1.declare_component serves a folder's files): nothing is downloaded from elsewhere.
+template for the course's light theme beneath it (STREAMLIT_TEMPLATE, in the script), the title in bold,
+the element's width, the figure's height. This app serves the script and plotly.js, the copy in the
+installed plotly package (components.v1.declare_component serves a folder's files): nothing is downloaded
+from elsewhere.
 An element carries only its figure and a few lines of script that load the served one (once per page).
 """
 
@@ -37,79 +38,6 @@ STATIC_DIR = Path(__file__).parent / "static"
 SCRIPT = STATIC_DIR / "live_chart.js"
 DEFAULT_HEIGHT = 450  # st.plotly_chart's height for a figure that sets none
 
-# The template st.plotly_chart (Streamlit 1.67) laid under every figure, as the browser resolved it for the
-# course's theme (streamlit_config.toml: light, sans serif): read from a drawn chart's layout.template (its
-# ternary part left out: no chart of the course has one). The course's figures set most of it themselves
-# (theme.py); what they leave to it, as the axis titles' distance from the ticks, the margins' padding or
-# the hover label's colours, comes from here, so the charts look as before. Sizes are Streamlit's, in rem:
-# the page's root font size makes them pixels (16 px a rem, 25.6 px in projector mode, as Streamlit did).
-_FONT = '"Source Sans", sans-serif'
-_GREY, _LINE = "#808495", "#e6eaf1"
-_SMALL, _AXIS_TITLE = "0.75rem", "0.875rem"  # Streamlit's twoSm and sm font sizes
-STREAMLIT_TEMPLATE: dict[str, Any] = {
-    "data": {"scatter": [{"type": "scatter"}]},
-    "layout": {
-        "font": {"color": _GREY, "family": _FONT, "size": _SMALL, "weight": 400},
-        "title": {
-            "color": "#111111",
-            "subtitleColor": "#111111",
-            "font": {"family": _FONT, "size": "1rem", "color": "#111111"},
-            "pad": {"l": "0.25rem"},
-            "xanchor": "left",
-            "x": 0,
-        },
-        "legend": {
-            "title": {"font": {"size": _SMALL, "color": _GREY}, "side": "top"},
-            "valign": "top",
-            "bordercolor": "transparent",
-            "borderwidth": 0,
-            "font": {"size": _SMALL, "color": "#262730"},
-        },
-        "paper_bgcolor": "#ffffff",
-        "plot_bgcolor": "#ffffff",
-        "yaxis": {
-            "ticklabelposition": "outside",
-            "zerolinecolor": _LINE,
-            "title": {"font": {"color": _GREY, "size": _AXIS_TITLE}, "standoff": "1.5rem"},
-            "tickcolor": _LINE,
-            "tickfont": {"color": _GREY, "size": _SMALL},
-            "gridcolor": _LINE,
-            "minor": {"gridcolor": _LINE},
-            "automargin": True,
-        },
-        "xaxis": {
-            "zerolinecolor": _LINE,
-            "gridcolor": _LINE,
-            "showgrid": False,
-            "tickfont": {"color": _GREY, "size": _SMALL},
-            "tickcolor": _LINE,
-            "title": {"font": {"color": _GREY, "size": _AXIS_TITLE}, "standoff": "1.25rem"},
-            "minor": {"gridcolor": _LINE},
-            "zeroline": False,
-            "automargin": True,
-            "rangeselector": {"bgcolor": "#ffffff", "bordercolor": _LINE, "borderwidth": 1, "x": 0},
-        },
-        "margin": {"pad": "0.5rem", "r": 0, "l": 0},
-        "hoverlabel": {
-            "bgcolor": "#ffffff",
-            "bordercolor": "rgba(17, 17, 17, 0.2)",
-            "font": {"color": _GREY, "family": _FONT, "size": _SMALL},
-        },
-        "coloraxis": {
-            "colorbar": {
-                "thickness": 16,
-                "xpad": "1.5rem",
-                "ticklabelposition": "outside",
-                "outlinecolor": "transparent",
-                "outlinewidth": 8,
-                "len": 0.75,
-                "y": 0.5745,
-                "title": {"font": {"color": _GREY, "size": _AXIS_TITLE}},
-                "tickfont": {"color": _GREY, "size": _SMALL},
-            }
-        },
-    },
-}
 # The course's chart config, with st.plotly_chart's additions (its lasso and box tools only where a chart
 # takes selections: the lasso plane, still drawn by st.plotly_chart).
 CONFIG = {
@@ -132,9 +60,9 @@ def _url(folder: str, file: Path) -> str:
 
 
 def _stub() -> str:
-    """Each element's own script: loads the served one once per page and hands it the element, Streamlit's
-    template and where plotly.js is."""
-    options = {"template": STREAMLIT_TEMPLATE, "plotly": _url(PLOTLY_FOLDER, PLOTLY_DIR / PLOTLY_FILE)}
+    """Each element's own script (sent with every element, so kept short): loads the served one once per page
+    and hands it the element and where plotly.js is."""
+    options = {"plotly": _url(PLOTLY_FOLDER, PLOTLY_DIR / PLOTLY_FILE)}
     return (
         f"const OPTIONS = {json.dumps(options)};\n"
         f"const script = import(new URL({json.dumps(_url(SCRIPT_FOLDER, SCRIPT))}, document.baseURI).href);\n"

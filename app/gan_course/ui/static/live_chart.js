@@ -11,13 +11,90 @@
 // template, as wide as the element, as high as the figure says, its title in bold.
 //
 // The app serves this file; each element's own script is a few lines (live_chart.py) that load it once
-// and call its default export with the element and {template, plotly}: Streamlit's template (sizes in
-// rem) and the address of plotly.js.
+// and call its default export with the element and {plotly}: the address of plotly.js.
 
 const DEFAULT_HEIGHT = 450; // st.plotly_chart's height for a figure without one ...
 const MIN_WIDTH = 150; // ... and its narrowest chart
 const FORGET_AFTER_MS = 5000; // a graph off the page this long is purged: its chart is gone
 const ROOT = '[data-testid="stBidiComponentRegular"]'; // the root of an element, given to its script
+
+// The template st.plotly_chart (Streamlit 1.67) laid under every figure, as the browser resolved it for the
+// course's theme (streamlit_config.toml: light, sans serif): read from a drawn chart's layout.template (its
+// ternary part left out: no chart of the course has one). The course's figures set most of it themselves
+// (plots/theme.py); what they leave to it, as the axis titles' distance from the ticks, the margins' padding
+// or the hover label's colours, comes from here, so the charts look as st.plotly_chart drew them. Sizes are
+// Streamlit's, in rem: the page's root font size makes them pixels (16 px a rem, 25.6 px in projector mode).
+// It lives here, loaded once a page, not in each element's data (it was 1.8 kB of every frame's chart).
+// tests/e2e/test_live_view.py compares it with the template of a chart st.plotly_chart draws.
+const FONT = '"Source Sans", sans-serif';
+const GREY = "#808495";
+const LINE = "#e6eaf1";
+const SMALL = "0.75rem"; // Streamlit's twoSm font size ...
+const AXIS_TITLE = "0.875rem"; // ... and its sm
+const STREAMLIT_TEMPLATE = {
+  data: { scatter: [{ type: "scatter" }] },
+  layout: {
+    font: { color: GREY, family: FONT, size: SMALL, weight: 400 },
+    title: {
+      color: "#111111",
+      subtitleColor: "#111111",
+      font: { family: FONT, size: "1rem", color: "#111111" },
+      pad: { l: "0.25rem" },
+      xanchor: "left",
+      x: 0,
+    },
+    legend: {
+      title: { font: { size: SMALL, color: GREY }, side: "top" },
+      valign: "top",
+      bordercolor: "transparent",
+      borderwidth: 0,
+      font: { size: SMALL, color: "#262730" },
+    },
+    paper_bgcolor: "#ffffff",
+    plot_bgcolor: "#ffffff",
+    yaxis: {
+      ticklabelposition: "outside",
+      zerolinecolor: LINE,
+      title: { font: { color: GREY, size: AXIS_TITLE }, standoff: "1.5rem" },
+      tickcolor: LINE,
+      tickfont: { color: GREY, size: SMALL },
+      gridcolor: LINE,
+      minor: { gridcolor: LINE },
+      automargin: true,
+    },
+    xaxis: {
+      zerolinecolor: LINE,
+      gridcolor: LINE,
+      showgrid: false,
+      tickfont: { color: GREY, size: SMALL },
+      tickcolor: LINE,
+      title: { font: { color: GREY, size: AXIS_TITLE }, standoff: "1.25rem" },
+      minor: { gridcolor: LINE },
+      zeroline: false,
+      automargin: true,
+      rangeselector: { bgcolor: "#ffffff", bordercolor: LINE, borderwidth: 1, x: 0 },
+    },
+    margin: { pad: "0.5rem", r: 0, l: 0 },
+    hoverlabel: {
+      bgcolor: "#ffffff",
+      bordercolor: "rgba(17, 17, 17, 0.2)",
+      font: { color: GREY, family: FONT, size: SMALL },
+    },
+    coloraxis: {
+      colorbar: {
+        thickness: 16,
+        xpad: "1.5rem",
+        ticklabelposition: "outside",
+        outlinecolor: "transparent",
+        outlinewidth: 8,
+        len: 0.75,
+        y: 0.5745,
+        title: { font: { color: GREY, size: AXIS_TITLE } },
+        tickfont: { color: GREY, size: SMALL },
+      },
+    },
+  },
+};
 
 const graphs = new Map(); // chart name → its graph div
 // graph div → {sent: when the newest figure that claimed it left the server, digest: that figure's, next:
@@ -143,8 +220,8 @@ function inPagePixels(template) {
 }
 
 // The figure as st.plotly_chart drew it (the width is the element's, set when it is drawn).
-function themed(figure, template) {
-  const layout = { ...(figure.layout || {}), template: inPagePixels(template) };
+function themed(figure) {
+  const layout = { ...(figure.layout || {}), template: inPagePixels(STREAMLIT_TEMPLATE) };
   layout.height = layout.height ?? DEFAULT_HEIGHT;
   if (layout.title !== undefined && layout.title !== null) {
     const title = typeof layout.title === "string" ? { text: layout.title } : layout.title;
@@ -153,7 +230,7 @@ function themed(figure, template) {
   return { data: figure.data || [], layout };
 }
 
-export default function liveChart(component, { template, plotly: plotlyUrl }) {
+export default function liveChart(component, { plotly: plotlyUrl }) {
   const { data, parentElement: root } = component;
   // An element already replaced by a newer frame's (its script ran late) draws nothing.
   if (!root.isConnected) return undefined;
@@ -169,7 +246,7 @@ export default function liveChart(component, { template, plotly: plotlyUrl }) {
   state.sent = message.sent;
   root.dataset.sent = message.sent; // this root's script has run (see adopt)
   if (message.digest !== state.digest || state.last === null) {
-    state.next = { figure: themed(message.figure, template), config: message.config, key: message.key };
+    state.next = { figure: themed(message.figure), config: message.config, key: message.key };
     state.digest = message.digest;
   } else {
     state.last.key = message.key; // the same figure again: nothing to redraw (but a new width)
