@@ -66,9 +66,13 @@ TRAIN_BUTTON = '.st-key-train:not([data-stale="true"]) button:visible'
 WEIGHTS_BUTTON = ".st-key-face_gan-download_weights button"  # key "face_gan.download_weights"
 
 # Nothing is running and every element is drawn (lazily loaded widgets show a skeleton first).
+# Settled: nothing running, nothing still loading, and no training widget's first pacer left, which
+# tells the server once that the page asks for each frame of a live run (ui/live_chart.py: pacer).
 IDLE_JS = """
 () => !document.querySelector('[data-testid="stStatusWidget"]')
   && !document.querySelector('[data-testid="stSkeleton"]')
+  && ![...document.querySelectorAll('[class*="st-key-pace-"]')].some((e) =>
+    [...e.classList].some((c) => c.startsWith('st-key-pace-') && c.endsWith('-page')))
 """
 # Start is back, Pause is gone, nothing is running. While a run is going, the previous run's elements stay
 # in the page greyed out, marked data-stale="true".

@@ -68,7 +68,10 @@ def charts(at: Any) -> list[Chart]:
         if element.type == "plotly_chart":
             spec = proto.spec
         elif proto.component_name == live_chart.COMPONENT:
-            spec = json.dumps(json.loads(proto.bytes)["figure"])
+            data = json.loads(proto.bytes)
+            if data.get("pacer"):
+                continue  # the page's request for a live run's next frame: no chart (live_chart.pacer)
+            spec = json.dumps(data["figure"])
         else:
             continue
         out.append(Chart(key=proto.id.split("-", 2)[-1], id=proto.id, spec=spec))

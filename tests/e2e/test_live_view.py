@@ -57,8 +57,8 @@ def test_charts_stay_on_the_page_between_live_reruns(app):
 
 # Installed before Start: follows each chart's graph (ui/static/live_chart.js marks it data-chart) in a run.
 # A whole new plot (plotly's newPlot, or a plot purged and drawn again) makes a new .svg-container in its
-# graph; a frame drawn in place only sets the graph's data-figure to the key of the frame's element (the
-# graph moves into each new frame's element: it is added to the page again, its plot is not new).
+# graph; a frame drawn in place only sets the graph's data-frame to the figure's (and data-figure to the
+# key of its element, which may be a new one: the graph moves into it, its plot is not new).
 FOLLOW_CHARTS_JS = """() => {
   const seen = window.__charts = {};
   const chart = (name) => (seen[name] ??= {graphs: new Set(), plots: new Set(), figures: new Set()});
@@ -74,12 +74,12 @@ FOLLOW_CHARTS_JS = """() => {
   };
   new MutationObserver((records) => {
     for (const r of records) {
-      const {chart: name, figure} = r.target.dataset || {};
-      if (r.type === 'attributes' && name) chart(name).figures.add(figure);
+      const {chart: name, frame} = r.target.dataset || {};
+      if (r.type === 'attributes' && name) chart(name).figures.add(frame);
       r.addedNodes.forEach(look);
     }
   }).observe(document.body, {
-    subtree: true, childList: true, attributes: true, attributeFilter: ['data-figure'],
+    subtree: true, childList: true, attributes: true, attributeFilter: ['data-frame'],
   });
 }"""
 CHARTS_FOLLOWED_JS = """() => Object.entries(window.__charts).map(([name, c]) =>

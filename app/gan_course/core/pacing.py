@@ -4,11 +4,12 @@ itself, how often a page asks for its picture, and what each frame draws.
 Pure Python (no torch, no Streamlit): the live run (core.live), the executor (core.executor), the widget
 (ui.trainer) and its canvas (ui.canvas) take their numbers and their one decision per frame from here.
 
-A run yields FRAMES snapshots; the page draws every one (AHEAD = 0: the run waits for its page). While a
-run is live the charts take turns: the curves on odd snapshot counts, G's pictures on even ones, the
-costly weight charts every HEAVY_EVERY-th (only the final frame on a crowded server). A whole frame, every
-chart fresh, is drawn for the final snapshot, a new run's first, and a frame alone on the server whose
-charts (by what they cost last time) fit in the time it would otherwise sleep.
+A run yields FRAMES snapshots; the page draws every one (AHEAD = 0: the run waits for its page), and a page
+that asks for each frame gets it when it asks (ASK_WAIT_S), so that none is merged away. While a run is
+live the charts take turns: the curves on odd snapshot counts, G's pictures on even ones, the costly weight
+charts every HEAVY_EVERY-th (only the final frame on a crowded server). A whole frame, every chart fresh,
+is drawn for the final snapshot, a new run's first, and a frame alone on the server whose charts (by what
+they cost last time) fit in the time it would otherwise sleep (a page that does not ask).
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ CHART_EVERY = 2  # (each chart is built on every CHART_EVERY-th snapshot: the gr
 LAYOUT_GAPS = 2 * CHART_EVERY  # ... or for this many snapshot gaps, each chart's turn twice ...
 LIVE_MAX_S = 4.0  # ... or, on a server too crowded for many a second, a few of them, but never longer
 FRAME_GAP_S = 0.007  # two frames leave the server at least this far apart (Streamlit merges closer ones)
+# A page that asks for its frames (its charts' script says when it has drawn and painted one: ui.live_chart's
+# pacer) gets one frame per rerun, when it asks; the browser's own rerun, every ASK_WAIT_S, stands in for a
+# request that did not come (a frame that took the page longer than that, a request lost with a rerun).
+ASK_WAIT_S = 1.0
 
 # --- what a frame draws (ui.canvas) ---
 HEAVY_EVERY = 6  # a multiple of CHART_EVERY: the weight charts come on the pictures' turn
@@ -77,6 +82,18 @@ def plan_frame(
         return FramePlan(frozenset({"curves"}), whole=False)
     heavy = not crowded and snapshots % HEAVY_EVERY == 0
     return FramePlan(frozenset({"pictures", "heavy"} if heavy else {"pictures"}), whole=False)
+
+
+def page_rerun_s(asks: bool) -> float:
+    """How often the browser reruns a live run's picture: every REDRAW_S, or, for a page that asks for each
+    frame itself, every ASK_WAIT_S."""
+    return ASK_WAIT_S if asks else REDRAW_S
+
+
+def waits_for_page(asked_at: float | None, now: float) -> bool:
+    """The frame sent at `asked_at` (None: the page has asked for the next) is still being drawn: a rerun
+    now is the browser's own, not the page's request, and sends no new frame for ASK_WAIT_S."""
+    return asked_at is not None and now - asked_at < ASK_WAIT_S
 
 
 def live_window(snapshot_gap_s: float) -> float:

@@ -61,6 +61,11 @@ class View:
     drawn_run: weakref.ReferenceType[History] | None = None
     # Seconds the last fresh draw of each of GROUPS took (see core.pacing.fits).
     cost_s: dict[str, float] = field(default_factory=dict)
+    progress: tuple[float, str] | None = None  # the progress bar as last drawn
+    # A page whose script asks for each frame (ui.live_chart.pacer): it said so once (`asks`); when the
+    # frame it has not asked past yet was sent (`sent_at`, None: it asked for the next one).
+    asks: bool = False
+    sent_at: float | None = None
 
 
 def cached_figure(
@@ -79,8 +84,15 @@ def cached_figure(
 class Canvas:
     """The placeholders of one widget, laid out once per script run and filled by draw()."""
 
-    def __init__(self, name: str, ctx: Context, view: View, model: str, log_y: bool) -> None:
+    def __init__(
+        self, name: str, ctx: Context, view: View, model: str, log_y: bool, *, one_frame: bool = False
+    ) -> None:
+        """A chart's element has a key per frame (`<widget>.<slot>.<snapshots>`), since a live rerun may draw
+        several frames and a key may appear once in a script run. `one_frame`: this run draws one frame
+        (a page that asks for each): the chart's element keeps its key (`<widget>.<slot>`) from rerun to
+        rerun, and the browser redraws that element with each frame's figure instead of adding a new one."""
         self.name, self.ctx, self.model, self.log_y = name, ctx, model, log_y
+        self.frame_keys = not one_frame
         self.kind = kind(model)  # what the charts show follows the kind's picture and its networks
         self.view, self.figures, self.views = view, view.figures, view.views
         self.shown: dict[str, tuple] = {}  # slot → tag on the page in this script run (a key appears once)
@@ -184,7 +196,8 @@ class Canvas:
             return  # already in its placeholder
         self.shown[slot] = tag
         with self.slots[slot]:
-            live_chart.chart(figure, key=f"{self.name}.{slot}.{tag[0]}", chart=f"{self.name}.{slot}")
+            chart = f"{self.name}.{slot}"
+            live_chart.chart(figure, key=f"{chart}.{tag[0]}" if self.frame_keys else chart, chart=chart)
 
     def show_progress(self, run: LiveRun) -> None:
         at = run.progress()
@@ -192,15 +205,28 @@ class Canvas:
             return
         _ = self.ctx._
         if at.loss:
-            self.progress.progress(at.fraction, text=_(LOSS_LABELS[at.loss]))
-            return
-        text = _(PROGRESS_TEXT) % {
-            "epoch": at.epoch,
-            "total": at.total_epochs,
-            "step": at.step,
-            "steps": at.total_steps,
-        }
+            text = _(LOSS_LABELS[at.loss])
+        else:
+            values = {"epoch": at.epoch, "total": at.total_epochs, "step": at.step, "steps": at.total_steps}
+            text = _(PROGRESS_TEXT) % values
+        self.view.progress = (at.fraction, text)
         self.progress.progress(at.fraction, text=text)
+
+    def draw_again(self, run: LiveRun) -> None:
+        """What the page was last sent, sent again as it was (its progress, every chart as last built): a
+        rerun while the page is still drawing that frame keeps it on the page and shows nothing new."""
+        if self.view.progress is not None:
+            self.progress.progress(self.view.progress[0], text=self.view.progress[1])
+        snap, history = run.last, run.history
+        if snap is None:
+            return
+        self.charted = True
+        tag = self._tag(len(history))
+        if self.kind.game:
+            self._draw_bilinear(history, snap, tag, path=False, curves=False, fill=True)
+            return
+        for group in GROUPS:
+            self._draw_group(group, history, snap, tag, fresh=False)
 
     def draw(self, run: LiveRun, *, crowded: bool = False, spare_s: float = 0.0) -> None:
         """Progress and charts of the run's last snapshot; live, the charts take turns (see the module).

@@ -22,6 +22,7 @@ import functools
 import hashlib
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +72,7 @@ def _stub() -> str:
 
 
 COMPONENT = "gan_course_live_chart"  # the component's name (the tests find its elements by it)
+PACER_KEY = "pace"  # a pacer's key starts with it (style.py hides its element: it shows nothing)
 STUB = _stub()
 _component = st.components.v2.component(
     COMPONENT,
@@ -111,3 +113,14 @@ def chart(figure: Any, *, key: str, chart: str | None = None) -> None:
         }
     )
     _component(key=key, data=f'{head[:-1]}, "figure": {spec}}}'.encode(), height=int(height))
+
+
+def pacer(key: str, frame: int, on_shown: Callable[[], None]) -> None:
+    """The page's request for the frame after `frame`: an element that shows nothing, placed after a live
+    frame's charts. Once the browser has drawn and painted them, its script triggers a rerun of the fragment
+    it is in, with `on_shown` called first (static/live_chart.js: pace). Keyed `pace.…`; a page whose
+    script does not run (a protocol client, a test without a browser) never asks."""
+    _serve()
+    if not key.startswith(f"{PACER_KEY}."):
+        raise ValueError(f"a pacer's key starts with {PACER_KEY}.: {key}")
+    _component(key=key, data=json.dumps({"pacer": True, "frame": frame}).encode(), on_shown_change=on_shown)

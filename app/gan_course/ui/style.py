@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gan_course.ui import shortcuts
+from gan_course.ui import live_chart, shortcuts
 
 # Projector mode scales the root font size. Streamlit sizes all of its text in rem (body, headings, buttons,
 # widget labels, progress text, captions, alerts, the sidebar and its navigation), so one rule scales every
@@ -13,13 +13,15 @@ from gan_course.ui import shortcuts
 PROJECTOR_SCALE = 1.6
 
 # Always on: larger base type and no clutter, for reading at a distance. The Page Down Step button of
-# ui/shortcuts.py is hidden: it is there for its key, not to be seen. A wide formula scrolls in its
+# ui/shortcuts.py is hidden: it is there for its key, not to be seen; so are the live charts' pacers (their
+# script asks for the next frame; hidden, they take no gap in the column). A wide formula scrolls in its
 # focusable box (ui/lesson_page.py), not in KaTeX's own, which a keyboard cannot reach.
 BASE_CSS = f"""
 <style>
 .stMainBlockContainer {{ max-width: 1200px; }}
 .stMarkdown p, .stMarkdown li {{ font-size: 1.08rem; line-height: 1.6; }}
 .st-key-{shortcuts.STEP_REMOTE_BUTTON_KEY} {{ display: none !important; }}
+[class*="st-key-{live_chart.PACER_KEY}-"] {{ display: none !important; }}
 .gan-formula {{ overflow-x: auto; overflow-y: hidden; }}
 .gan-formula .katex-display {{ overflow: visible !important; }}
 .gan-badge {{ display: inline-block; padding: 0.1rem 0.55rem; border-radius: 0.4rem;

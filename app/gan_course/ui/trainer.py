@@ -4,11 +4,12 @@ The run itself is a core `LiveRun` kept in the user's session state and trained 
 training thread (core.executor). This module only places the controls and draws what the run holds:
 
 * the widget is a fragment, so its buttons redraw it without re-creating the lesson around it;
-* while a run is live, its picture is a nested fragment that the browser reruns every REDRAW_S (the
-  rhythm's numbers and decisions are core.pacing's); each such
-  rerun waits for new snapshots and draws each, leaving the last rerun's charts standing until then, so a
-  run is drawn about once per snapshot whatever the load, and a tab that is closed stops asking (the run
-  then pauses itself);
+* while a run is live, its picture is a nested fragment that the browser reruns (the rhythm's numbers
+  and decisions are core.pacing's). A page whose script asks for its frames (ui.live_chart.pacer, said
+  once by a pacer drawn before any run) gets one frame per rerun when it has drawn the last; another
+  (a protocol client) is rerun every REDRAW_S and each rerun draws the new snapshots as they come, leaving
+  the last rerun's charts standing until then. Either way a run is drawn once per snapshot whatever the
+  load, and a tab that is closed stops asking (the run then pauses itself);
 * when the run ends, the whole page reruns once and draws the final frame, so the tools beside the widget
   see the trained weights.
 """
@@ -23,7 +24,15 @@ import streamlit as st
 from gan_course.core.config import TrainConfig
 from gan_course.core.executor import EXECUTOR
 from gan_course.core.live import LiveRun
-from gan_course.core.pacing import CROWDED, FRAME_GAP_S, LIVE_MAX_S, REDRAW_S, live_window, spare_s
+from gan_course.core.pacing import (
+    CROWDED,
+    FRAME_GAP_S,
+    LIVE_MAX_S,
+    live_window,
+    page_rerun_s,
+    spare_s,
+    waits_for_page,
+)
 from gan_course.core.snapshot import params_to_json
 from gan_course.core.threads import use_training_threads
 from gan_course.i18n import N_
@@ -78,9 +87,48 @@ def _compare(spec: Spec, cfg: TrainConfig) -> None:
 
 
 def _live(spec: Spec, model: str, log_y: bool) -> None:
-    """The picture of a live run, rerun by the browser every REDRAW_S while the run is live.
+    """The picture of a live run, rerun by the browser while the run is live (core.pacing.page_rerun_s)."""
+    if _view(spec).asks:
+        _asked(spec, model, log_y)
+    else:
+        _window(spec, model, log_y)
 
-    One rerun draws every new snapshot for its window (LIVE_S, longer on a crowded server), waiting for
+
+def _asked(spec: Spec, model: str, log_y: bool) -> None:
+    """A page that asks for each frame: one frame per rerun, drawn when the page asks for it.
+
+    The pacer after the frame's charts asks, once the browser has drawn and painted them, by rerunning this
+    fragment (ui.live_chart.pacer), so a busy page gets its frames later and none is merged away. A rerun
+    that is the browser's own (every ASK_WAIT_S) while the page still draws sends the frame again as it was;
+    a frame drawn longer ago than that is taken as seen. The run trains the next snapshot meanwhile."""
+    run, view, ctx = _run(spec), _view(spec), current()
+    if not run.running:
+        shell.rerun_page()  # the final frame, as _window draws it
+    new = not waits_for_page(view.sent_at, time.monotonic())
+    if new and run.wait(view.version, LIVE_MAX_S) == view.version:
+        new = False  # nothing new for a while (a crowded server): what the page shows, sent again
+    if not run.running:
+        shell.rerun_page()
+    canvas = Canvas(spec.name, ctx, view, model, log_y, one_frame=True)
+    if new:
+        version = run.version
+        live = EXECUTOR.live_runs()
+        canvas.draw(run, crowded=live > CROWDED)
+        view.version, view.sent_at = version, time.monotonic()
+        run.seen(version)
+    else:
+        canvas.draw_again(run)
+    live_chart.pacer(f"{live_chart.PACER_KEY}.{spec.name}.{view.version}", view.version, lambda: _shown(view))
+
+
+def _shown(view: View) -> None:
+    """The page has drawn the frame it was sent last, and asks for the next."""
+    view.sent_at = None
+
+
+def _window(spec: Spec, model: str, log_y: bool) -> None:
+    """A page that does not ask (its script has not said it does, or does not run, as a protocol client's):
+    one rerun draws every new snapshot for its window (LIVE_S, longer on a crowded server), waiting for
     each, then hands back, since Streamlit answers a click (Pause) only between two reruns. The charts of
     the last rerun stay on the page until this one lays out its own, so it lays them out only once it has
     something new to draw. A run with nothing new for LIVE_MAX_S is drawn again as it is, before the
@@ -114,6 +162,11 @@ def _live(spec: Spec, model: str, log_y: bool) -> None:
         if canvas is not None and age >= window:
             return
         run.wait(view.version, max(0.0, (window if canvas is not None else LIVE_MAX_S) - age))
+
+
+def _asks(view: View) -> None:
+    """The page's script runs and asks for its frames (its first pacer, drawn before any run, said so)."""
+    view.asks = True
 
 
 def _message(run: LiveRun, ctx: Context, slot: Any) -> None:
@@ -231,9 +284,12 @@ def render(spec: Spec) -> None:
         return
     log_y = _buttons(spec, run, cfg, ctx)
     message = st.empty()
+    if not view.asks:  # until the page's script says it asks for its frames (ui.live_chart.pacer)
+        live_chart.pacer(f"{live_chart.PACER_KEY}.{spec.name}.page", -1, lambda: _asks(view))
     if run.running and run.job != "sweep":  # a sweep draws itself live in its panel (ui.sweep_panel)
-        st.fragment(_live, run_every=REDRAW_S)(spec, cfg.model, log_y)
+        st.fragment(_live, run_every=page_rerun_s(view.asks))(spec, cfg.model, log_y)
     else:
+        view.sent_at = None  # no frame of a live run is on its way
         # In a container, as the live fragment draws in its own: the charts keep their places in the page
         # from the live frames to this one, and each keeps its graph (ui.live_chart).
         with st.container():

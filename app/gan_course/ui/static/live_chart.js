@@ -99,7 +99,7 @@ const STREAMLIT_TEMPLATE = {
 const graphs = new Map(); // chart name → its graph div
 // graph div → {sent: when the newest figure that claimed it left the server, digest: that figure's, next:
 // the figure to draw next or null, last: the config and key of the one drawn, watcher: keeps it as wide
-// as its element}
+// as its element (watched), measured and width: the element last measured and its width}
 const states = new WeakMap();
 let plotly = null; // the promise of plotly.js, loaded once per page
 
@@ -124,7 +124,8 @@ function loadPlotly(url) {
 function stateOf(graph) {
   let state = states.get(graph);
   if (state === undefined) {
-    state = { sent: -Infinity, digest: null, next: null, last: null, watcher: null };
+    state = { sent: -Infinity, digest: null, next: null, last: null };
+    Object.assign(state, { watcher: null, watched: null, measured: null, width: 0 });
     states.set(graph, state);
   }
   return state;
@@ -136,7 +137,7 @@ function stateOf(graph) {
 // a new width gets a new plot (a window resized, never a frame of a run).
 function render(Plotly, graph) {
   const state = stateOf(graph);
-  const width = graph.parentElement ? graph.parentElement.getBoundingClientRect().width : 0;
+  const width = widthOf(graph, state);
   if (width === 0) return;
   const drawn = graph._fullLayout;
   const wide = Math.max(width, MIN_WIDTH);
@@ -147,12 +148,35 @@ function render(Plotly, graph) {
   const layout = { ...next.figure.layout, width: wide };
   if (drawn && drawn.width !== wide) Plotly.newPlot(graph, next.figure.data, layout, next.config);
   else Plotly.react(graph, next.figure.data, layout, next.config);
-  graph.dataset.figure = next.key; // the key of the element whose figure the graph shows (for the tests)
+  // for the tests: the key of the element whose figure the graph shows, and which of its figures it is
+  graph.dataset.figure = next.key;
+  if (next.sent !== undefined) graph.dataset.frame = next.sent;
+}
+
+// The width of the element the graph is in. Measuring it forces the browser to lay out the page, which
+// Streamlit has just changed: once per element is enough, since its watcher is told of every new width
+// (a frame of a run, drawn into the same element, is not measured again).
+function widthOf(graph, state) {
+  const root = graph.parentElement;
+  if (root === null) return 0;
+  if (state.measured !== root) {
+    state.measured = root;
+    state.width = root.getBoundingClientRect().width;
+  }
+  return state.width;
 }
 
 function watch(Plotly, graph) {
   const state = stateOf(graph);
-  state.watcher ??= new ResizeObserver(() => render(Plotly, graph));
+  state.watcher ??= new ResizeObserver((entries) => {
+    const entry = entries[entries.length - 1];
+    if (entry.target !== graph.parentElement) return;
+    state.measured = entry.target;
+    state.width = entry.contentRect.width;
+    render(Plotly, graph);
+  });
+  if (state.watched === graph.parentElement) return;
+  state.watched = graph.parentElement;
   state.watcher.disconnect();
   state.watcher.observe(graph.parentElement);
 }
@@ -230,11 +254,34 @@ function themed(figure) {
   return { data: figure.data || [], layout };
 }
 
+// A pacer (live_chart.pacer): the page's request for the next frame of a live run. It comes after the
+// frame's charts, so its script runs after theirs, and it answers once plotly.js is here, those charts are
+// drawn (their Plotly.react ran in the promise callbacks queued before this one) and the browser has
+// painted them: a busy page asks later, and the server sends no frame that the page could merge away.
+// A page's first pacer, before any run, tells the server that this page asks for its frames.
+const afterPaint = (then) => requestAnimationFrame(() => setTimeout(then, 0));
+
+function pace(component, message, plotlyUrl) {
+  let asked = false;
+  loadPlotly(plotlyUrl)
+    .then(() =>
+      afterPaint(() => {
+        if (!asked && component.parentElement.isConnected) component.setTriggerValue("shown", message.frame);
+        asked = true;
+      }),
+    )
+    .catch((error) => console.error(error));
+  return () => {
+    asked = true; // a pacer taken off the page (its run paused, the page rerun) asks for nothing
+  };
+}
+
 export default function liveChart(component, { plotly: plotlyUrl }) {
   const { data, parentElement: root } = component;
   // An element already replaced by a newer frame's (its script ran late) draws nothing.
   if (!root.isConnected) return undefined;
   const message = JSON.parse(new TextDecoder().decode(data));
+  if (message.pacer) return pace(component, message, plotlyUrl);
   let graph = graphs.get(message.chart);
   if (graph === undefined) {
     graph = document.createElement("div");
@@ -246,7 +293,8 @@ export default function liveChart(component, { plotly: plotlyUrl }) {
   state.sent = message.sent;
   root.dataset.sent = message.sent; // this root's script has run (see adopt)
   if (message.digest !== state.digest || state.last === null) {
-    state.next = { figure: themed(message.figure), config: message.config, key: message.key };
+    const { config, key, sent } = message;
+    state.next = { figure: themed(message.figure), config, key, sent };
     state.digest = message.digest;
   } else {
     state.last.key = message.key; // the same figure again: nothing to redraw (but a new width)
