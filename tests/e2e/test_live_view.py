@@ -149,3 +149,32 @@ def test_charts_lie_on_the_template_st_plotly_chart_lays(app, projector):
     assert len(ours) >= 4
     for template in ours:
         assert _close(template, streamlits), f"{template} != {streamlits}"
+
+
+# Installed before Start: every value the progress bar takes (aria-valuenow) while the page is watched.
+FOLLOW_PROGRESS_JS = """() => {
+  const seen = window.__progress = [];
+  new MutationObserver(() => {
+    const bar = document.querySelector('[data-testid="stMain"] [role="progressbar"]');
+    const value = bar && bar.getAttribute('aria-valuenow');
+    if (value !== null && seen[seen.length - 1] !== value) seen.push(value);
+  }).observe(document.body, {
+    subtree: true, childList: true, attributes: true, attributeFilter: ['aria-valuenow'],
+  });
+}"""
+
+
+@pytest.mark.parametrize("stem", ["01_generative_discriminative", "03_slanted_island"])
+def test_every_frame_of_a_short_run_reaches_the_page(app, stem):
+    """A default run of lessons 1 and 3 is over on the server in a third of a second; the page still shows
+    its frames one after another (it asks for each: ui/live_chart.py's pacer), where it showed only the
+    last one when the server sent them as fast as they came (docs/benchmarks.md, 2026-12-07)."""
+    app.goto(URL_OF[stem])
+    app.page.evaluate(FOLLOW_PROGRESS_JS)
+    app.button("train").click()
+    app.wait_run_finished()
+    app.wait()
+    app.assert_clean()
+    shown = app.page.evaluate("window.__progress")
+    assert len(set(shown)) >= 20, f"the page showed {len(set(shown))} of the run's 25 frames: {shown}"
+    assert shown == sorted(shown, key=float), f"frames out of order: {shown}"

@@ -12,7 +12,7 @@ from gan_course.core.device import device_label, resolve_device
 from gan_course.core.threads import use_training_threads
 from gan_course.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, language_name
 from gan_course.lessons import PAGES
-from gan_course.ui import class_member, remedies, style
+from gan_course.ui import class_member, no_delay, remedies, style
 from gan_course.ui.context import HIDDEN_KEY, LANG_KEY, PROJECTOR_KEY, STAGE_KEY, current
 from gan_course.ui.run_text import FIELD_LABELS, LINK_LABELS
 
@@ -168,9 +168,15 @@ def _stage_exit() -> None:
     )
 
 
+NO_DELAY_KEY = "shell.no_delay"  # this session's page has its messages sent at once (ui/no_delay.py)
+
+
 def run() -> None:
     # Streamlit runs each script run on a thread of its own, and Step and slow motion train on it.
     use_training_threads()
+    if not st.session_state.get(NO_DELAY_KEY):  # once a session: its own socket, accepted before this run
+        no_delay.turn_off_nagle(int(st.get_option("server.port")))
+        st.session_state[NO_DELAY_KEY] = True
     _read_link_once()
     projector = bool(st.session_state.get(PROJECTOR_KEY))
     # The clean stage hides the sidebar with CSS rather than through initial_sidebar_state: the browser

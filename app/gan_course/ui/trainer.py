@@ -118,7 +118,8 @@ def _asked(spec: Spec, model: str, log_y: bool) -> None:
         run.seen(version)
     else:
         canvas.draw_again(run)
-    live_chart.pacer(f"{live_chart.PACER_KEY}.{spec.name}.{view.version}", view.version, lambda: _shown(view))
+    # One element from frame to frame (the browser gives it each frame's number; its script asks again).
+    live_chart.pacer(f"{live_chart.PACER_KEY}.{spec.name}.live", view.version, lambda: _shown(view))
 
 
 def _shown(view: View) -> None:
