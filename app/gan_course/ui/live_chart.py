@@ -91,6 +91,21 @@ def _serve() -> None:
             raise RuntimeError(f"Streamlit serves {path} as {served.name}, the page asks for {folder}")
 
 
+SENT_KEY = "live_chart.sent"  # session state: chart → (digest, sent) of the figure it was sent last
+
+
+def _sent(chart: str, digest: str) -> int:
+    """When this session was sent the chart's figure: now, or, for the figure it was sent last, then. An
+    element sent again unchanged is then the same to the byte, and the page keeps the element it has (it
+    compares each message's hash with the element's): no re-render, no script run, nothing drawn."""
+    last: dict[str, tuple[str, int]] = st.session_state.setdefault(SENT_KEY, {})
+    if chart in last and last[chart][0] == digest:
+        return last[chart][1]
+    sent = time.time_ns() // 1000  # µs: exact in a JavaScript number
+    last[chart] = (digest, sent)
+    return sent
+
+
 def chart(figure: Any, *, key: str, chart: str | None = None) -> None:
     """Draw `figure` at the cursor of the current container, as wide as it, in an element keyed `key`.
 
@@ -101,8 +116,8 @@ def chart(figure: Any, *, key: str, chart: str | None = None) -> None:
     height = figure.layout.height if figure.layout.height is not None else DEFAULT_HEIGHT
     # `sent` orders a chart's figures: an element whose script runs after a newer one's draws nothing;
     # `digest` tells a figure sent again unchanged (a chart off its turn, a page rerun), which is not redrawn.
-    sent = time.time_ns() // 1000  # µs: exact in a JavaScript number
     digest = hashlib.md5(spec.encode(), usedforsecurity=False).hexdigest()
+    sent = _sent(chart or key, digest)
     head = json.dumps(
         {
             "chart": chart or key,
