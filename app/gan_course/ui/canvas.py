@@ -45,6 +45,7 @@ class Drawn:
     tag: tuple = ()
     figure: Any = None
     reuse: FigureSlot = field(default_factory=FigureSlot)
+    prepared: live_chart.Prepared | None = None  # the figure as its element sends it (kept until rebuilt)
 
 
 Figures = dict[str, Drawn]  # slot → what was drawn there
@@ -77,7 +78,7 @@ def cached_figure(
     if drawn.figure is None or drawn.tag[1:] != tag[1:] or (fresh and drawn.tag != tag):
         with reusing(drawn.reuse):
             drawn.figure = build()
-        drawn.tag = tag
+        drawn.tag, drawn.prepared = tag, None
     return drawn.tag, drawn.figure
 
 
@@ -195,9 +196,12 @@ class Canvas:
         if self.shown.get(slot) == tag:
             return  # already in its placeholder
         self.shown[slot] = tag
+        drawn = self.figures[slot]
+        drawn.prepared = drawn.prepared or live_chart.prepare(figure)
         with self.slots[slot]:
             chart = f"{self.name}.{slot}"
-            live_chart.chart(figure, key=f"{chart}.{tag[0]}" if self.frame_keys else chart, chart=chart)
+            key = f"{chart}.{tag[0]}" if self.frame_keys else chart
+            live_chart.chart(figure, key=key, chart=chart, prepared=drawn.prepared)
 
     def show_progress(self, run: LiveRun) -> None:
         at = run.progress()

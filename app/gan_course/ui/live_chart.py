@@ -23,6 +23,7 @@ import hashlib
 import json
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -106,17 +107,34 @@ def _sent(chart: str, digest: str) -> int:
     return sent
 
 
-def chart(figure: Any, *, key: str, chart: str | None = None) -> None:
+@dataclass(frozen=True)
+class Prepared:
+    """A figure as an element sends it: its JSON (plotly.io.to_json, as st.plotly_chart sends it), that
+    JSON's digest and the figure's height. A figure sent again (a chart off its turn) need not be
+    serialised again: ui.canvas keeps this beside the figure until it is rebuilt."""
+
+    spec: str
+    digest: str
+    height: int
+
+
+def prepare(figure: Any) -> Prepared:
+    spec = plotly.io.to_json(figure, validate=False)
+    height = figure.layout.height if figure.layout.height is not None else DEFAULT_HEIGHT
+    return Prepared(spec, hashlib.md5(spec.encode(), usedforsecurity=False).hexdigest(), int(height))
+
+
+def chart(figure: Any, *, key: str, chart: str | None = None, prepared: Prepared | None = None) -> None:
     """Draw `figure` at the cursor of the current container, as wide as it, in an element keyed `key`.
 
     `chart` names what the figure shows (default: the key): an element with a new key (a new frame of a
-    live chart) redraws the graph of the last element of the same chart in place."""
+    live chart) redraws the graph of the last element of the same chart in place. `prepared`: the figure
+    as prepare() gave it, if the caller kept it."""
     _serve()
-    spec = plotly.io.to_json(figure, validate=False)  # as st.plotly_chart sends it
-    height = figure.layout.height if figure.layout.height is not None else DEFAULT_HEIGHT
+    prepared = prepared or prepare(figure)
+    spec, digest, height = prepared.spec, prepared.digest, prepared.height
     # `sent` orders a chart's figures: an element whose script runs after a newer one's draws nothing;
     # `digest` tells a figure sent again unchanged (a chart off its turn, a page rerun), which is not redrawn.
-    digest = hashlib.md5(spec.encode(), usedforsecurity=False).hexdigest()
     sent = _sent(chart or key, digest)
     head = json.dumps(
         {
@@ -127,7 +145,7 @@ def chart(figure: Any, *, key: str, chart: str | None = None) -> None:
             "config": CONFIG,
         }
     )
-    _component(key=key, data=f'{head[:-1]}, "figure": {spec}}}'.encode(), height=int(height))
+    _component(key=key, data=f'{head[:-1]}, "figure": {spec}}}'.encode(), height=height)
 
 
 def pacer(key: str, frame: int, on_shown: Callable[[], None]) -> None:
