@@ -5,17 +5,23 @@ from __future__ import annotations
 import pytest
 
 from gan_course.core.pacing import (
+    ASK_WAIT_S,
     CHART_EVERY,
+    CROWDED,
     FRAME_GAP_S,
     GROUPS,
     HEAVY_EVERY,
     LAYOUT_GAPS,
     LIVE_MAX_S,
     LIVE_S,
+    REDRAW_S,
+    asked_frames,
     fits,
     live_window,
+    page_rerun_s,
     plan_frame,
     spare_s,
+    waits_for_page,
 )
 
 ALL = frozenset(GROUPS)
@@ -69,3 +75,17 @@ def test_a_live_rerun_lasts_between_live_s_and_live_max_s():
 def test_only_a_run_alone_on_the_server_has_time_to_spare():
     assert spare_s(1, 0.002) == pytest.approx(FRAME_GAP_S - 0.002)
     assert spare_s(2, 0.0) == 0.0 and spare_s(0, 0.0) == 0.0
+
+
+def test_a_page_that_asks_gets_each_frame_when_it_asks_unless_the_server_is_crowded():
+    assert asked_frames(True, 1) and asked_frames(True, CROWDED)
+    assert not asked_frames(True, CROWDED + 1)  # snapshots come far apart: a window of frames
+    assert not asked_frames(False, 1)  # a protocol client never asks
+    # the browser's own reruns: every REDRAW_S, or only as a stand-in for a request that did not come
+    assert page_rerun_s(False) == REDRAW_S < page_rerun_s(True) == ASK_WAIT_S
+
+
+def test_a_frame_sent_is_awaited_for_ask_wait_s_then_taken_as_seen():
+    assert not waits_for_page(None, 100.0)  # the page asked for the next one
+    assert waits_for_page(100.0, 100.0 + ASK_WAIT_S / 2)
+    assert not waits_for_page(100.0, 100.0 + ASK_WAIT_S)

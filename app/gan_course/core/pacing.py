@@ -5,7 +5,7 @@ Pure Python (no torch, no Streamlit): the live run (core.live), the executor (co
 (ui.trainer) and its canvas (ui.canvas) take their numbers and their one decision per frame from here.
 
 A run yields FRAMES snapshots; the page draws every one (AHEAD = 0: the run waits for its page), and a page
-that asks for each frame gets it when it asks (ASK_WAIT_S), so that none is merged away. While a run is
+that asks for each frame gets it when it asks (asked_frames), so that none is merged away. While a run is
 live the charts take turns: the curves on odd snapshot counts, G's pictures on even ones, the costly weight
 charts every HEAVY_EVERY-th (only the final frame on a crowded server). A whole frame, every chart fresh,
 is drawn for the final snapshot, a new run's first, and a frame alone on the server whose charts (by what
@@ -82,6 +82,13 @@ def plan_frame(
         return FramePlan(frozenset({"curves"}), whole=False)
     heavy = not crowded and snapshots % HEAVY_EVERY == 0
     return FramePlan(frozenset({"pictures", "heavy"} if heavy else {"pictures"}), whole=False)
+
+
+def asked_frames(asks: bool, live_runs: int) -> bool:
+    """Each frame is sent when the page asks (one per rerun): for a page that asks, on a server that is not
+    crowded. On a crowded one the snapshots come far apart, none is merged away unasked, and a rerun per
+    frame would cost every page and the server more (20 browsers on one machine: half as long again)."""
+    return asks and live_runs <= CROWDED
 
 
 def page_rerun_s(asks: bool) -> float:

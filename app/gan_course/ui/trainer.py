@@ -28,6 +28,7 @@ from gan_course.core.pacing import (
     CROWDED,
     FRAME_GAP_S,
     LIVE_MAX_S,
+    asked_frames,
     live_window,
     page_rerun_s,
     spare_s,
@@ -87,8 +88,9 @@ def _compare(spec: Spec, cfg: TrainConfig) -> None:
 
 
 def _live(spec: Spec, model: str, log_y: bool) -> None:
-    """The picture of a live run, rerun by the browser while the run is live (core.pacing.page_rerun_s)."""
-    if _view(spec).asks:
+    """The picture of a live run, rerun by the browser while the run is live (core.pacing.page_rerun_s):
+    a frame per rerun when the page asks for each (core.pacing.asked_frames), else a window of frames."""
+    if asked_frames(_view(spec).asks, EXECUTOR.live_runs()):
         _asked(spec, model, log_y)
     else:
         _window(spec, model, log_y)
@@ -135,6 +137,7 @@ def _window(spec: Spec, model: str, log_y: bool) -> None:
     something new to draw. A run with nothing new for LIVE_MAX_S is drawn again as it is, before the
     rerun's end would clear its charts."""
     run, view, ctx = _run(spec), _view(spec), current()
+    view.sent_at = None  # no frame waits for the page's request
     began = time.monotonic()
     # Each rerun lays out its charts afresh, and a crowded server makes snapshots come seconds apart: a
     # rerun that lasts several of them sends every chart on its turn, yet lays them out only once.
