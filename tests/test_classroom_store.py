@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import urllib.parse
 
 import pytest
 
@@ -38,6 +39,11 @@ def redis_url() -> str:
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"{REDIS_ENV} is not set in CI: .ci/run starts redis-server and sets it")
         pytest.skip(f"no Redis server: set {REDIS_ENV}=redis://127.0.0.1:6390/0 (.ci/run does)")
+    # Each test flushes the database it uses: each pytest-xdist worker gets one of its own (gw0 → 1, …),
+    # so that one worker's flush never removes a class another worker's test has just created.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if worker.startswith("gw") and worker[2:].isdigit():
+        url = urllib.parse.urlsplit(url)._replace(path=f"/{int(worker[2:]) % 15 + 1}").geturl()
     return url
 
 
