@@ -104,18 +104,15 @@ def _asked(spec: Spec, model: str, log_y: bool) -> None:
     that is the browser's own (every ASK_WAIT_S) while the page still draws sends the frame again as it was;
     a frame drawn longer ago than that is taken as seen. The run trains the next snapshot meanwhile."""
     run, view, ctx = _run(spec), _view(spec), current()
-    if not run.running:
-        shell.rerun_page()  # the final frame, as _window draws it
     new = not waits_for_page(view.sent_at, time.monotonic())
     if new and run.wait(view.version, LIVE_MAX_S) == view.version:
-        new = False  # nothing new for a while (a crowded server): what the page shows, sent again
+        new = False  # nothing new for a while: what the page shows, sent again
     if not run.running:
-        shell.rerun_page()
+        shell.rerun_page()  # the final frame, as _window draws it
     canvas = Canvas(spec.name, ctx, view, model, log_y, one_frame=True)
     if new:
         version = run.version
-        live = EXECUTOR.live_runs()
-        canvas.draw(run, crowded=live > CROWDED)
+        canvas.draw(run)  # not crowded: asked_frames said so
         view.version, view.sent_at = version, time.monotonic()
         run.seen(version)
     else:
