@@ -64,6 +64,8 @@ PROGRESS_MSGID = "Epoch %(epoch)s of %(total)s · step %(step)s of %(steps)s"  #
 # ':visible' (Playwright): a button with help text is drawn twice, one copy hidden.
 TRAIN_BUTTON = '.st-key-train:not([data-stale="true"]) button:visible'
 WEIGHTS_BUTTON = ".st-key-face_gan-download_weights button"  # key "face_gan.download_weights"
+# The progress bar: st.progress's, or, while a page plays a live run, its player's (ui/playback.py).
+PROGRESS_BAR = '[data-testid="stProgress"], .gan-progress'
 
 # Nothing is running and every element is drawn (lazily loaded widgets show a skeleton first).
 # Settled: nothing running, nothing still loading, and no training widget's first pacer left, which
@@ -332,7 +334,7 @@ async def _train(session: Session, timeout_ms: float, resumes: int) -> None:
                 session.finished = True
                 return
             notes = await page.locator('[data-testid="stAlert"]').all_inner_texts()
-            progress = await page.locator('[data-testid="stProgress"]').all_inner_texts()
+            progress = await page.locator(PROGRESS_BAR).all_inner_texts()
             session.pauses.append(" | ".join(n.strip() for n in [*progress[:1], *notes])[:200])
             if session.resumes >= resumes:
                 break
@@ -345,7 +347,7 @@ async def _train(session: Session, timeout_ms: float, resumes: int) -> None:
         session.error = f"training: {type(err).__name__}: {err}".splitlines()[0]
     if session.error and page is not None:
         try:
-            bar = page.locator('[data-testid="stProgress"]')
+            bar = page.locator(PROGRESS_BAR)
             if await bar.count():
                 session.error += f" (progress: {(await bar.first.inner_text()).strip()!r})"
         except Exception:

@@ -69,8 +69,8 @@ def charts(at: Any) -> list[Chart]:
             spec = proto.spec
         elif proto.component_name == live_chart.COMPONENT:
             data = json.loads(proto.bytes)
-            if data.get("pacer"):
-                continue  # the page's request for a live run's next frame: no chart (live_chart.pacer)
+            if "figure" not in data:
+                continue  # a pacer, a player or a holder of a played run (live_chart): no figure of its own
             spec = json.dumps(data["figure"])
         else:
             continue

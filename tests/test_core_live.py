@@ -15,6 +15,7 @@ from gan_course.core import live
 from gan_course.core.config import preset
 from gan_course.core.executor import Executor
 from gan_course.core.live import LiveRun, rhythm
+from gan_course.core.pacing import PLAY_AHEAD
 from gan_course.core.trainer import Trainer
 
 
@@ -135,6 +136,25 @@ def test_a_snapshot_made_while_the_page_drew_an_older_version_still_waits_to_be_
     assert run.wants_work()
     run.work(1.0)
     assert len(run.history) == 2 and not run.wants_work()
+
+
+def test_a_page_that_plays_its_frames_lets_the_run_go_ahead_and_knows_what_it_was_sent():
+    run = LiveRun()
+    run.start(_faces(epochs=20))
+    run.work(1.0)  # the first snapshot, made before the page looked
+    assert run.drawn_history() == 0 and not run.wants_work()
+    run.seen(run.version, ahead=PLAY_AHEAD)  # sent to a page that plays it: the run need not wait
+    assert run.drawn_history() == 1
+    for _ in range(3):
+        assert run.wants_work()
+        run.work(1.0)
+    assert len(run.history) == 4 and run.drawn_history() == 1  # three made, none sent yet
+    run.pause()
+    run.seen(run.version)  # the page drew the paused run: all of it
+    run.start(_faces(epochs=20))  # a resume keeps the history, and what the page drew of it
+    assert run.drawn_history() == 4 and run.wants_work()
+    run.work(1.0)
+    assert not run.wants_work()  # until its page says how it draws, one snapshot at a time
 
 
 def test_step_makes_one_update_and_reset_forgets_everything():

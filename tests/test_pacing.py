@@ -6,6 +6,7 @@ import pytest
 
 from gan_course.core.pacing import (
     ASK_WAIT_S,
+    BATCH_S,
     CHART_EVERY,
     CROWDED,
     FRAME_GAP_S,
@@ -14,14 +15,15 @@ from gan_course.core.pacing import (
     LAYOUT_GAPS,
     LIVE_MAX_S,
     LIVE_S,
+    PLAY_GAP_S,
     REDRAW_S,
-    asked_frames,
+    batch_due,
     fits,
     live_window,
     page_rerun_s,
     plan_frame,
+    played_frames,
     spare_s,
-    waits_for_page,
 )
 
 ALL = frozenset(GROUPS)
@@ -77,15 +79,18 @@ def test_only_a_run_alone_on_the_server_has_time_to_spare():
     assert spare_s(2, 0.0) == 0.0 and spare_s(0, 0.0) == 0.0
 
 
-def test_a_page_that_asks_gets_each_frame_when_it_asks_unless_the_server_is_crowded():
-    assert asked_frames(True, 1) and asked_frames(True, CROWDED)
-    assert not asked_frames(True, CROWDED + 1)  # snapshots come far apart: a window of frames
-    assert not asked_frames(False, 1)  # a protocol client never asks
+def test_a_page_that_asks_plays_its_frames_unless_the_server_is_crowded():
+    assert played_frames(True, 1) and played_frames(True, CROWDED)
+    assert not played_frames(True, CROWDED + 1)  # snapshots come far apart: a window of frames
+    assert not played_frames(False, 1)  # a protocol client never asks
     # the browser's own reruns: every REDRAW_S, or only as a stand-in for a request that did not come
     assert page_rerun_s(False) == REDRAW_S < page_rerun_s(True) == ASK_WAIT_S
 
 
-def test_a_frame_sent_is_awaited_for_ask_wait_s_then_taken_as_seen():
-    assert not waits_for_page(None, 100.0)  # the page asked for the next one
-    assert waits_for_page(100.0, 100.0 + ASK_WAIT_S / 2)
-    assert not waits_for_page(100.0, 100.0 + ASK_WAIT_S)
+def test_batches_leave_batch_s_apart_and_the_first_at_once():
+    assert batch_due(None, 100.0) == 0.0
+    assert batch_due(100.0, 100.0) == pytest.approx(BATCH_S)
+    assert batch_due(100.0, 100.0 + BATCH_S / 2) == pytest.approx(BATCH_S / 2)
+    assert batch_due(100.0, 100.0 + 2 * BATCH_S) == 0.0
+    # a default run's 25 frames play in about a second at the least, and a batch holds several of them
+    assert 0.8 <= 25 * PLAY_GAP_S <= 1.0 and BATCH_S >= 4 * PLAY_GAP_S

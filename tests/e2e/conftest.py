@@ -41,8 +41,9 @@ def _load_script():
 
 LOAD_SCRIPT = _load_script()
 CHROMIUM, CHROMIUM_ARGS = LOAD_SCRIPT.CHROMIUM, LOAD_SCRIPT.CHROMIUM_ARGS
-PROGRESS_MSGID, IDLE_JS, RUN_FINISHED_JS = (
+PROGRESS_MSGID, PROGRESS_BAR, IDLE_JS, RUN_FINISHED_JS = (
     LOAD_SCRIPT.PROGRESS_MSGID,
+    LOAD_SCRIPT.PROGRESS_BAR,
     LOAD_SCRIPT.IDLE_JS,
     LOAD_SCRIPT.RUN_FINISHED_JS,
 )
@@ -349,7 +350,7 @@ class App:
         return self.query().get("lang", "en")
 
     def progress(self, lang: str | None = None) -> dict[str, int] | None:
-        bar = self.page.locator('[data-testid="stProgress"]')
+        bar = self.page.locator(PROGRESS_BAR)
         if not bar.count():
             return None
         return parse_progress(bar.first.inner_text(), lang or self.lang())

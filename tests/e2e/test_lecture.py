@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 from short_runs import RING_REMEDIES, SHORT_RUNS
 
-from conftest import PROGRESS_MSGID
+from conftest import PROGRESS_BAR, PROGRESS_MSGID
 from gan_course import lessons
 from gan_course.i18n import LANGUAGES, gettext_for
 
@@ -141,7 +141,7 @@ def test_a_focused_link_shows_the_widget_alone(app, lang):
 def expect_progress(app, lang: str, step: int, steps: int) -> None:
     """The progress bar's text says this step (of a kind with one step an epoch, as the Dirac-GAN's)."""
     text = gettext_for(lang)(PROGRESS_MSGID) % {"epoch": step, "total": steps, "step": step, "steps": steps}
-    expect(app.page.locator('[data-testid="stProgress"]')).to_have_text(text, timeout=30_000)
+    expect(app.page.locator(PROGRESS_BAR).first).to_have_text(text, timeout=30_000)
 
 
 def test_a_presenter_remote_steps_and_runs_lesson_6_on_a_projector(app):
@@ -155,7 +155,7 @@ def test_a_presenter_remote_steps_and_runs_lesson_6_on_a_projector(app):
     seed.click()
     seed.press("k")
     app.page.wait_for_timeout(1500)  # a run would show its progress bar by now
-    assert app.page.locator('[data-testid="stProgress"]').count() == 0, "a K typed into a field started a run"
+    assert app.page.locator(PROGRESS_BAR).count() == 0, "a K typed into a field started a run"
     seed.blur()
     app.page.keyboard.press("ArrowRight")
     expect_progress(app, lang, 1, steps)

@@ -42,6 +42,12 @@ class Progress:
     total_steps: int
     loss: str
 
+    @classmethod
+    def at(cls, snap: Snapshot) -> Progress:
+        """Where a training run stood at one of its snapshots."""
+        fraction = min(1.0, snap.step / snap.total_steps) if snap.total_steps else 1.0
+        return cls(fraction, snap.epoch, snap.total_epochs, snap.step, snap.total_steps, "")
+
 
 def rhythm(config: TrainConfig, frames: int = FRAMES) -> TrainConfig:
     """The config with its snapshot rhythm set: `every` as given, or total_steps // frames."""
@@ -82,6 +88,7 @@ class LiveRun:
         self.version = 0
         self.drawn = 0  # the version the page drew last
         self._drawn_snapshots = 0  # snapshots (of history or comparison) the page had when it drew last
+        self._ahead = AHEAD  # snapshots the run may make past those (more for a page that plays its frames)
         self._snapshots_at = {0: 0}  # version → the snapshots it showed, for the versions not seen yet
         self._last_seen = clock()
         self._gap_s = 0.0  # a running mean of the time between two frames the page drew
@@ -115,6 +122,11 @@ class LiveRun:
             return None
         return Progress(min(1.0, t.step / t.total_steps), t.epoch, t.config.epochs, t.step, t.total_steps, "")
 
+    def drawn_history(self) -> int:
+        """How many snapshots of the run's history the page has drawn (or was sent to play)."""
+        others = self._snapshots() - len(self.history)  # a comparison's and a sweep's, drawn or not
+        return min(len(self.history), max(0, self._drawn_snapshots - others))
+
     def snapshot_work_s(self) -> float:
         """About how long the executor trains between two snapshots of the run (from the last slices)."""
         return 0.0 if self.trainer is None else self._step_s * self.trainer.config.every
@@ -124,9 +136,11 @@ class LiveRun:
         swept = len(self.sweep_job.results) if self.sweep_job is not None else 0
         return len(self.history) + sum(len(h) for h in self.compare_runs.values()) + swept
 
-    def seen(self, version: int) -> None:
-        """The page drew what `version` showed; the run may go on, and it is not stale."""
+    def seen(self, version: int, *, ahead: int = AHEAD) -> None:
+        """The page drew what `version` showed, or was sent it to play (core.pacing.PLAY_AHEAD); the run may
+        go on, up to `ahead` snapshots past it, and it is not stale."""
         with self._changed:
+            self._ahead = ahead
             now = self._clock()
             # between two drawn frames, not since the page last waited: waiting counts as looking, not drawing
             self._gap_s = 0.8 * self._gap_s + 0.2 * (now - self._seen_at)
@@ -193,6 +207,7 @@ class LiveRun:
         self.job, self.state, self.note, self.cpu_s = job, "running", "", 0.0
         self._compare_config = config
         self._drawn_snapshots = self._snapshots()  # a fresh run has nothing drawn yet, an old one all
+        self._ahead = AHEAD  # until its page says how it draws (seen)
         if job == "compare" and self._compare_done():
             self.state, self.note = "done", "compared"
         self._last_seen, self._gap_s = self._clock(), 0.0
@@ -233,8 +248,8 @@ class LiveRun:
     # --- what the executor does ---
 
     def wants_work(self) -> bool:
-        """Running, and the page has caught up (drawn all but at most AHEAD of the snapshots)."""
-        return self.running and self._snapshots() - self._drawn_snapshots <= AHEAD
+        """Running, and the page has caught up (drawn all but at most the `ahead` it was last allowed)."""
+        return self.running and self._snapshots() - self._drawn_snapshots <= self._ahead
 
     def stale(self) -> bool:
         """Running, and its page has stopped looking: a closed tab, not a page slowed by a crowded server."""

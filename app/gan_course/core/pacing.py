@@ -4,12 +4,13 @@ itself, how often a page asks for its picture, and what each frame draws.
 Pure Python (no torch, no Streamlit): the live run (core.live), the executor (core.executor), the widget
 (ui.trainer) and its canvas (ui.canvas) take their numbers and their one decision per frame from here.
 
-A run yields FRAMES snapshots; the page draws every one (AHEAD = 0: the run waits for its page), and a page
-that asks for each frame gets it when it asks (asked_frames), so that none is merged away. While a run is
-live the charts take turns: the curves on odd snapshot counts, G's pictures on even ones, the costly weight
-charts every HEAVY_EVERY-th (only the final frame on a crowded server). A whole frame, every chart fresh,
-is drawn for the final snapshot, a new run's first, and a frame alone on the server whose charts (by what
-they cost last time) fit in the time it would otherwise sleep (a page that does not ask).
+A run yields FRAMES snapshots; the page draws every one. A page that does not play its frames itself gets
+them one by one (AHEAD = 0: the run waits for its page); a page that plays them (played_frames) gets them
+in batches, at most one every BATCH_S, and shows each for at least PLAY_GAP_S. While a run is live the
+charts take turns: the curves on odd snapshot counts, G's pictures on even ones, the costly weight charts
+every HEAVY_EVERY-th (only the final frame on a crowded server). A whole frame, every chart fresh, is drawn
+for the final snapshot, a new run's first, and a frame alone on the server whose charts (by what they cost
+last time) fit in the time it would otherwise sleep (a page that does not play its frames).
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from dataclasses import dataclass
 # --- the run's snapshots ---
 FRAMES = 25  # snapshots (live redraws) in a run: smooth enough to watch, few enough to draw cheaply
 SNAPSHOTS_PER_RUN = 50  # a headless run (CLI, every=0): enough points for smooth curves in its JSON
-AHEAD = 0  # snapshots a run may be ahead of its page: none, so that the page shows every one
+AHEAD = 0  # snapshots a run may be ahead of a page that draws them one by one: none, so it shows every one
+PLAY_AHEAD = FRAMES  # ... and of a page that plays them: any, since the page is sent every one in turn
 STALE_S = 120.0  # a run whose page has not looked for this long (a closed tab) is paused ...
 STALE_GAPS = 8  # ... or for this many of its usual gaps between two frames, on a server too busy to draw fast
 
@@ -35,10 +37,13 @@ CHART_EVERY = 2  # (each chart is built on every CHART_EVERY-th snapshot: the gr
 LAYOUT_GAPS = 2 * CHART_EVERY  # ... or for this many snapshot gaps, each chart's turn twice ...
 LIVE_MAX_S = 4.0  # ... or, on a server too crowded for many a second, a few of them, but never longer
 FRAME_GAP_S = 0.007  # two frames leave the server at least this far apart (Streamlit merges closer ones)
-# A page that asks for its frames (its charts' script says when it has drawn and painted one: ui.live_chart's
-# pacer) gets one frame per rerun, when it asks; the browser's own rerun, every ASK_WAIT_S, stands in for a
-# request that did not come (a frame that took the page longer than that, a request lost with a rerun).
+# A page that plays its frames (ui.live_chart.player) asks for the next batch as soon as it has one; a rerun
+# answers once there is a snapshot it has not sent, BATCH_S after the last batch at the soonest (each rerun
+# costs the browser a render of the page, a frame costs it only its charts). The browser's own rerun,
+# every ASK_WAIT_S, stands in for a request that did not come (one lost with a rerun).
 ASK_WAIT_S = 1.0
+BATCH_S = 0.25
+PLAY_GAP_S = 0.035  # the page shows each frame this long at least: a short run plays at about 25-30 a second
 
 # --- what a frame draws (ui.canvas) ---
 HEAVY_EVERY = 6  # a multiple of CHART_EVERY: the weight charts come on the pictures' turn
@@ -84,23 +89,23 @@ def plan_frame(
     return FramePlan(frozenset({"pictures", "heavy"} if heavy else {"pictures"}), whole=False)
 
 
-def asked_frames(asks: bool, live_runs: int) -> bool:
-    """Each frame is sent when the page asks (one per rerun): for a page that asks, on a server that is not
-    crowded. On a crowded one the snapshots come far apart, none is merged away unasked, and a rerun per
-    frame would cost every page and the server more (20 browsers on one machine: half as long again)."""
+def played_frames(asks: bool, live_runs: int) -> bool:
+    """The page plays the run's frames itself, sent in batches when it asks: a page whose script asks, on a
+    server that is not crowded. On a crowded one every page's charts are drawn by reruns in windows (the
+    snapshots come far apart, and 20 browsers on one machine were slower with a rerun per request)."""
     return asks and live_runs <= CROWDED
 
 
 def page_rerun_s(asks: bool) -> float:
-    """How often the browser reruns a live run's picture: every REDRAW_S, or, for a page that asks for each
-    frame itself, every ASK_WAIT_S."""
+    """How often the browser reruns a live run's picture: every REDRAW_S, or, for a page that asks for its
+    frames itself, every ASK_WAIT_S."""
     return ASK_WAIT_S if asks else REDRAW_S
 
 
-def waits_for_page(asked_at: float | None, now: float) -> bool:
-    """The frame sent at `asked_at` (None: the page has asked for the next) is still being drawn: a rerun
-    now is the browser's own, not the page's request, and sends no new frame for ASK_WAIT_S."""
-    return asked_at is not None and now - asked_at < ASK_WAIT_S
+def batch_due(sent_at: float | None, now: float) -> float:
+    """Seconds until the next batch of frames may leave for a page that plays them: BATCH_S after the last
+    (`sent_at`; None: none sent yet, the first goes at once)."""
+    return 0.0 if sent_at is None else max(0.0, sent_at + BATCH_S - now)
 
 
 def live_window(snapshot_gap_s: float) -> float:

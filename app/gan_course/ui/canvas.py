@@ -23,7 +23,7 @@ from gan_course.core.data import FACES
 from gan_course.core.digits import load_digits
 from gan_course.core.engines import kind
 from gan_course.core.judge import real_nearest_median
-from gan_course.core.live import LiveRun
+from gan_course.core.live import LiveRun, Progress
 from gan_course.core.pacing import GROUPS, plan_frame
 from gan_course.core.snapshot import History, Snapshot
 from gan_course.plots import digits as digit_plots
@@ -32,6 +32,7 @@ from gan_course.plots import quality as quality_plots
 from gan_course.plots.theme import FigureSlot, reusing
 from gan_course.ui import live_chart
 from gan_course.ui.context import Context
+from gan_course.ui.playback import Played
 from gan_course.ui.run_text import GAME_CURVE_CAPTIONS, LOSS_LABELS, PROGRESS_TEXT, SAMPLE_CAPTIONS
 
 COMPARE_SLOT = "compare"  # the figure slot of the last comparison, drawn by trainer.py
@@ -62,11 +63,10 @@ class View:
     drawn_run: weakref.ReferenceType[History] | None = None
     # Seconds the last fresh draw of each of GROUPS took (see core.pacing.fits).
     cost_s: dict[str, float] = field(default_factory=dict)
-    progress: tuple[float, str] | None = None  # the progress bar as last drawn
-    # A page whose script asks for each frame (ui.live_chart.pacer): it said so once (`asks`); when the
-    # frame it has not asked past yet was sent (`sent_at`, None: it asked for the next one).
+    # A page whose script asks for its frames (ui.live_chart.pacer): it said so once (`asks`), and then plays
+    # a live run's frames itself (`played`: the stretch it plays now, None while no run is live).
     asks: bool = False
-    sent_at: float | None = None
+    played: Played | None = None
 
 
 def cached_figure(
@@ -85,15 +85,11 @@ def cached_figure(
 class Canvas:
     """The placeholders of one widget, laid out once per script run and filled by draw()."""
 
-    def __init__(
-        self, name: str, ctx: Context, view: View, model: str, log_y: bool, *, one_frame: bool = False
-    ) -> None:
+    def __init__(self, name: str, ctx: Context, view: View, model: str, log_y: bool) -> None:
         """A chart's element has a key per frame (`<widget>.<slot>.<snapshots>`), since a live rerun may draw
-        several frames and a key may appear once in a script run. `one_frame`: this run draws one frame
-        (a page that asks for each): the chart's element keeps its key (`<widget>.<slot>`) from rerun to
-        rerun, and the browser redraws that element with each frame's figure instead of adding a new one."""
+        several frames and a key may appear once in a script run; a chart's name is `<widget>.<slot>`."""
         self.name, self.ctx, self.model, self.log_y = name, ctx, model, log_y
-        self.frame_keys = not one_frame
+        self.played: Played | None = None  # set while play() builds frames for the page to play
         self.kind = kind(model)  # what the charts show follows the kind's picture and its networks
         self.view, self.figures, self.views = view, view.figures, view.views
         self.shown: dict[str, tuple] = {}  # slot → tag on the page in this script run (a key appears once)
@@ -116,8 +112,19 @@ class Canvas:
         else:
             self._slots_2x2_and_points(left, right)
         self.slots["summary"] = st.empty()  # the charts' text alternative: the latest losses and D outputs
-        self._mode_slots = False  # the ring of eight's two charts, laid out when its first snapshot comes
-        self._quality_slots = False  # the Fréchet distance's chart, laid out when a snapshot has one
+
+    def _mode_layout(self) -> None:
+        """The ring of eight's two charts and their text, laid out when its first snapshot comes."""
+        if "modes" not in self.slots:
+            left, right = st.columns(2)
+            self.slots["modes"], self.slots["g_norm"] = left.empty(), right.empty()
+            self.slots["mode_summary"] = st.empty()
+
+    def _quality_layout(self) -> None:
+        """The Fréchet distance's chart and text, laid out when a snapshot has one."""
+        if "quality" not in self.slots:
+            st.caption(self.ctx._("How close G's samples are to the data, measured at every snapshot"))
+            self.slots["quality"], self.slots["quality_summary"] = st.empty(), st.empty()
 
     def _caption(self, captions: dict[str, str] = SAMPLE_CAPTIONS) -> str:
         """The caption above G's samples, or another of the model's captions (none for a model the course has
@@ -138,7 +145,7 @@ class Canvas:
             left.caption(ctx._("The five real faces"))
             self.slots["real"] = left.empty()
             real = partial(plots.faces_figure, FACES, ctx._, ctx.lang, projector=ctx.projector)
-            self._chart("real", self._tag(0), real)
+            self._chart("real", self._tag(0), real, live=False)
         left.caption(self._caption())
         self.slots["samples"] = left.empty()
         self.slots["network" if self._network else "weights"] = right.empty()
@@ -163,7 +170,7 @@ class Canvas:
             columns=self.kind.sample_columns,
             projector=self.ctx.projector,
         )
-        self._chart("real", self._tag(0), real)
+        self._chart("real", self._tag(0), real, live=False)
         left, right = st.columns(2)
         left.caption(_("Kernels of the layers that touch the pixels (blue +, red −)"))
         self.slots["weights"] = left.empty()
@@ -175,7 +182,11 @@ class Canvas:
 
     def _text(self, slot: str, tag: tuple, build: Callable[[], str], *, fresh: bool) -> None:
         """A chart's text alternative, kept like its figure so that the two always tell the same frame."""
-        self.slots[slot].caption(cached_figure(self.figures, slot, tag, build, fresh=fresh)[1])
+        text = cached_figure(self.figures, slot, tag, build, fresh=fresh)[1]
+        if self.played is not None:
+            self.played.text(slot, f"{self.name}.{slot}", text)
+        else:
+            self.slots[slot].caption(text)
 
     def _charts_and_text(
         self,
@@ -191,46 +202,68 @@ class Canvas:
             self._chart(slot, tag, build, fresh=fresh)
         self._text(text, tag, describe, fresh=fresh)
 
-    def _chart(self, slot: str, tag: tuple, build: Callable[[], Any], *, fresh: bool = True) -> None:
+    def _chart(
+        self, slot: str, tag: tuple, build: Callable[[], Any], *, fresh: bool = True, live: bool = True
+    ) -> None:
+        """A chart into its slot; `live=False`: one that never changes (the training data), always drawn as
+        an element of its own, also while the page plays a run."""
         tag, figure = cached_figure(self.figures, slot, tag, build, fresh=fresh)
         if self.shown.get(slot) == tag:
             return  # already in its placeholder
         self.shown[slot] = tag
         drawn = self.figures[slot]
         drawn.prepared = drawn.prepared or live_chart.prepare(figure)
+        chart = f"{self.name}.{slot}"
+        if self.played is not None and live:
+            self.played.chart(slot, chart, drawn.prepared)
+            return
         with self.slots[slot]:
-            chart = f"{self.name}.{slot}"
-            key = f"{chart}.{tag[0]}" if self.frame_keys else chart
-            live_chart.chart(figure, key=key, chart=chart, prepared=drawn.prepared)
+            live_chart.chart(figure, key=f"{chart}.{tag[0]}", chart=chart, prepared=drawn.prepared)
+
+    def _progress_state(self, at: Progress) -> tuple[float, str]:
+        """The progress bar's value and text."""
+        _ = self.ctx._
+        if at.loss:
+            return at.fraction, _(LOSS_LABELS[at.loss])
+        values = {"epoch": at.epoch, "total": at.total_epochs, "step": at.step, "steps": at.total_steps}
+        return at.fraction, _(PROGRESS_TEXT) % values
 
     def show_progress(self, run: LiveRun) -> None:
         at = run.progress()
         if at is None:
             return
-        _ = self.ctx._
-        if at.loss:
-            text = _(LOSS_LABELS[at.loss])
-        else:
-            values = {"epoch": at.epoch, "total": at.total_epochs, "step": at.step, "steps": at.total_steps}
-            text = _(PROGRESS_TEXT) % values
-        self.view.progress = (at.fraction, text)
-        self.progress.progress(at.fraction, text=text)
+        fraction, text = self._progress_state(at)
+        self.progress.progress(fraction, text=text)
 
-    def draw_again(self, run: LiveRun) -> None:
-        """What the page was last sent, sent again as it was (its progress, every chart as last built): a
-        rerun while the page is still drawing that frame keeps it on the page and shows nothing new."""
-        if self.view.progress is not None:
-            self.progress.progress(self.view.progress[0], text=self.view.progress[1])
-        snap, history = run.last, run.history
-        if snap is None:
-            return
-        self.charted = True
-        tag = self._tag(len(history))
-        if self.kind.game:
-            self._draw_bilinear(history, snap, tag, path=False, curves=False, fill=True)
-            return
-        for group in GROUPS:
-            self._draw_group(group, history, snap, tag, fresh=False)
+    def play(self, run: LiveRun, played: Played, key: str, on_ask: Callable[[Any], None]) -> None:
+        """For a page that plays the run (ui.playback): builds the frames of the snapshots it was not sent
+        yet, each from the history as it stood then, then places the holders of every chart and text the
+        page has, and the player with the frames the page does not hold (the progress bar's place)."""
+        history = run.history
+        if any(s.modes_covered is not None for s in history.snapshots):
+            self._mode_layout()
+        if any(s.frechet is not None for s in history.snapshots):
+            self._quality_layout()
+        self.played = played
+        for n in range(played.built + 1, len(history) + 1):
+            upto = History(history.snapshots[:n])
+            snap = upto.snapshots[-1]
+            played.begin(n, *self._progress_state(Progress.at(snap)))
+            final = n == len(history) and not run.running
+            # A stretch's first frame has every chart: the page's holders are those of the charts it was sent.
+            self._frame(history, upto, snap, final=final, fill=n == played.start + 1)
+            played.end()
+        self.played = None
+        for slot, height in played.heights.items():
+            with self.slots[slot]:
+                live_chart.hold(f"{self.name}.{slot}", f"{self.name}.{slot}", height)
+        for slot in played.texts:
+            with self.slots[slot]:
+                live_chart.hold_text(f"{self.name}.{slot}", f"{self.name}.{slot}")
+        final = not run.running and played.built == len(history)
+        played.data = played.batch(key, final=final, gap_s=run.snapshot_gap_s)
+        with self.progress:
+            live_chart.player(key, played.data, on_ask)
 
     def draw(self, run: LiveRun, *, crowded: bool = False, spare_s: float = 0.0) -> None:
         """Progress and charts of the run's last snapshot; live, the charts take turns (see the module).
@@ -244,19 +277,34 @@ class Canvas:
         snap, history = run.last, run.history
         if snap is None:
             return
-        n = len(history)
         final = not run.running or run.job != "train"
-        new_run = self.view.drawn_run is None or self.view.drawn_run() is not history
+        fill = not self.charted
+        self._frame(history, history, snap, final=final, fill=fill, crowded=crowded, spare_s=spare_s)
+        self.charted = True
+
+    def _frame(
+        self,
+        run_history: History,
+        history: History,
+        snap: Snapshot,
+        *,
+        final: bool,
+        fill: bool,
+        crowded: bool = False,
+        spare_s: float = 0.0,
+    ) -> None:
+        """The charts of `history` (the run's, `run_history`, up to one of its snapshots, `snap`). `fill`:
+        the placeholders were just laid out and get every chart."""
+        n = len(history)
+        new_run = self.view.drawn_run is None or self.view.drawn_run() is not run_history
         if new_run:  # its first frame may have the count of the last run's last one: no figure may stay
-            self.view.drawn_run = weakref.ref(history)
+            self.view.drawn_run = weakref.ref(run_history)
             for slot in [slot for slot in self.figures if slot not in KEPT_ACROSS_RUNS]:
                 del self.figures[slot]
                 self.shown.pop(slot, None)
         plan = plan_frame(
             n, final=final, new_run=new_run, crowded=crowded, costs=self.view.cost_s, spare_s=spare_s
         )
-        fill = not self.charted
-        self.charted = True
         tag = self._tag(n)
         if self.kind.game:
             # Its two charts cost about the same: the path (with the summary) on the curves' turn.
@@ -288,11 +336,7 @@ class Canvas:
     def _draw_modes(self, history: History, tag: tuple, *, fresh: bool) -> None:
         """Lesson 4, on the ring of eight: modes covered and high-quality share, and G's gradient norm."""
         _, lang, pro = self.ctx._, self.ctx.lang, self.ctx.projector
-        if not self._mode_slots:
-            left, right = st.columns(2)
-            self.slots["modes"], self.slots["g_norm"] = left.empty(), right.empty()
-            self.slots["mode_summary"] = st.empty()
-            self._mode_slots = True
+        self._mode_layout()
         charts = {
             "modes": partial(failure_plots.modes_figure, history, _, lang, projector=pro),
             "g_norm": partial(failure_plots.grad_norm_figure, history, _, lang, projector=pro),
@@ -303,10 +347,7 @@ class Canvas:
     def _draw_quality(self, history: History, tag: tuple, *, fresh: bool) -> None:
         """Lesson 6: the Fréchet distance (and, for the 2-D models, precision and recall) over the steps."""
         _, lang, pro = self.ctx._, self.ctx.lang, self.ctx.projector
-        if not self._quality_slots:
-            st.caption(_("How close G's samples are to the data, measured at every snapshot"))
-            self.slots["quality"], self.slots["quality_summary"] = st.empty(), st.empty()
-            self._quality_slots = True
+        self._quality_layout()
         charts = {"quality": partial(quality_plots.quality_figure, history, _, lang, projector=pro)}
         describe = partial(quality_plots.describe_quality, history, _, lang)
         self._charts_and_text(tag, charts, "quality_summary", describe, fresh=fresh)

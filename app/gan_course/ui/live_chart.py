@@ -148,6 +148,33 @@ def chart(figure: Any, *, key: str, chart: str | None = None, prepared: Prepared
     _component(key=key, data=f'{head[:-1]}, "figure": {spec}}}'.encode(), height=height)
 
 
+def hold(key: str, chart: str, height: int) -> None:
+    """A chart's place while the page plays a live run (ui.playback): the element shows the chart's graph as
+    last drawn and leaves the drawing to the player. The same from frame to frame, so Streamlit keeps it."""
+    _serve()
+    _component(key=key, data=json.dumps({"hold": chart}).encode(), height=height)
+
+
+def hold_text(key: str, name: str) -> None:
+    """A text alternative's place while the page plays a live run: a caption the player writes."""
+    _serve()
+    _component(key=key, data=json.dumps({"text": name}).encode())
+
+
+def player(key: str, data: bytes, on_ask: Callable[[Any], None]) -> None:
+    """The element that plays a live run's frames (ui.playback.Played.batch gives `data`) and draws its
+    progress bar. When it has a batch, and when it has shown a finished run's last frame, it asks for more
+    (a rerun of the fragment it is in), with `on_ask` called first with what it says it holds."""
+    _serve()
+    _component(key=key, data=data, on_ask_change=lambda: on_ask(_said(key, "ask")))
+
+
+def _said(key: str, trigger: str) -> Any:
+    """What a component's script sent with its trigger (None if nothing came)."""
+    state = st.session_state.get(key)
+    return state.get(trigger) if isinstance(state, dict) else None
+
+
 def pacer(key: str, frame: int, on_shown: Callable[[], None]) -> None:
     """The page's request for the frame after `frame`: an element that shows nothing, placed after a live
     frame's charts. Once the browser has drawn and painted them, its script triggers a rerun of the fragment

@@ -24,6 +24,12 @@ BASE_CSS = f"""
 [class*="st-key-{live_chart.PACER_KEY}-"] {{ display: none !important; }}
 .gan-formula {{ overflow-x: auto; overflow-y: hidden; }}
 .gan-formula .katex-display {{ overflow: visible !important; }}
+/* A live run played by the page (ui/playback.py): its progress bar and text alternatives, drawn as
+   st.progress and st.caption draw theirs. */
+.gan-progress p {{ margin: 0 0 0.5rem 0; font-size: 1rem; line-height: 1.6; }}
+.gan-progress-track {{ height: 0.5rem; border-radius: 0.5rem; background: #eef2f7; overflow: hidden; }}
+.gan-progress-fill {{ height: 100%; background: #0b5cad; border-radius: 0.5rem; }}
+.gan-live-text {{ margin: 0; font-size: 0.875rem; line-height: 1.6; color: rgba(17, 17, 17, 0.6); }}
 .gan-badge {{ display: inline-block; padding: 0.1rem 0.55rem; border-radius: 0.4rem;
   background: #0b5cad; color: #ffffff; font-weight: 600; font-family: monospace; }}
 </style>
@@ -37,7 +43,8 @@ PROJECTOR_CSS = f"""
 html {{ font-size: {PROJECTOR_SCALE * 100:.0f}% !important; }}
 .stApp {{ background: #ffffff; color: #000000; }}
 .stMarkdown p, .stMarkdown li, .stMarkdown td {{ line-height: 1.45; color: #000000; }}
-[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{ color: #222222 !important; }}
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p, .gan-live-text {{
+  color: #222222 !important; }}
 .stButton button, .stDownloadButton button {{ border-width: 3px; font-weight: 700; }}
 /* Long lesson titles wrap in the navigation instead of ending in "…". */
 [data-testid="stSidebarNavLink"] span {{ white-space: normal !important; overflow: visible !important; }}

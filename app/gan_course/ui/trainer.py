@@ -28,11 +28,12 @@ from gan_course.core.pacing import (
     CROWDED,
     FRAME_GAP_S,
     LIVE_MAX_S,
-    asked_frames,
+    PLAY_AHEAD,
+    batch_due,
     live_window,
     page_rerun_s,
+    played_frames,
     spare_s,
-    waits_for_page,
 )
 from gan_course.core.snapshot import params_to_json
 from gan_course.core.threads import use_training_threads
@@ -41,6 +42,7 @@ from gan_course.plots import compare_figure
 from gan_course.ui import class_member, live_chart, settings, shell, shortcuts, slow_motion, sweep_panel
 from gan_course.ui.canvas import COMPARE_SLOT, Canvas, View, cached_figure
 from gan_course.ui.context import Context, current
+from gan_course.ui.playback import Played
 from gan_course.ui.run_text import NOTE_KIND, NOTE_TEXT, phase_text
 from gan_course.ui.settings import Spec
 
@@ -89,41 +91,43 @@ def _compare(spec: Spec, cfg: TrainConfig) -> None:
 
 def _live(spec: Spec, model: str, log_y: bool) -> None:
     """The picture of a live run, rerun by the browser while the run is live (core.pacing.page_rerun_s):
-    a frame per rerun when the page asks for each (core.pacing.asked_frames), else a window of frames."""
-    if asked_frames(_view(spec).asks, EXECUTOR.live_runs()):
-        _asked(spec, model, log_y)
+    frames in batches that the page plays (core.pacing.played_frames), else a window of frames."""
+    if played_frames(_view(spec).asks, EXECUTOR.live_runs()) and _run(spec).job == "train":
+        _played(spec, model, log_y)
     else:
         _window(spec, model, log_y)
 
 
-def _asked(spec: Spec, model: str, log_y: bool) -> None:
-    """A page that asks for each frame: one frame per rerun, drawn when the page asks for it.
+def _played(spec: Spec, model: str, log_y: bool) -> None:
+    """A page that plays the run's frames (ui.playback): each rerun sends those it does not hold yet.
 
-    The pacer after the frame's charts asks, once the browser has drawn and painted them, by rerunning this
-    fragment (ui.live_chart.pacer), so a busy page gets its frames later and none is merged away. A rerun
-    that is the browser's own (every ASK_WAIT_S) while the page still draws sends the frame again as it was;
-    a frame drawn longer ago than that is taken as seen. The run trains the next snapshot meanwhile."""
+    The player asks for the next batch as soon as it has one; this rerun answers once the run has a
+    snapshot the page was not sent, and no sooner than BATCH_S after the last batch. When the run has
+    ended and the page has shown its last frame, the whole page reruns and draws the final frame."""
     run, view, ctx = _run(spec), _view(spec), current()
-    new = not waits_for_page(view.sent_at, time.monotonic())
-    if new and run.wait(view.version, LIVE_MAX_S) == view.version:
-        new = False  # nothing new for a while: what the page shows, sent again
-    if not run.running:
-        shell.rerun_page()  # the final frame, as _window draws it
-    canvas = Canvas(spec.name, ctx, view, model, log_y, one_frame=True)
-    if new:
-        version = run.version
-        canvas.draw(run)  # not crowded: asked_frames said so
-        view.version, view.sent_at = version, time.monotonic()
-        run.seen(version)
-    else:
-        canvas.draw_again(run)
-    # One element from frame to frame (the browser gives it each frame's number; its script asks again).
-    live_chart.pacer(f"{live_chart.PACER_KEY}.{spec.name}.live", view.version, lambda: _shown(view))
-
-
-def _shown(view: View) -> None:
-    """The page has drawn the frame it was sent last, and asks for the next."""
-    view.sent_at = None
+    look = (ctx.lang, ctx.projector, log_y, view.views)  # what the frames are drawn for
+    if view.played is None:
+        view.played = Played(start=run.drawn_history(), look=look)
+    elif view.played.look != look:  # another language, say: the frames not shown yet are built again
+        view.played = Played(start=view.played.played, look=look)
+    played = view.played
+    if not run.running and played.played_out(len(run.history), time.monotonic()):
+        shell.rerun_page()  # the final frame, with the tools beside the widget
+    began = time.monotonic()
+    due = began + batch_due(played.sent_at, began)
+    while run.running and (now := time.monotonic()) < began + LIVE_MAX_S:
+        fresh = len(run.history) > played.built
+        if fresh and now >= due:
+            break
+        run.wait(run.version, (due if fresh else began + LIVE_MAX_S) - now)
+    key = f"{spec.name}.player"
+    canvas = Canvas(spec.name, ctx, view, model, log_y)
+    before = played.data
+    canvas.play(run, played, key, lambda said: played.heard(said))
+    if played.data != before:
+        played.sent(time.monotonic(), final=not run.running and played.built == len(run.history))
+    view.version = run.version
+    run.seen(run.version, ahead=PLAY_AHEAD)
 
 
 def _window(spec: Spec, model: str, log_y: bool) -> None:
@@ -134,7 +138,6 @@ def _window(spec: Spec, model: str, log_y: bool) -> None:
     something new to draw. A run with nothing new for LIVE_MAX_S is drawn again as it is, before the
     rerun's end would clear its charts."""
     run, view, ctx = _run(spec), _view(spec), current()
-    view.sent_at = None  # no frame waits for the page's request
     began = time.monotonic()
     # Each rerun lays out its charts afresh, and a crowded server makes snapshots come seconds apart: a
     # rerun that lasts several of them sends every chart on its turn, yet lays them out only once.
@@ -290,7 +293,7 @@ def render(spec: Spec) -> None:
     if run.running and run.job != "sweep":  # a sweep draws itself live in its panel (ui.sweep_panel)
         st.fragment(_live, run_every=page_rerun_s(view.asks))(spec, cfg.model, log_y)
     else:
-        view.sent_at = None  # no frame of a live run is on its way
+        view.played = None  # the page plays no run now: the next live stretch is a new one
         # In a container, as the live fragment draws in its own: the charts keep their places in the page
         # from the live frames to this one, and each keeps its graph (ui.live_chart).
         with st.container():

@@ -237,9 +237,17 @@ function inPixels(value, px) {
   return value;
 }
 
+// The page's root font size is read once per element or batch of frames, not per figure: reading it
+// makes the browser recompute the page's styles, which a frame has just changed.
+let rootPx = null;
+
+function measureRootPx() {
+  rootPx = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+}
+
 function inPagePixels(template) {
-  const px = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
-  if (resolved.px !== px) resolved = { px, template: inPixels(template, px) };
+  if (rootPx === null) measureRootPx();
+  if (resolved.px !== rootPx) resolved = { px: rootPx, template: inPixels(template, rootPx) };
   return resolved.template;
 }
 
@@ -276,18 +284,197 @@ function pace(component, message, plotlyUrl) {
   };
 }
 
+// --- a live run played by the page (ui/playback.py) ---
+// The server sends a run's frames in batches to one player element; the player shows them one after
+// another, each for at least `min_gap` ms (or the run's own pace, `gap`, while it waits for more), by
+// drawing into the charts' and texts' holders, which Streamlit keeps from rerun to rerun. It asks for the
+// next batch as soon as it has one, and once more when it has shown a finished run's last frame.
+
+function graphOf(name) {
+  let graph = graphs.get(name);
+  if (graph === undefined) {
+    graph = document.createElement("div");
+    graph.dataset.chart = name; // the browser tests follow a chart's graph by it
+    graphs.set(name, graph);
+  }
+  return graph;
+}
+
+// A chart's holder: shows the chart's graph as last drawn; the player draws into it. A new holder takes
+// the graph when Streamlit inserts it (adopt); its script takes it only from another holder or from an
+// element gone from the page, never from a chart element on the page: a holder's script can run late,
+// after the final frame's element has taken the graph (seen under load: a blank chart).
+function hold(component, name, plotlyUrl) {
+  const root = component.parentElement;
+  const graph = graphOf(name);
+  root.dataset.sent = "held"; // this root's script has run (see adopt)
+  const owner = graph.parentElement;
+  if (owner === null || !owner.isConnected || owner.dataset.sent === "held") root.appendChild(graph);
+  const loaded = loadPlotly(plotlyUrl);
+  loaded
+    .then((Plotly) => {
+      if (graph.parentElement !== root) return;
+      watch(Plotly, graph);
+      render(Plotly, graph);
+    })
+    .catch((error) => console.error(error));
+  return () => {
+    loaded.then((Plotly) => forgetLater(Plotly, name, graph)).catch(() => {});
+  };
+}
+
+const texts = new Map(); // a text alternative's name → its paragraph, kept across holders like a graph
+
+function textOf(name) {
+  let text = texts.get(name);
+  if (text === undefined) {
+    text = document.createElement("p");
+    text.className = "gan-live-text";
+    texts.set(name, text);
+  }
+  return text;
+}
+
+function holdText(component, name) {
+  const text = textOf(name);
+  if (text.parentElement !== component.parentElement) component.parentElement.appendChild(text);
+  return undefined;
+}
+
+// The run's progress, as st.progress draws it: its text above a bar with role="progressbar".
+function progressBar() {
+  const box = document.createElement("div");
+  box.className = "gan-progress";
+  const text = document.createElement("p");
+  const track = document.createElement("div");
+  track.className = "gan-progress-track";
+  track.setAttribute("role", "progressbar");
+  track.setAttribute("aria-valuemin", "0");
+  track.setAttribute("aria-valuemax", "100");
+  const fill = document.createElement("div");
+  fill.className = "gan-progress-fill";
+  track.appendChild(fill);
+  box.append(text, track);
+  return box;
+}
+
+function showProgress(box, [fraction, label]) {
+  const [text, track] = box.children;
+  const percent = Math.round(100 * fraction);
+  text.textContent = label;
+  track.firstChild.style.width = `${percent}%`;
+  track.setAttribute("aria-label", label);
+  track.setAttribute("aria-valuenow", String(percent));
+}
+
+const players = new Map(); // player key → what it holds and shows of its run's stretch
+
+function playerOf(message) {
+  let player = players.get(message.player);
+  if (player === undefined || player.segment !== message.segment) {
+    player = {
+      segment: message.segment,
+      queue: [], // frames to show, in order
+      has: message.start, // the last snapshot received ...
+      played: message.start, // ... and shown
+      final: null, // the run's last snapshot, once it has ended
+      bar: player?.bar ?? progressBar(),
+      root: null,
+      component: null,
+      plotly: null,
+      config: null,
+      gap: message.gap,
+      minGap: message.min_gap,
+      busy: false,
+      shownAt: -Infinity,
+    };
+    players.set(message.player, player);
+  }
+  return player;
+}
+
+function ask(player) {
+  const { segment, has, played } = player;
+  player.component?.setTriggerValue("ask", { segment, has, played });
+}
+
+function show(player, frame) {
+  showProgress(player.bar, frame.progress);
+  for (const [name, chart] of Object.entries(frame.charts)) {
+    const graph = graphOf(name);
+    const state = stateOf(graph);
+    if (chart.digest === state.digest && state.last !== null) continue;
+    state.next = { figure: themed(chart.figure), config: player.config, key: name, sent: frame.n };
+    state.digest = chart.digest;
+    render(player.plotly, graph);
+  }
+  for (const [name, text] of Object.entries(frame.texts)) textOf(name).textContent = text;
+}
+
+// Shows the next frame when its time has come, and, once the browser has painted it, the one after.
+function tick(player) {
+  if (player.busy || player.plotly === null || !player.root?.isConnected) return;
+  const frame = player.queue[0];
+  if (frame === undefined) return;
+  const gap = player.queue.length > 2 || player.final !== null ? player.minGap : player.gap;
+  const wait = player.shownAt + gap - performance.now();
+  player.busy = true;
+  if (wait > 0) {
+    setTimeout(() => {
+      player.busy = false;
+      tick(player);
+    }, wait);
+    return;
+  }
+  player.queue.shift();
+  show(player, frame);
+  player.shownAt = performance.now();
+  afterPaint(() => {
+    player.busy = false;
+    player.played = frame.n;
+    if (player.final !== null && player.played >= player.final) ask(player);
+    tick(player);
+  });
+}
+
+function play(component, message, plotlyUrl) {
+  measureRootPx();
+  const player = playerOf(message);
+  player.root = component.parentElement;
+  player.component = component;
+  Object.assign(player, { config: message.config, gap: message.gap, minGap: message.min_gap });
+  if (message.final !== null) player.final = message.final;
+  if (player.bar.parentElement !== player.root) player.root.appendChild(player.bar);
+  let fresh = false;
+  for (const frame of message.frames) {
+    if (frame.n <= player.has) continue; // sent again: the page has it
+    player.queue.push(frame);
+    player.has = frame.n;
+    fresh = true;
+  }
+  if (fresh && (player.final === null || player.has < player.final)) ask(player);
+  loadPlotly(plotlyUrl)
+    .then((Plotly) => {
+      player.plotly = Plotly;
+      tick(player);
+    })
+    .catch((error) => console.error(error));
+  return () => {
+    if (player.component === component) player.component = null;
+  };
+}
+
 export default function liveChart(component, { plotly: plotlyUrl }) {
   const { data, parentElement: root } = component;
   // An element already replaced by a newer frame's (its script ran late) draws nothing.
   if (!root.isConnected) return undefined;
   const message = JSON.parse(new TextDecoder().decode(data));
   if (message.pacer) return pace(component, message, plotlyUrl);
-  let graph = graphs.get(message.chart);
-  if (graph === undefined) {
-    graph = document.createElement("div");
-    graph.dataset.chart = message.chart; // the browser tests follow a chart's graph by it
-    graphs.set(message.chart, graph);
-  }
+  if (message.player !== undefined) return play(component, message, plotlyUrl);
+  if (message.hold !== undefined) return hold(component, message.hold, plotlyUrl);
+  if (message.text !== undefined) return holdText(component, message.text);
+  measureRootPx();
+  const graph = graphOf(message.chart);
   const state = stateOf(graph);
   if (message.sent < state.sent) return undefined; // a newer figure of this chart has its graph already
   state.sent = message.sent;
