@@ -135,7 +135,7 @@ def _played_app() -> None:
         run.work(1.0)
         run.seen(run.version)
     state.texts = {n: plots.describe(History(run.history.snapshots[:n]), _, "en") for n in range(1, 13)}
-    canvas = Canvas("w", Context("en", _, False), state.view, "faces", False)
+    canvas = Canvas("w", Context("en", _, False), state.view, "faces", False, lay_out=False)
     canvas.play(run, state.played, "w.player", state.played.heard)
 
 

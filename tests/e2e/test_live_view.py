@@ -16,7 +16,11 @@ from gan_course.i18n import LANGUAGES
 pytestmark = pytest.mark.browser
 
 URL_OF = dict(lessons.PAGES)
-CHARTS_JS = "() => document.querySelectorAll('[data-testid=\"stMain\"] .js-plotly-plot').length"
+# Charts on screen: in the page and shown (Streamlit hides an element it keeps for later: display none).
+CHARTS_JS = """() => [...document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot')]
+  .filter((e) => e.getClientRects().length > 0).length"""
+BAR_SHOWN_JS = """() => [...document.querySelectorAll('[data-testid="stMain"] [role="progressbar"]')]
+  .some((e) => e.getClientRects().length > 0)"""
 CONTROLS = {  # page → the keys of its widget's controls (settings.key gives "<widget>.log", CSS "-")
     "02_minimax": ["train", "step", "reset", "compare", "minimax-log"],
     "03_slanted_island": ["train", "step", "reset", "face_gan-log"],
@@ -40,10 +44,11 @@ def test_charts_stay_on_the_page_between_live_reruns(app):
     app.button("train").click()
     app.button("stop").wait_for(state="visible", timeout=30_000)
     app.page.wait_for_function(f"() => ({CHARTS_JS})() >= 4", timeout=30_000, polling=50)
-    counts, epochs = [], set()
+    counts, epochs, bar = [], set(), []
     end = time.monotonic() + 8.0  # several reruns of the live view
     while time.monotonic() < end:
         counts.append(app.page.evaluate(CHARTS_JS))
+        bar.append(app.page.evaluate(BAR_SHOWN_JS))
         if (now := app.progress()) is not None:
             epochs.add(now["epoch"])
         app.page.wait_for_timeout(25)
@@ -53,6 +58,7 @@ def test_charts_stay_on_the_page_between_live_reruns(app):
     app.assert_clean()
     assert len(epochs) > 1, f"the run did not move while it was watched: {sorted(epochs)}"
     assert min(counts) >= 4, f"charts went missing during the run: counts {sorted(set(counts))}"
+    assert all(bar), f"the progress bar was hidden in {bar.count(False)} of {len(bar)} looks"
 
 
 # Installed before Start: follows each chart's graph (ui/static/live_chart.js marks it data-chart) in a run.

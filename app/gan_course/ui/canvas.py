@@ -85,16 +85,33 @@ def cached_figure(
 class Canvas:
     """The placeholders of one widget, laid out once per script run and filled by draw()."""
 
-    def __init__(self, name: str, ctx: Context, view: View, model: str, log_y: bool) -> None:
+    def __init__(
+        self, name: str, ctx: Context, view: View, model: str, log_y: bool, *, lay_out: bool = True
+    ) -> None:
         """A chart's element has a key per frame (`<widget>.<slot>.<snapshots>`), since a live rerun may draw
-        several frames and a key may appear once in a script run; a chart's name is `<widget>.<slot>`."""
+        several frames and a key may appear once in a script run; a chart's name is `<widget>.<slot>`.
+        The placeholders are laid out here at the cursor; `lay_out=False` for play(), which lays them out
+        once its frames are built."""
         self.name, self.ctx, self.model, self.log_y = name, ctx, model, log_y
         self.played: Played | None = None  # set while play() builds frames for the page to play
         self.kind = kind(model)  # what the charts show follows the kind's picture and its networks
         self.view, self.figures, self.views = view, view.figures, view.views
         self.shown: dict[str, tuple] = {}  # slot → tag on the page in this script run (a key appears once)
         self.charted = False  # the charts were drawn into this script run's placeholders
-        self.progress = st.empty()
+        self.slots: dict[str, Any] = {}
+        self.progress: Any = None
+        if lay_out:
+            self._lay_out()
+
+    def _lay_out(self, player: Callable[[], None] | None = None) -> None:
+        """The placeholders; `player` draws, in the progress bar's place, the element that plays a run."""
+        ctx = self.ctx
+        if player is None:
+            self.progress = st.empty()
+        else:
+            # Not into a placeholder: Streamlit keeps a keyed element whose place an empty placeholder took
+            # hidden until the fragment's run ends, even once the same key comes again in that place.
+            player()
         left, right = st.columns(2)
         if self.kind.game:  # no losses, no D outputs: the path and its curves
             left.caption(self._caption())
@@ -114,15 +131,17 @@ class Canvas:
         self.slots["summary"] = st.empty()  # the charts' text alternative: the latest losses and D outputs
 
     def _mode_layout(self) -> None:
-        """The ring of eight's two charts and their text, laid out when its first snapshot comes."""
-        if "modes" not in self.slots:
+        """The ring of eight's two charts and their text, laid out when its first snapshot comes (by play(),
+        after its frames are built)."""
+        if "modes" not in self.slots and self.played is None:
             left, right = st.columns(2)
             self.slots["modes"], self.slots["g_norm"] = left.empty(), right.empty()
             self.slots["mode_summary"] = st.empty()
 
     def _quality_layout(self) -> None:
-        """The Fréchet distance's chart and text, laid out when a snapshot has one."""
-        if "quality" not in self.slots:
+        """The Fréchet distance's chart and text, laid out when a snapshot has one (by play(), after its
+        frames are built)."""
+        if "quality" not in self.slots and self.played is None:
             st.caption(self.ctx._("How close G's samples are to the data, measured at every snapshot"))
             self.slots["quality"], self.slots["quality_summary"] = st.empty(), st.empty()
 
@@ -238,12 +257,12 @@ class Canvas:
     def play(self, run: LiveRun, played: Played, key: str, on_ask: Callable[[Any], None]) -> None:
         """For a page that plays the run (ui.playback): builds the frames of the snapshots it was not sent
         yet, each from the history as it stood then, then places the holders of every chart and text the
-        page has, and the player with the frames the page does not hold (the progress bar's place)."""
+        page has, and the player with the frames the page does not hold (the progress bar's place).
+
+        The placeholders are laid out only once the frames are built: Streamlit hides an element whose
+        place a rerun has reached (an empty placeholder) until the rerun fills it again, and building a
+        batch takes a while; laid out and filled together, the page's charts never blink."""
         history = run.history
-        if any(s.modes_covered is not None for s in history.snapshots):
-            self._mode_layout()
-        if any(s.frechet is not None for s in history.snapshots):
-            self._quality_layout()
         self.played = played
         for n in range(played.built + 1, len(history) + 1):
             upto = History(history.snapshots[:n])
@@ -254,16 +273,20 @@ class Canvas:
             self._frame(history, upto, snap, final=final, fill=n == played.start + 1)
             played.end()
         self.played = None
+        final = not run.running and played.built == len(history)
+        played.data = played.batch(key, final=final, gap_s=run.snapshot_gap_s)
+        data = played.data
+        self._lay_out(lambda: live_chart.player(key, data, on_ask))
+        if any(s.modes_covered is not None for s in history.snapshots):
+            self._mode_layout()
+        if any(s.frechet is not None for s in history.snapshots):
+            self._quality_layout()
         for slot, height in played.heights.items():
             with self.slots[slot]:
                 live_chart.hold(f"{self.name}.{slot}", f"{self.name}.{slot}", height)
         for slot in played.texts:
             with self.slots[slot]:
                 live_chart.hold_text(f"{self.name}.{slot}", f"{self.name}.{slot}")
-        final = not run.running and played.built == len(history)
-        played.data = played.batch(key, final=final, gap_s=run.snapshot_gap_s)
-        with self.progress:
-            live_chart.player(key, played.data, on_ask)
 
     def draw(self, run: LiveRun, *, crowded: bool = False, spare_s: float = 0.0) -> None:
         """Progress and charts of the run's last snapshot; live, the charts take turns (see the module).

@@ -26,9 +26,9 @@ BASE_CSS = f"""
 .gan-formula .katex-display {{ overflow: visible !important; }}
 /* A live run played by the page (ui/playback.py): its progress bar and text alternatives, drawn as
    st.progress and st.caption draw theirs. */
-.gan-progress p {{ margin: 0 0 0.5rem 0; font-size: 1rem; line-height: 1.6; }}
-.gan-progress-track {{ height: 0.5rem; border-radius: 0.5rem; background: #eef2f7; overflow: hidden; }}
-.gan-progress-fill {{ height: 100%; background: #0b5cad; border-radius: 0.5rem; }}
+.gan-progress p {{ margin: 0 0 0.5rem 0; font-size: 0.875rem; line-height: normal; color: #111111; }}
+.gan-progress-track {{ height: 0.5rem; border-radius: 0.25rem; background: #eef2f7; overflow: hidden; }}
+.gan-progress-fill {{ height: 100%; background: #0b5cad; }}
 .gan-live-text {{ margin: 0; font-size: 0.875rem; line-height: 1.6; color: rgba(17, 17, 17, 0.6); }}
 .gan-badge {{ display: inline-block; padding: 0.1rem 0.55rem; border-radius: 0.4rem;
   background: #0b5cad; color: #ffffff; font-weight: 600; font-family: monospace; }}

@@ -121,7 +121,7 @@ def _played(spec: Spec, model: str, log_y: bool) -> None:
             break
         run.wait(run.version, (due if fresh else began + LIVE_MAX_S) - now)
     key = f"{spec.name}.player"
-    canvas = Canvas(spec.name, ctx, view, model, log_y)
+    canvas = Canvas(spec.name, ctx, view, model, log_y, lay_out=False)
     before = played.data
     canvas.play(run, played, key, lambda said: played.heard(said))
     if played.data != before:
