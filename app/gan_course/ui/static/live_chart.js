@@ -452,6 +452,7 @@ function play(component, message, plotlyUrl) {
     player.has = frame.n;
     fresh = true;
   }
+  if (fresh) player.bar.dataset.batches = String(Number(player.bar.dataset.batches ?? 0) + 1); // for the tests
   if (fresh && (player.final === null || player.has < player.final)) ask(player);
   loadPlotly(plotlyUrl)
     .then((Plotly) => {
