@@ -16,6 +16,7 @@ from gan_course.core.pacing import (
     LIVE_MAX_S,
     LIVE_S,
     PLAY_GAP_S,
+    PLAY_WAIT_S,
     REDRAW_S,
     batch_due,
     fits,
@@ -94,3 +95,5 @@ def test_batches_leave_batch_s_apart_and_the_first_at_once():
     assert batch_due(100.0, 100.0 + 2 * BATCH_S) == 0.0
     # a default run's 25 frames play in about a second at the least, and a batch holds several of them
     assert 0.8 <= 25 * PLAY_GAP_S <= 1.0 and BATCH_S >= 4 * PLAY_GAP_S
+    # a rerun that waits for a batch ends before Streamlit greys out what it has not sent again (0.5 s)
+    assert BATCH_S <= PLAY_WAIT_S < 0.5

@@ -251,8 +251,9 @@ CUT_OFF_JS = """keys => {
   return cut;
 }"""
 AXE_RUN_JS = """
-async () => {
-  const result = await axe.run(document, {resultTypes: ['violations']});
+async (exclude) => {
+  const context = exclude.length ? {include: [document], exclude: exclude.map((s) => [s])} : document;
+  const result = await axe.run(context, {resultTypes: ['violations']});
   return result.violations
     .filter(v => v.impact === 'serious' || v.impact === 'critical')
     .map(v => `${v.impact} ${v.id} (${v.help}): `
@@ -393,10 +394,11 @@ class App:
         "key: text" (the key as CSS spells it); only what is on screen counts (open an expander first)."""
         return self.page.evaluate(CUT_OFF_JS, [key_class(key).removeprefix("st-key-") for key in keys])
 
-    def axe_violations(self, axe_js: Path) -> list[str]:
-        """axe-core's serious and critical violations on the page as it stands (one line each)."""
+    def axe_violations(self, axe_js: Path, *, exclude: tuple[str, ...] = ()) -> list[str]:
+        """axe-core's serious and critical violations on the page as it stands (one line each), leaving
+        out the elements the CSS selectors `exclude` match."""
         self.page.add_script_tag(path=str(axe_js))
-        return self.page.evaluate(AXE_RUN_JS)
+        return self.page.evaluate(AXE_RUN_JS, list(exclude))
 
     def pick_language(self, name: str) -> None:
         """Open the sidebar language picker and choose a language by its own name."""

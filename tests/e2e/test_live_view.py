@@ -38,8 +38,9 @@ def test_no_control_label_is_cut_off(app, lang):
             assert not cut, f"{stem}, {lang}, projector={projector}: labels cut off: {cut}"
 
 
-def test_charts_stay_on_the_page_between_live_reruns(app):
-    """A live run redraws itself in reruns of a second or so; no rerun may blank a chart in between."""
+def test_charts_stay_on_the_page_between_live_reruns(app, axe_js):
+    """A live run redraws itself in reruns of a second or so; no rerun may blank a chart or hide the
+    progress bar in between, and the page the player draws passes axe-core mid-run as the final one does."""
     app.goto(URL_OF["02_minimax"], epochs=800)  # minutes of training: live throughout the test
     app.button("train").click()
     app.button("stop").wait_for(state="visible", timeout=30_000)
@@ -52,10 +53,14 @@ def test_charts_stay_on_the_page_between_live_reruns(app):
         if (now := app.progress()) is not None:
             epochs.add(now["epoch"])
         app.page.wait_for_timeout(25)
+    # The player's progress bar and text alternatives, mid-run; not the elements a rerun has not sent again
+    # yet, which Streamlit greys out if the rerun lasts (a rerun waits at most PLAY_WAIT_S, under that).
+    live = app.axe_violations(axe_js, exclude=('[data-stale="true"]',))
     app.button("stop").click()
     app.button("train").wait_for(state="visible", timeout=15_000)
     app.wait()
     app.assert_clean()
+    assert live == [], "\n".join(live)
     assert len(epochs) > 1, f"the run did not move while it was watched: {sorted(epochs)}"
     assert min(counts) >= 4, f"charts went missing during the run: counts {sorted(set(counts))}"
     assert all(bar), f"the progress bar was hidden in {bar.count(False)} of {len(bar)} looks"

@@ -43,6 +43,9 @@ FRAME_GAP_S = 0.007  # two frames leave the server at least this far apart (Stre
 # every ASK_WAIT_S, stands in for a request that did not come (one lost with a rerun).
 ASK_WAIT_S = 1.0
 BATCH_S = 0.25
+# ... and waits for a snapshot at most PLAY_WAIT_S: Streamlit greys out the elements a rerun has not sent
+# again yet once it has run for half a second (the charts faded to a third while a slow run's rerun waited).
+PLAY_WAIT_S = 0.3
 PLAY_GAP_S = 0.035  # the page shows each frame this long at least: a short run plays at about 25-30 a second
 
 # --- what a frame draws (ui.canvas) ---

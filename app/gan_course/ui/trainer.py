@@ -29,6 +29,7 @@ from gan_course.core.pacing import (
     FRAME_GAP_S,
     LIVE_MAX_S,
     PLAY_AHEAD,
+    PLAY_WAIT_S,
     batch_due,
     live_window,
     page_rerun_s,
@@ -102,8 +103,10 @@ def _played(spec: Spec, model: str, log_y: bool) -> None:
     """A page that plays the run's frames (ui.playback): each rerun sends those it does not hold yet.
 
     The player asks for the next batch as soon as it has one; this rerun answers once the run has a
-    snapshot the page was not sent, and no sooner than BATCH_S after the last batch. When the run has
-    ended and the page has shown its last frame, the whole page reruns and draws the final frame."""
+    snapshot the page was not sent, and no sooner than BATCH_S after the last batch, or after PLAY_WAIT_S
+    with what it has (the same elements again when nothing is new; the browser's own rerun asks again).
+    When the run has ended and the page has shown its last frame, the whole page reruns and draws the
+    final frame."""
     run, view, ctx = _run(spec), _view(spec), current()
     look = (ctx.lang, ctx.projector, log_y, view.views)  # what the frames are drawn for
     if view.played is None:
@@ -114,12 +117,12 @@ def _played(spec: Spec, model: str, log_y: bool) -> None:
     if not run.running and played.played_out(len(run.history), time.monotonic()):
         shell.rerun_page()  # the final frame, with the tools beside the widget
     began = time.monotonic()
-    due = began + batch_due(played.sent_at, began)
-    while run.running and (now := time.monotonic()) < began + LIVE_MAX_S:
+    due, end = began + batch_due(played.sent_at, began), began + PLAY_WAIT_S
+    while run.running and (now := time.monotonic()) < end:
         fresh = len(run.history) > played.built
         if fresh and now >= due:
             break
-        run.wait(run.version, (due if fresh else began + LIVE_MAX_S) - now)
+        run.wait(run.version, (min(due, end) if fresh else end) - now)
     key = f"{spec.name}.player"
     canvas = Canvas(spec.name, ctx, view, model, log_y, lay_out=False)
     before = played.data
