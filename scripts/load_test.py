@@ -69,7 +69,7 @@ PROGRESS_BAR = '[data-testid="stProgress"], .gan-progress'
 
 # Nothing is running and every element is drawn (lazily loaded widgets show a skeleton first).
 # Settled: nothing running, nothing still loading, and no training widget's first pacer left, which
-# tells the server once that the page asks for each frame of a live run (ui/live_chart.py: pacer).
+# tells the server once that the page plays its live runs (ui/live_chart.py: pacer; ui/playback.py).
 IDLE_JS = """
 () => !document.querySelector('[data-testid="stStatusWidget"]')
   && !document.querySelector('[data-testid="stSkeleton"]')

@@ -149,9 +149,8 @@ def test_a_page_that_plays_its_frames_lets_the_run_go_ahead_and_knows_what_it_wa
         assert run.wants_work()
         run.work(1.0)
     assert len(run.history) == 4 and run.drawn_history() == 1  # three made, none sent yet
-    run.pause()
-    run.seen(run.version)  # the page drew the paused run: all of it
-    run.start(_faces(epochs=20))  # a resume keeps the history, and what the page drew of it
+    run.pause()  # the page draws the paused run, all of it ...
+    run.start(_faces(epochs=20))  # ... and a resume keeps the history, and takes it as drawn
     assert run.drawn_history() == 4 and run.wants_work()
     run.work(1.0)
     assert not run.wants_work()  # until its page says how it draws, one snapshot at a time

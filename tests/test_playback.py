@@ -8,9 +8,9 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from gan_course.core.pacing import ASK_WAIT_S, BATCH_S, PLAY_GAP_S
+from gan_course.core.pacing import ASK_WAIT_S, BATCH_S, PLAY_GAP_S, SLOW_PAGE
 from gan_course.ui import live_chart
-from gan_course.ui.playback import SLOW_PAGE, Played
+from gan_course.ui.playback import Played
 
 
 def _prepared(name: str, version: int = 0, height: int = 300) -> live_chart.Prepared:
@@ -187,3 +187,41 @@ def test_a_played_run_sends_every_snapshot_as_a_frame_in_order_with_the_charts_t
     }
     assert {k for k, v in elements.items() if "text" in v} == {"w.summary"}
     assert [k for k, v in elements.items() if "figure" in v] == ["w.real.0"]
+
+
+def _played_digits_app() -> None:
+    """A short DCGAN run on the digits, trained to its end, built as frames for a page that plays them."""
+
+    from gan_course.core.config import preset
+    from gan_course.core.live import LiveRun
+    from gan_course.i18n import gettext_for
+    from gan_course.ui.canvas import Canvas, View
+    from gan_course.ui.context import Context
+    from gan_course.ui.playback import Played
+
+    _ = gettext_for("en")
+    run = LiveRun(frames=4)
+    run.start(preset("digits", device="cpu", epochs=1))
+    while run.running:
+        run.work(1.0)
+        run.seen(run.version)
+    played = Played(start=0)
+    Canvas("w", Context("en", _, False), View(), "digits", False, lay_out=False).play(
+        run, played, "w.p", played.heard
+    )
+
+
+def test_a_played_digit_run_carries_the_judges_verdict_and_the_memorisation_check():
+    """The digits' frames have what their final frame has beside G's grid: the judge's verdict and each
+    sample's distance to its nearest training digit (chart and text), each in a holder of its own."""
+    at = AppTest.from_function(_played_digits_app, default_timeout=120).run()
+    assert not at.exception
+    elements = _elements(at)
+    frames = elements["w.p"]["frames"]
+    assert frames and frames[-1]["n"] == elements["w.p"]["final"]
+    first = frames[0]
+    assert {"w.samples", "w.nearest", "w.weights", "w.norms"} <= set(first["charts"])
+    assert {"w.judge", "w.nearest_text", "w.summary"} <= set(first["texts"])
+    assert all(first["texts"][name] for name in ("w.judge", "w.nearest_text"))
+    assert {"w.judge", "w.nearest_text", "w.summary"} <= {k for k, v in elements.items() if "text" in v}
+    assert {"w.samples", "w.nearest"} <= {k for k, v in elements.items() if "hold" in v}

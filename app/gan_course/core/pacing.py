@@ -47,6 +47,9 @@ BATCH_S = 0.25
 # again yet once it has run for half a second (the charts faded to a third while a slow run's rerun waited).
 PLAY_WAIT_S = 0.3
 PLAY_GAP_S = 0.035  # the page shows each frame this long at least: a short run plays at about 25-30 a second
+# A busy page may show its frames this many times slower than PLAY_GAP_S before the server takes its last
+# request for lost and draws the final frame anyway (ui.playback.Played.sent).
+SLOW_PAGE = 10
 
 # --- what a frame draws (ui.canvas) ---
 HEAVY_EVERY = 6  # a multiple of CHART_EVERY: the weight charts come on the pictures' turn

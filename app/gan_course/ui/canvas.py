@@ -418,10 +418,11 @@ class Canvas:
             "points": partial(plots.points_figure, snap, _, lang, projector=pro, views=self.views),
         }[self.kind.picture]
         self._chart("samples", tag, samples, fresh=fresh)
-        if snap.judge is not None and "judge" in self.slots:
+        digits = self.kind.picture == "digits"  # its slots hold the verdict and the memorisation check
+        if snap.judge is not None and digits:
             verdict = partial(digit_plots.describe_judge, snap.judge, _, lang)
             self._text("judge", tag, verdict, fresh=fresh)
-        if snap.nearest is not None and "nearest" in self.slots:  # the memorisation check
+        if snap.nearest is not None and digits:
             far = real_nearest_median()
             nearest = partial(
                 quality_plots.nearest_figure, snap, _, lang, columns=columns, yardstick=far, projector=pro

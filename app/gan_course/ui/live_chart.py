@@ -176,10 +176,11 @@ def _said(key: str, trigger: str) -> Any:
 
 
 def pacer(key: str, frame: int, on_shown: Callable[[], None]) -> None:
-    """The page's request for the frame after `frame`: an element that shows nothing, placed after a live
-    frame's charts. Once the browser has drawn and painted them, its script triggers a rerun of the fragment
-    it is in, with `on_shown` called first (static/live_chart.js: pace). Keyed `pace.…`; a page whose
-    script does not run (a protocol client, a test without a browser) never asks."""
+    """An element that shows nothing and says, once the page has loaded plotly.js and painted, that this
+    page's script runs: its script triggers a rerun of the fragment it is in, with `on_shown` called first
+    (static/live_chart.js: pace). The widget draws one before any run, so that the page is sent its live
+    runs to play (ui.playback). Keyed `pace.…`; a page whose script does not run (a protocol client, a
+    test without a browser) never says so. `frame`: a number the script hands back (any)."""
     _serve()
     if not key.startswith(f"{PACER_KEY}."):
         raise ValueError(f"a pacer's key starts with {PACER_KEY}.: {key}")

@@ -21,10 +21,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from gan_course.core.pacing import ASK_WAIT_S, BATCH_S, PLAY_GAP_S
+from gan_course.core.pacing import ASK_WAIT_S, BATCH_S, PLAY_GAP_S, SLOW_PAGE
 from gan_course.ui import live_chart
-
-SLOW_PAGE = 10  # how many times slower than PLAY_GAP_S a busy page may show its frames (Played.sent)
 
 
 @dataclass
@@ -40,8 +38,8 @@ class Played:
     # Tells this stretch's requests from older ones (µs: exact in a JavaScript number).
     segment: int = field(default_factory=lambda: time.monotonic_ns() // 1000)
     frames: list[str] = field(default_factory=list)
-    has: int = 0
-    played: int = 0
+    has: int = field(init=False)
+    played: int = field(init=False)
     sent_at: float | None = None  # when the last batch left
     done_by: float | None = None  # a finished run's page has played every frame by then, asked or not
     data: bytes | None = None  # the player's element as last sent
@@ -49,7 +47,7 @@ class Played:
     digests: dict[str, str] = field(default_factory=dict)
     heights: dict[str, int] = field(default_factory=dict)  # chart slot → its holder's height
     texts: list[str] = field(default_factory=list)  # text slots, in the order they came
-    _frame: dict[str, Any] | None = None  # the frame being built
+    building: dict[str, Any] | None = field(default=None, init=False)  # the frame being built
 
     def __post_init__(self) -> None:
         self.has = self.played = self.start
@@ -62,26 +60,26 @@ class Played:
     # --- building a frame (ui.canvas.Canvas.play) ---
 
     def begin(self, snapshot: int, fraction: float, text: str) -> None:
-        self._frame = {"n": snapshot, "progress": [round(fraction, 4), text], "charts": {}, "texts": {}}
+        self.building = {"n": snapshot, "progress": [round(fraction, 4), text], "charts": {}, "texts": {}}
 
     def chart(self, slot: str, chart: str, prepared: live_chart.Prepared) -> None:
         """The frame draws `chart` with this figure, unless the page was sent the same one last."""
-        assert self._frame is not None
+        assert self.building is not None
         self.heights[slot] = prepared.height
         if self.digests.get(chart) != prepared.digest:
             self.digests[chart] = prepared.digest
-            self._frame["charts"][chart] = prepared
+            self.building["charts"][chart] = prepared
 
     def text(self, slot: str, name: str, text: str) -> None:
-        assert self._frame is not None
+        assert self.building is not None
         if slot not in self.texts:
             self.texts.append(slot)
         if self.digests.get(name) != text:
             self.digests[name] = text
-            self._frame["texts"][name] = text
+            self.building["texts"][name] = text
 
     def end(self) -> None:
-        frame, self._frame = self._frame, None
+        frame, self.building = self.building, None
         assert frame is not None
         charts: Mapping[str, live_chart.Prepared] = frame.pop("charts")
         head = json.dumps(frame)[:-1]

@@ -5,11 +5,12 @@ training thread (core.executor). This module only places the controls and draws 
 
 * the widget is a fragment, so its buttons redraw it without re-creating the lesson around it;
 * while a run is live, its picture is a nested fragment that the browser reruns (the rhythm's numbers
-  and decisions are core.pacing's). A page whose script asks for its frames (ui.live_chart.pacer, said
-  once by a pacer drawn before any run) gets one frame per rerun when it has drawn the last; another
-  (a protocol client) is rerun every REDRAW_S and each rerun draws the new snapshots as they come, leaving
-  the last rerun's charts standing until then. Either way a run is drawn once per snapshot whatever the
-  load, and a tab that is closed stops asking (the run then pauses itself);
+  and decisions are core.pacing's). A page whose script can play the run (ui.live_chart.pacer, said once
+  by a pacer drawn before any run) is sent its frames in batches when it asks, and shows them one by one
+  (ui.playback); another (a protocol client, or any page on a crowded server) is rerun every REDRAW_S and
+  each rerun draws the new snapshots as they come, leaving the last rerun's charts standing until then.
+  Either way every snapshot is drawn whatever the load, and a tab that is closed stops asking (the run
+  then pauses itself);
 * when the run ends, the whole page reruns once and draws the final frame, so the tools beside the widget
   see the trained weights.
 """
@@ -108,11 +109,13 @@ def _played(spec: Spec, model: str, log_y: bool) -> None:
     When the run has ended and the page has shown its last frame, the whole page reruns and draws the
     final frame."""
     run, view, ctx = _run(spec), _view(spec), current()
-    look = (ctx.lang, ctx.projector, log_y, view.views)  # what the frames are drawn for
-    if view.played is None:
-        view.played = Played(start=run.drawn_history(), look=look)
-    elif view.played.look != look:  # another language, say: the frames not shown yet are built again
-        view.played = Played(start=view.played.played, look=look)
+    look = (model, ctx.lang, ctx.projector, log_y, view.views)  # what the frames are drawn for
+    played = view.played
+    if played is None or played.built > len(run.history):  # a new stretch (or a run reset under it)
+        # From the snapshot the page shows: its frame, with every chart, places the holders at once.
+        view.played = Played(start=max(0, run.drawn_history() - 1), look=look)
+    elif played.look != look:  # another language, say: the frames not shown yet are built again
+        view.played = Played(start=max(0, played.played - 1), look=look)
     played = view.played
     if not run.running and played.played_out(len(run.history), time.monotonic()):
         shell.rerun_page()  # the final frame, with the tools beside the widget
@@ -127,8 +130,9 @@ def _played(spec: Spec, model: str, log_y: bool) -> None:
     canvas = Canvas(spec.name, ctx, view, model, log_y, lay_out=False)
     before = played.data
     canvas.play(run, played, key, lambda said: played.heard(said))
-    if played.data != before:
-        played.sent(time.monotonic(), final=not run.running and played.built == len(run.history))
+    final = not run.running and played.built == len(run.history)
+    if played.data != before or (final and played.done_by is None):
+        played.sent(time.monotonic(), final=final)
     view.version = run.version
     run.seen(run.version, ahead=PLAY_AHEAD)
 
@@ -141,6 +145,7 @@ def _window(spec: Spec, model: str, log_y: bool) -> None:
     something new to draw. A run with nothing new for LIVE_MAX_S is drawn again as it is, before the
     rerun's end would clear its charts."""
     run, view, ctx = _run(spec), _view(spec), current()
+    view.played = None  # should the page play again later, it starts a new stretch from what it shows
     began = time.monotonic()
     # Each rerun lays out its charts afresh, and a crowded server makes snapshots come seconds apart: a
     # rerun that lasts several of them sends every chart on its turn, yet lays them out only once.

@@ -98,7 +98,8 @@ const STREAMLIT_TEMPLATE = {
 
 const graphs = new Map(); // chart name → its graph div
 // graph div → {sent: when the newest figure that claimed it left the server, digest: that figure's, next:
-// the figure to draw next or null, last: the config and key of the one drawn, watcher: keeps it as wide
+// the figure to draw next or null, last: the config and key of the one drawn, player: the player that drew
+// it last (ui/playback.py), watcher: keeps it as wide
 // as its element (watched), measured and width: the element last measured and its width}
 const states = new WeakMap();
 let plotly = null; // the promise of plotly.js, loaded once per page
@@ -124,7 +125,7 @@ function loadPlotly(url) {
 function stateOf(graph) {
   let state = states.get(graph);
   if (state === undefined) {
-    state = { sent: -Infinity, digest: null, next: null, last: null };
+    state = { sent: -Infinity, digest: null, next: null, last: null, player: null };
     Object.assign(state, { watcher: null, watched: null, measured: null, width: 0 });
     states.set(graph, state);
   }
@@ -262,11 +263,8 @@ function themed(figure) {
   return { data: figure.data || [], layout };
 }
 
-// A pacer (live_chart.pacer): the page's request for the next frame of a live run. It comes after the
-// frame's charts, so its script runs after theirs, and it answers once plotly.js is here, those charts are
-// drawn (their Plotly.react ran in the promise callbacks queued before this one) and the browser has
-// painted them: a busy page asks later, and the server sends no frame that the page could merge away.
-// A page's first pacer, before any run, tells the server that this page asks for its frames.
+// A pacer (live_chart.pacer): drawn once per widget before any run, it tells the server, once plotly.js
+// is here and the page has painted, that this page's script runs and can play a live run (ui/playback.py).
 const afterPaint = (then) => requestAnimationFrame(() => setTimeout(then, 0));
 
 function pace(component, message, plotlyUrl) {
@@ -346,11 +344,13 @@ function progressBar() {
   const box = document.createElement("div");
   box.className = "gan-progress";
   const text = document.createElement("p");
+  text.id = `gan-progress-${players.size}`;
   const track = document.createElement("div");
   track.className = "gan-progress-track";
   track.setAttribute("role", "progressbar");
   track.setAttribute("aria-valuemin", "0");
   track.setAttribute("aria-valuemax", "100");
+  track.setAttribute("aria-labelledby", text.id); // named by the progress text above it
   const fill = document.createElement("div");
   fill.className = "gan-progress-fill";
   track.appendChild(fill);
@@ -363,7 +363,6 @@ function showProgress(box, [fraction, label]) {
   const percent = Math.round(100 * fraction);
   text.textContent = label;
   track.firstChild.style.width = `${percent}%`;
-  track.setAttribute("aria-label", label);
   track.setAttribute("aria-valuenow", String(percent));
 }
 
@@ -372,6 +371,7 @@ const players = new Map(); // player key → what it holds and shows of its run'
 function playerOf(message) {
   let player = players.get(message.player);
   if (player === undefined || player.segment !== message.segment) {
+    if (player !== undefined) player.stopped = true; // a new stretch: the old one's frames are not shown
     player = {
       segment: message.segment,
       queue: [], // frames to show, in order
@@ -386,6 +386,7 @@ function playerOf(message) {
       gap: message.gap,
       minGap: message.min_gap,
       busy: false,
+      stopped: false,
       shownAt: -Infinity,
     };
     players.set(message.player, player);
@@ -406,6 +407,7 @@ function show(player, frame) {
     if (chart.digest === state.digest && state.last !== null) continue;
     state.next = { figure: themed(chart.figure), config: player.config, key: name, sent: frame.n };
     state.digest = chart.digest;
+    state.player = player;
     render(player.plotly, graph);
   }
   for (const [name, text] of Object.entries(frame.texts)) textOf(name).textContent = text;
@@ -413,7 +415,7 @@ function show(player, frame) {
 
 // Shows the next frame when its time has come, and, once the browser has painted it, the one after.
 function tick(player) {
-  if (player.busy || player.plotly === null || !player.root?.isConnected) return;
+  if (player.stopped || player.busy || player.plotly === null || !player.root?.isConnected) return;
   const frame = player.queue[0];
   if (frame === undefined) return;
   const gap = player.queue.length > 2 || player.final !== null ? player.minGap : player.gap;
@@ -431,6 +433,7 @@ function tick(player) {
   player.shownAt = performance.now();
   afterPaint(() => {
     player.busy = false;
+    if (player.stopped) return;
     player.played = frame.n;
     if (player.final !== null && player.played >= player.final) ask(player);
     tick(player);
@@ -454,6 +457,9 @@ function play(component, message, plotlyUrl) {
   }
   if (fresh) player.bar.dataset.batches = String(Number(player.bar.dataset.batches ?? 0) + 1); // for the tests
   if (fresh && (player.final === null || player.has < player.final)) ask(player);
+  // A run that ended with no new snapshot (paused by its CPU cap, say) on a page that has shown them all.
+  const over = player.final !== null && player.played >= player.final && player.queue.length === 0;
+  if (over && !player.busy) ask(player);
   loadPlotly(plotlyUrl)
     .then((Plotly) => {
       player.plotly = Plotly;
@@ -478,6 +484,10 @@ export default function liveChart(component, { plotly: plotlyUrl }) {
   const graph = graphOf(message.chart);
   const state = stateOf(graph);
   if (message.sent < state.sent) return undefined; // a newer figure of this chart has its graph already
+  // A chart element draws a run that its player plays no more (paused, or ended): a player still showing
+  // its queue would draw older frames over it.
+  if (state.player) state.player.stopped = true;
+  state.player = null;
   state.sent = message.sent;
   root.dataset.sent = message.sent; // this root's script has run (see adopt)
   if (message.digest !== state.digest || state.last === null) {
