@@ -100,8 +100,22 @@ class Canvas:
         self.charted = False  # the charts were drawn into this script run's placeholders
         self.slots: dict[str, Any] = {}
         self.progress: Any = None
+        self.holders: dict[str, Callable[[], None]] = {}  # slot → its holder, while a page plays a run
         if lay_out:
             self._lay_out()
+
+    def _place(self, container: Any, slot: str) -> Any:
+        """A slot's placeholder in `container`; while a page plays a run, the slot's holder itself where it
+        has one. Not an empty placeholder filled later: Streamlit hides a keyed element whose place an
+        empty placeholder took until the fragment's run ends (the charts blinked out for a moment)."""
+        if slot not in self.holders:
+            return container.empty()
+        if container is st:  # the main area, at the cursor
+            self.holders[slot]()
+        else:
+            with container:
+                self.holders[slot]()
+        return None  # nothing else is drawn there while the page plays
 
     def _lay_out(self, player: Callable[[], None] | None = None) -> None:
         """The placeholders; `player` draws, in the progress bar's place, the element that plays a run."""
@@ -116,10 +130,12 @@ class Canvas:
         if self.kind.game:  # no losses, no D outputs: the path and its curves
             left.caption(self._caption())
             right.caption(self._caption(GAME_CURVE_CAPTIONS))
-            self.slots = {"path": left.empty(), "curves": right.empty(), "summary": st.empty()}
+            self.slots = {"path": self._place(left, "path"), "curves": self._place(right, "curves")}
+            self.slots["summary"] = self._place(st, "summary")
             return
         # A kind without D (a fit by gradient steps) has no losses or D outputs: its curves are the measures
-        self.slots = {"losses": left.empty(), "outputs": right.empty()} if self.kind.adversarial else {}
+        if self.kind.adversarial:
+            self.slots = {"losses": self._place(left, "losses"), "outputs": self._place(right, "outputs")}
         # On a projector (a 480 px sidebar beside the page) a half-width plane and weight chart ran their
         # labels into each other (panel titles, the colour bar's title): there they take the whole width.
         stacked = ctx.projector and self.kind.picture == "points"
@@ -128,22 +144,24 @@ class Canvas:
             self._digit_slots(left, right)
         else:
             self._slots_2x2_and_points(left, right)
-        self.slots["summary"] = st.empty()  # the charts' text alternative: the latest losses and D outputs
+        self.slots["summary"] = self._place(st, "summary")  # the charts' text alternative: losses, D outputs
 
     def _mode_layout(self) -> None:
         """The ring of eight's two charts and their text, laid out when its first snapshot comes (by play(),
         after its frames are built)."""
         if "modes" not in self.slots and self.played is None:
             left, right = st.columns(2)
-            self.slots["modes"], self.slots["g_norm"] = left.empty(), right.empty()
-            self.slots["mode_summary"] = st.empty()
+            self.slots["modes"] = self._place(left, "modes")
+            self.slots["g_norm"] = self._place(right, "g_norm")
+            self.slots["mode_summary"] = self._place(st, "mode_summary")
 
     def _quality_layout(self) -> None:
         """The Fréchet distance's chart and text, laid out when a snapshot has one (by play(), after its
         frames are built)."""
         if "quality" not in self.slots and self.played is None:
             st.caption(self.ctx._("How close G's samples are to the data, measured at every snapshot"))
-            self.slots["quality"], self.slots["quality_summary"] = st.empty(), st.empty()
+            self.slots["quality"] = self._place(st, "quality")
+            self.slots["quality_summary"] = self._place(st, "quality_summary")
 
     def _caption(self, captions: dict[str, str] = SAMPLE_CAPTIONS) -> str:
         """The caption above G's samples, or another of the model's captions (none for a model the course has
@@ -166,19 +184,20 @@ class Canvas:
             real = partial(plots.faces_figure, FACES, ctx._, ctx.lang, projector=ctx.projector)
             self._chart("real", self._tag(0), real, live=False)
         left.caption(self._caption())
-        self.slots["samples"] = left.empty()
-        self.slots["network" if self._network else "weights"] = right.empty()
+        self.slots["samples"] = self._place(left, "samples")
+        beside = "network" if self._network else "weights"
+        self.slots[beside] = self._place(right, beside)
         if self._network:
-            self.slots["weights"] = st.empty()
+            self.slots["weights"] = self._place(st, "weights")
 
     def _digit_slots(self, left: Any, right: Any) -> None:
         """Digits: G's fixed-noise grid beside real digits, then the kernels beside the weight norms."""
         _ = self.ctx._
         left.caption(self._caption())
-        self.slots["samples"] = left.empty()
-        self.slots["judge"] = left.empty()  # what the digit judge says of them (core.judge)
-        self.slots["nearest"] = left.empty()  # how far each is from its nearest training digit
-        self.slots["nearest_text"] = left.empty()
+        self.slots["samples"] = self._place(left, "samples")
+        self.slots["judge"] = self._place(left, "judge")  # what the digit judge says of them (core.judge)
+        self.slots["nearest"] = self._place(left, "nearest")  # how far each is from its nearest real digit
+        self.slots["nearest_text"] = self._place(left, "nearest_text")
         right.caption(_("Real digits from the training set"))
         self.slots["real"] = right.empty()
         real = partial(
@@ -192,9 +211,9 @@ class Canvas:
         self._chart("real", self._tag(0), real, live=False)
         left, right = st.columns(2)
         left.caption(_("Kernels of the layers that touch the pixels (blue +, red −)"))
-        self.slots["weights"] = left.empty()
+        self.slots["weights"] = self._place(left, "weights")
         right.caption(_("Weight norm of every layer"))
-        self.slots["norms"] = right.empty()
+        self.slots["norms"] = self._place(right, "norms")
 
     def _tag(self, frames: int) -> tuple:
         return (frames, self.model, self.log_y, self.ctx.lang, self.ctx.projector, self.views)
@@ -267,7 +286,8 @@ class Canvas:
         for n in range(played.built + 1, len(history) + 1):
             upto = History(history.snapshots[:n])
             snap = upto.snapshots[-1]
-            played.begin(n, *self._progress_state(Progress.at(snap)))
+            now = run.progress() if n == played.shown else None  # the paused picture's progress
+            played.begin(n, *self._progress_state(now or Progress.at(snap)))
             final = n == len(history) and not run.running
             # A stretch's first frame has every chart: the page's holders are those of the charts it was sent.
             self._frame(history, upto, snap, final=final, fill=n == played.start + 1)
@@ -276,17 +296,17 @@ class Canvas:
         final = not run.running and played.built == len(history)
         played.data = played.batch(key, final=final, gap_s=run.snapshot_gap_s)
         data = played.data
+        for slot, height in played.heights.items():
+            chart = f"{self.name}.{slot}"
+            self.holders[slot] = partial(live_chart.hold, chart, chart, height)
+        for slot in played.texts:
+            self.holders[slot] = partial(live_chart.hold_text, f"{self.name}.{slot}", f"{self.name}.{slot}")
         self._lay_out(lambda: live_chart.player(key, data, on_ask))
         if any(s.modes_covered is not None for s in history.snapshots):
             self._mode_layout()
         if any(s.frechet is not None for s in history.snapshots):
             self._quality_layout()
-        for slot, height in played.heights.items():
-            with self.slots[slot]:
-                live_chart.hold(f"{self.name}.{slot}", f"{self.name}.{slot}", height)
-        for slot in played.texts:
-            with self.slots[slot]:
-                live_chart.hold_text(f"{self.name}.{slot}", f"{self.name}.{slot}")
+        self.holders = {}
 
     def draw(self, run: LiveRun, *, crowded: bool = False, spare_s: float = 0.0) -> None:
         """Progress and charts of the run's last snapshot; live, the charts take turns (see the module).

@@ -35,6 +35,9 @@ class Played:
 
     start: int
     look: tuple = ()  # what the page shows the frames in (language, projector, …): another is another stretch
+    # The snapshot a paused run's picture showed, with the run's own progress (between two snapshots): this
+    # stretch shows it again first, with that progress, so that the bar never goes back (0: none).
+    shown: int = 0
     # Tells this stretch's requests from older ones (µs: exact in a JavaScript number).
     segment: int = field(default_factory=lambda: time.monotonic_ns() // 1000)
     frames: list[str] = field(default_factory=list)

@@ -113,7 +113,8 @@ def _played(spec: Spec, model: str, log_y: bool) -> None:
     played = view.played
     if played is None or played.built > len(run.history):  # a new stretch (or a run reset under it)
         # From the snapshot the page shows: its frame, with every chart, places the holders at once.
-        view.played = Played(start=max(0, run.drawn_history() - 1), look=look)
+        drawn = run.drawn_history()
+        view.played = Played(start=max(0, drawn - 1), look=look, shown=drawn)
     elif played.look != look:  # another language, say: the frames not shown yet are built again
         view.played = Played(start=max(0, played.played - 1), look=look)
     played = view.played

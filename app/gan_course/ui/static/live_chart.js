@@ -378,7 +378,7 @@ function playerOf(message) {
       has: message.start, // the last snapshot received ...
       played: message.start, // ... and shown
       final: null, // the run's last snapshot, once it has ended
-      bar: player?.bar ?? progressBar(),
+      bar: progressBar(), // a new stretch's own: the old one's showed where the old stretch stood
       root: null,
       component: null,
       plotly: null,
@@ -447,7 +447,10 @@ function play(component, message, plotlyUrl) {
   player.component = component;
   Object.assign(player, { config: message.config, gap: message.gap, minGap: message.min_gap });
   if (message.final !== null) player.final = message.final;
-  if (player.bar.parentElement !== player.root) player.root.appendChild(player.bar);
+  if (player.bar.parentElement !== player.root) {
+    for (const old of player.root.querySelectorAll(".gan-progress")) old.remove();
+    player.root.appendChild(player.bar);
+  }
   let fresh = false;
   for (const frame of message.frames) {
     if (frame.n <= player.has) continue; // sent again: the page has it
