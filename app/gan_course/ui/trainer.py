@@ -300,6 +300,10 @@ def render(spec: Spec) -> None:
     if not view.asks:  # until the page's script says it asks for its frames (ui.live_chart.pacer)
         live_chart.pacer(f"{live_chart.PACER_KEY}.{spec.name}.page", -1, lambda: _asks(view))
     if run.running and run.job != "sweep":  # a sweep draws itself live in its panel (ui.sweep_panel)
+        if view.played is not None:
+            # The widget is drawn anew (the page came back from another lesson, say, whose visit let the
+            # browser forget this page's graphs): a new stretch, from the frame the page shows, every chart.
+            view.played = Played(start=max(0, view.played.played - 1), look=view.played.look)
         st.fragment(_live, run_every=page_rerun_s(view.asks))(spec, cfg.model, log_y)
     else:
         view.played = None  # the page plays no run now: the next live stretch is a new one
