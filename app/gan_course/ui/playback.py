@@ -55,6 +55,11 @@ class Played:
     def __post_init__(self) -> None:
         self.has = self.played = self.start
 
+    def again(self, look: tuple) -> Played:
+        """A new stretch of the same run for a page drawn anew (another language, say, or back from another
+        lesson): from the frame the page shows, every chart sent again; the frames not shown yet rebuilt."""
+        return Played(start=max(0, self.played - 1), look=look)
+
     @property
     def built(self) -> int:
         """The last snapshot a frame was built for."""

@@ -115,8 +115,8 @@ def _played(spec: Spec, model: str, log_y: bool) -> None:
         # From the snapshot the page shows: its frame, with every chart, places the holders at once.
         drawn = run.drawn_history()
         view.played = Played(start=max(0, drawn - 1), look=look, shown=drawn)
-    elif played.look != look:  # another language, say: the frames not shown yet are built again
-        view.played = Played(start=max(0, played.played - 1), look=look)
+    elif played.look != look:  # another language, say
+        view.played = played.again(look)
     played = view.played
     if not run.running and played.played_out(len(run.history), time.monotonic()):
         shell.rerun_page()  # the final frame, with the tools beside the widget
@@ -302,8 +302,8 @@ def render(spec: Spec) -> None:
     if run.running and run.job != "sweep":  # a sweep draws itself live in its panel (ui.sweep_panel)
         if view.played is not None:
             # The widget is drawn anew (the page came back from another lesson, say, whose visit let the
-            # browser forget this page's graphs): a new stretch, from the frame the page shows, every chart.
-            view.played = Played(start=max(0, view.played.played - 1), look=view.played.look)
+            # browser forget this page's graphs).
+            view.played = view.played.again(view.played.look)
         st.fragment(_live, run_every=page_rerun_s(view.asks))(spec, cfg.model, log_y)
     else:
         view.played = None  # the page plays no run now: the next live stretch is a new one
